@@ -1,0 +1,68 @@
+namespace Naqil.Trust;
+
+/// <summary>
+/// An instance's trust configuration: the registry's signed, versioned, expiring statement of who
+/// is on the bus, where their gateways are, what they offer and whom the instance federates with.
+/// Certificates are base64 DER. Gateways follow it and fail closed once it expires.
+/// </summary>
+public sealed record TrustConfiguration
+{
+    public const int CurrentFormat = 1;
+
+    public int Format { get; init; } = CurrentFormat;
+
+    public required string Instance { get; init; }
+
+    /// <summary>Monotonically increasing; gateways refuse a lower serial than they hold.</summary>
+    public required long Serial { get; init; }
+
+    public required DateTimeOffset Issued { get; init; }
+
+    public required DateTimeOffset Expires { get; init; }
+
+    public IReadOnlyList<MemberEntry> Members { get; init; } = [];
+
+    public IReadOnlyList<SubsystemEntry> Subsystems { get; init; } = [];
+
+    public IReadOnlyList<GatewayEntry> Gateways { get; init; } = [];
+
+    public IReadOnlyList<ServiceEntry> Services { get; init; } = [];
+
+    /// <summary>CA certificates that issue gateway certificates on this instance.</summary>
+    public IReadOnlyList<string> TrustedCas { get; init; } = [];
+
+    public IReadOnlyList<TsaEntry> Tsas { get; init; } = [];
+
+    public IReadOnlyList<PartnerEntry> Partners { get; init; } = [];
+}
+
+/// <param name="Id">Member identifier, <c>SY/GOV/CIVREG</c>.</param>
+/// <param name="Name">Display name.</param>
+public sealed record MemberEntry(string Id, string Name);
+
+/// <param name="Id">Subsystem identifier, <c>SY/GOV/MOCT/portal</c>.</param>
+public sealed record SubsystemEntry(string Id);
+
+/// <summary>A member's gateway (security server).</summary>
+/// <param name="Member">The member it serves, <c>SY/GOV/CIVREG</c>.</param>
+/// <param name="Code">The gateway's code within the member, e.g. <c>gw1</c>.</param>
+/// <param name="Address">Base URL of its provider face, <c>https://host:port</c>.</param>
+/// <param name="TlsCertificate">Base64 DER certificate it presents in mutual TLS.</param>
+/// <param name="SigningCertificate">Base64 DER certificate whose key signs its messages.</param>
+public sealed record GatewayEntry(string Member, string Code, string Address, string TlsCertificate, string SigningCertificate);
+
+/// <param name="Id">Service identifier, <c>SY/GOV/CIVREG/registry/persons</c>.</param>
+/// <param name="PersonalData">Calls must state a purpose (<c>Naqil-Purpose</c>).</param>
+/// <param name="Description">What the service does.</param>
+/// <param name="OpenApi">The service's OpenAPI description (JSON text), if published.</param>
+public sealed record ServiceEntry(string Id, bool PersonalData, string? Description = null, string? OpenApi = null);
+
+/// <param name="Url">Where RFC 3161 requests go.</param>
+/// <param name="Certificate">Base64 DER certificate of the TSA.</param>
+public sealed record TsaEntry(string Url, string Certificate);
+
+/// <summary>A federation partner: another instance whose configuration gateways may fetch.</summary>
+/// <param name="Instance">The partner's instance code, <c>IQ</c>.</param>
+/// <param name="Anchor">Base64 DER of the partner registry's certificate.</param>
+/// <param name="ConfigUrl">Where the partner's trust configuration is served.</param>
+public sealed record PartnerEntry(string Instance, string Anchor, string ConfigUrl);
