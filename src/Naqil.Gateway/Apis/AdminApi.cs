@@ -1,0 +1,113 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using Naqil.Gateway.AccessControl;
+using Naqil.Gateway.Configuration;
+using Naqil.Gateway.Problems;
+using Naqil.Gateway.Trust;
+
+namespace Naqil.Gateway.Apis;
+
+/// <summary>
+/// The gateway's admin API, on the consumer face only (the member's own network), behind a
+/// bearer token: access rules and status.
+/// </summary>
+internal static class AdminApi
+{
+    public static RouteGroupBuilder MapAdminApi(this IEndpointRouteBuilder endpoints)
+    {
+        var group = endpoints.MapGroup("/admin/v1");
+        group.AddEndpointFilter(async (context, next) =>
+        {
+            var http = context.HttpContext;
+            if (GatewayFaces.Of(http) != GatewayFace.Consumer)
+            {
+                await new GatewayProblem(GatewayError.NotFound, "the admin API is served on the consumer face only").WriteAsync(http, null);
+                return null;
+            }
+
+            var expected = http.RequestServices.GetRequiredService<IOptions<GatewayOptions>>().Value.AdminToken;
+            if (!IsAuthorized(http.Request.Headers.Authorization.ToString(), expected))
+            {
+                http.Response.Headers.WWWAuthenticate = "Bearer";
+                await new GatewayProblem(GatewayError.Unauthorized, "send Authorization: Bearer <the gateway's admin token>").WriteAsync(http, null);
+                return null;
+            }
+
+            return await next(context);
+        });
+
+        group.MapGet("/acl", async (AccessControlList acl, CancellationToken ct) => TypedResults.Ok(await acl.ListAsync(ct)));
+        group.MapPut("/acl", PutRuleAsync);
+        group.MapDelete("/acl", DeleteRulesAsync);
+        group.MapGet("/status", (TrustState trust, TimeProvider time) =>
+        {
+            var current = trust.Current;
+            return TypedResults.Ok(new
+            {
+                trust = current is null ? null : new { instance = current.Configuration.Instance, serial = current.Serial, issued = current.Issued, expires = current.Expires },
+                fresh = trust.TryGetFresh(out _),
+                now = time.GetUtcNow(),
+            });
+        });
+        return group;
+    }
+
+    private static async Task<Results<Ok<AclRule>, ProblemResult>> PutRuleAsync(HttpRequest request, AccessControlList acl, CancellationToken ct)
+    {
+        AclRuleOptions? rule;
+        try
+        {
+            rule = await request.ReadFromJsonAsync<AclRuleOptions>(ct);
+        }
+        catch (Exception e) when (e is JsonException or InvalidOperationException or BadHttpRequestException)
+        {
+            rule = null;
+        }
+
+        if (rule is null)
+        {
+            return Problem(GatewayError.BadRequest, "send a JSON body {\"service\": \"SY/GOV/CIVREG/registry/persons\", \"client\": \"SY/GOV/MOCT/portal\", \"methods\": [\"GET\"], \"pathPrefix\": \"/persons/\"}");
+        }
+
+        if (AclRuleValidation.Check(rule) is { } error)
+        {
+            return Problem(GatewayError.BadIdentifier, error);
+        }
+
+        var stored = new AclRule(rule.Service, rule.Client, rule.Methods, rule.PathPrefix);
+        await acl.AddAsync(stored, ct);
+        return TypedResults.Ok(stored);
+    }
+
+    private static async Task<Results<Ok<object>, ProblemResult>> DeleteRulesAsync(string? service, string? client, AccessControlList acl, CancellationToken ct)
+    {
+        if (AclRuleValidation.Check(new AclRuleOptions { Service = service ?? "", Client = client ?? "" }) is { } error)
+        {
+            return Problem(GatewayError.BadIdentifier, $"{error}; call DELETE /admin/v1/acl?service=...&client=...");
+        }
+
+        var removed = await acl.RemoveAsync(service!, client!, ct);
+        return TypedResults.Ok<object>(new { removed });
+    }
+
+    private static ProblemResult Problem(GatewayError error, string detail) => new(new GatewayProblem(error, detail));
+
+    private static bool IsAuthorized(string header, string expected)
+    {
+        const string scheme = "Bearer ";
+        if (!header.StartsWith(scheme, StringComparison.OrdinalIgnoreCase))
+        {
+            return false;
+        }
+
+        var presented = SHA256.HashData(Encoding.UTF8.GetBytes(header[scheme.Length..].Trim()));
+        return CryptographicOperations.FixedTimeEquals(presented, SHA256.HashData(Encoding.UTF8.GetBytes(expected)));
+    }
+}

@@ -1,0 +1,259 @@
+using System.Diagnostics.CodeAnalysis;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Naqil.Gateway.Configuration;
+using Naqil.Gateway.Forwarding;
+using Naqil.Gateway.Problems;
+using Naqil.Gateway.Signing;
+using Naqil.Gateway.Trust;
+using Naqil.Identifiers;
+using Naqil.Signatures;
+
+namespace Naqil.Gateway.ConsumerFace;
+
+/// <summary>
+/// The consumer face: takes a plain HTTP call from one of the member's information systems,
+/// checks who it is and what it asks for, signs it, sends it over mutual TLS to the provider's
+/// gateway, verifies the signed answer and hands it back with both halves of the evidence.
+/// </summary>
+internal sealed class ConsumerFaceHandler
+{
+    private const int MaxHeaderLength = 256;
+    private static readonly string[] PassedRequestHeaders = ["accept", "accept-language"];
+
+    private readonly GatewayOptions _options;
+    private readonly MemberId _member;
+    private readonly TrustState _trust;
+    private readonly ExchangeSignatures _signatures;
+    private readonly ClientAuthenticator _authenticator;
+    private readonly ProviderGatewayClient _providers;
+    private readonly ILogger<ConsumerFaceHandler> _logger;
+    private int _roundRobin;
+
+    public ConsumerFaceHandler(IOptions<GatewayOptions> options, TrustState trust, ExchangeSignatures signatures, ClientAuthenticator authenticator,
+        ProviderGatewayClient providers, ILogger<ConsumerFaceHandler> logger)
+    {
+        _options = options.Value;
+        _member = MemberId.Parse(_options.Member);
+        _trust = trust;
+        _signatures = signatures;
+        _authenticator = authenticator;
+        _providers = providers;
+        _logger = logger;
+    }
+
+    public async Task HandleAsync(HttpContext context)
+    {
+        var idHeader = context.Request.Headers[NaqilHeaders.Id];
+        string naqilId;
+        GatewayProblem? problem;
+        if (idHeader.Count == 0)
+        {
+            naqilId = Guid.NewGuid().ToString("D");
+            problem = null;
+        }
+        else if (Guid.TryParseExact(idHeader.ToString(), "D", out _))
+        {
+            naqilId = idHeader.ToString();
+            problem = null;
+        }
+        else
+        {
+            naqilId = Guid.NewGuid().ToString("D");
+            problem = new GatewayProblem(GatewayError.BadHeader, "Naqil-Id must be a UUID such as 0f8fad5b-d9cb-469f-a165-70867728950e, or absent");
+        }
+
+        try
+        {
+            problem ??= await ExchangeAsync(context, naqilId);
+        }
+        catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
+        {
+            problem = new GatewayProblem(GatewayError.TooLarge, $"the body is larger than {_options.MaxBodyBytes} bytes");
+        }
+
+        if (problem is { } refusal)
+        {
+            Log.ExchangeRefused(_logger, "consumer", GatewayErrors.Describe(refusal.Error).Code, refusal.Detail);
+            await refusal.WriteAsync(context, naqilId);
+        }
+    }
+
+    private async Task<GatewayProblem?> ExchangeAsync(HttpContext context, string naqilId)
+    {
+        var request = context.Request;
+        var rawTarget = context.Features.Get<IHttpRequestFeature>()?.RawTarget ?? "/";
+        if (!ExchangeTarget.TryParse(rawTarget, out var target, out var targetProblem))
+        {
+            return targetProblem;
+        }
+
+        var clientText = request.Headers[NaqilHeaders.Client].ToString();
+        if (clientText.Length == 0)
+        {
+            return new GatewayProblem(GatewayError.BadIdentifier, "Naqil-Client is missing: name the calling subsystem, as in SY/GOV/MOCT/portal");
+        }
+
+        if (!SubsystemId.TryParse(clientText, out var client, out var clientError))
+        {
+            return new GatewayProblem(GatewayError.BadIdentifier, $"Naqil-Client: {clientError}");
+        }
+
+        if (client.Member != _member)
+        {
+            return new GatewayProblem(GatewayError.UnknownClient, $"client {clientText} belongs to {client.Member}; this gateway serves {_member}");
+        }
+
+        if (_authenticator.Authenticate(context, clientText) is { } authError)
+        {
+            return new GatewayProblem(GatewayError.ClientUnauthenticated, authError);
+        }
+
+        if (!_trust.TryGetFresh(out var trust))
+        {
+            return new GatewayProblem(GatewayError.ConfigExpired, "this gateway holds no fresh trust configuration; it refuses exchanges until the registry can be reached");
+        }
+
+        if (!trust.HasSubsystem(clientText))
+        {
+            return new GatewayProblem(GatewayError.UnknownClient, $"client {clientText} is not registered in the trust configuration");
+        }
+
+        if (!trust.TryGetService(target.ServiceText, out var service))
+        {
+            return new GatewayProblem(GatewayError.UnknownService, $"service {target.ServiceText} is not in the trust configuration of {trust.Configuration.Instance}");
+        }
+
+        var headers = new Dictionary<string, string>(StringComparer.Ordinal)
+        {
+            ["naqil-id"] = naqilId,
+            ["naqil-client"] = clientText,
+            ["naqil-service"] = target.ServiceText,
+        };
+        foreach (var name in NaqilHeaders.OptionalCovered)
+        {
+            if (!TryCopyHeader(request, name, headers, out var headerProblem))
+            {
+                return headerProblem;
+            }
+        }
+
+        if (service.PersonalData && !headers.ContainsKey("naqil-purpose"))
+        {
+            return new GatewayProblem(GatewayError.PurposeRequired, $"{target.ServiceText} handles personal data: state why in the Naqil-Purpose header, e.g. application-processing");
+        }
+
+        var providers = trust.GatewaysOf(target.Service.Member);
+        if (providers.Count == 0)
+        {
+            return new GatewayProblem(GatewayError.ProviderUnreachable, $"no gateway is registered for {target.Service.Member}");
+        }
+
+        var body = await Bodies.ReadAsync(request.Body, request.ContentLength, _options.MaxBodyBytes, context.RequestAborted);
+        if (body is null)
+        {
+            return new GatewayProblem(GatewayError.TooLarge, $"the body is larger than {_options.MaxBodyBytes} bytes; the limit is set by Gateway:MaxBodyBytes");
+        }
+
+        if (request.ContentType is { Length: > 0 } contentType)
+        {
+            headers["content-type"] = contentType;
+        }
+
+        headers["content-digest"] = ContentDigest.Compute(body);
+        var provider = providers[(int)((uint)Interlocked.Increment(ref _roundRobin) % (uint)providers.Count)];
+        var uri = new Uri($"{provider.Address.GetLeftPart(UriPartial.Authority)}{ExchangeTarget.Prefix}{target.ServiceText}{target.Path}{target.Query}");
+        var method = new HttpMethod(request.Method);
+        var outgoing = MessageViews.FromOutgoing(method, uri, headers);
+        var signed = _signatures.SignRequest(outgoing, headers);
+        headers["signature-input"] = signed.SignatureInput;
+        headers["signature"] = signed.Signature;
+
+        using var message = new HttpRequestMessage(method, uri);
+        message.Options.Set(ProviderGatewayClient.ExpectedTlsThumbprint, provider.TlsThumbprint);
+        if (body.Length > 0 || request.ContentLength is not null)
+        {
+            message.Content = new ByteArrayContent(body);
+        }
+
+        foreach (var (name, value) in headers)
+        {
+            if (!message.Headers.TryAddWithoutValidation(name, value))
+            {
+                (message.Content ??= new ByteArrayContent([])).Headers.TryAddWithoutValidation(name, value);
+            }
+        }
+
+        foreach (var name in PassedRequestHeaders)
+        {
+            if (request.Headers.TryGetValue(name, out var value))
+            {
+                message.Headers.TryAddWithoutValidation(name, (IEnumerable<string?>)value);
+            }
+        }
+
+        var result = await Forwarder.SendAsync(_providers.Invoker, message, _options.ResponseTimeout + _options.ConnectTimeout, _options.MaxBodyBytes, "provider gateway", context.RequestAborted);
+        if (result.Problem is { } sendProblem)
+        {
+            return sendProblem;
+        }
+
+        using var response = result.Response!;
+        var responseView = MessageViews.FromIncoming(response);
+        var verifyProblem = _signatures.VerifyResponse(responseView, outgoing,
+            responseView.GetHeader("signature-input"), responseView.GetHeader("signature"), provider, _options.MaxClockSkew);
+        if (verifyProblem is not null)
+        {
+            return verifyProblem;
+        }
+
+        if (!ContentDigest.Verify(responseView.GetHeader("content-digest"), result.Body) || responseView.GetHeader("naqil-id") != naqilId)
+        {
+            return new GatewayProblem(GatewayError.BadResponseSignature, "the provider's response body or Naqil-Id does not match what its signature covers");
+        }
+
+        await RelayAsync(context, response, responseView, result.Body!, signed);
+        return null;
+    }
+
+    private static async Task RelayAsync(HttpContext context, HttpResponseMessage response, HttpMessageComponents view, byte[] body, SignedFields requestSignature)
+    {
+        var outgoing = context.Response;
+        outgoing.StatusCode = (int)response.StatusCode;
+        foreach (var name in (ReadOnlySpan<string>)["content-type", "content-digest", "naqil-id", "naqil-error", "signature-input", "signature"])
+        {
+            if (view.GetHeader(name) is { } value)
+            {
+                outgoing.Headers[name] = value;
+            }
+        }
+
+        outgoing.Headers[NaqilHeaders.RequestSignatureInput] = requestSignature.SignatureInput;
+        outgoing.Headers[NaqilHeaders.RequestSignature] = requestSignature.Signature;
+        outgoing.ContentLength = body.Length;
+        await outgoing.Body.WriteAsync(body, context.RequestAborted);
+    }
+
+    private static bool TryCopyHeader(HttpRequest request, string name, Dictionary<string, string> headers, [NotNullWhen(false)] out GatewayProblem? problem)
+    {
+        problem = null;
+        var values = request.Headers[name];
+        if (values.Count == 0)
+        {
+            return true;
+        }
+
+        var value = values.Count == 1 ? values[0]! : "";
+        if (values.Count != 1 || value.Length is 0 or > MaxHeaderLength || !value.All(c => c is >= ' ' and <= '~'))
+        {
+            // The value may be personal data: say what is wrong with it, never echo it.
+            problem = new GatewayProblem(GatewayError.BadHeader, $"{name} must appear once, with 1 to {MaxHeaderLength} printable ASCII characters");
+            return false;
+        }
+
+        headers[name] = value;
+        return true;
+    }
+}

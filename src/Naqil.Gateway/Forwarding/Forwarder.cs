@@ -1,0 +1,52 @@
+using Naqil.Gateway.Problems;
+
+namespace Naqil.Gateway.Forwarding;
+
+/// <summary>A response read whole, or the refusal that stands in for it.</summary>
+internal readonly record struct ForwardResult(HttpResponseMessage? Response, byte[]? Body, GatewayProblem? Problem);
+
+/// <summary>Sends one request and reads the whole response under a deadline and a size limit.</summary>
+internal static class Forwarder
+{
+    public static async Task<ForwardResult> SendAsync(HttpMessageInvoker invoker, HttpRequestMessage request, TimeSpan timeout, long maxBody, string what, CancellationToken aborted)
+    {
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(aborted);
+        deadline.CancelAfter(timeout);
+        HttpResponseMessage? response = null;
+        try
+        {
+            response = await invoker.SendAsync(request, deadline.Token);
+            var body = await Bodies.ReadAsync(await response.Content.ReadAsStreamAsync(deadline.Token), response.Content.Headers.ContentLength, maxBody, deadline.Token);
+            if (body is null)
+            {
+                response.Dispose();
+                return new(null, null, new GatewayProblem(GatewayError.ResponseTooLarge, $"the {what}'s response is larger than {maxBody} bytes"));
+            }
+
+            return new(response, body, null);
+        }
+        catch (OperationCanceledException) when (!aborted.IsCancellationRequested)
+        {
+            response?.Dispose();
+            return new(null, null, new GatewayProblem(GatewayError.ProviderTimeout, $"the {what} did not answer within {timeout.TotalSeconds:F0} s"));
+        }
+        catch (Exception e) when (e is HttpRequestException or IOException && !aborted.IsCancellationRequested)
+        {
+            response?.Dispose();
+            return new(null, null, new GatewayProblem(GatewayError.ProviderUnreachable, $"the {what} could not be reached: {Describe(e)}"));
+        }
+    }
+
+    private static string Describe(Exception e)
+    {
+        // Keep the first line of the innermost cause: enough for an operator, no stack traces.
+        while (e.InnerException is not null)
+        {
+            e = e.InnerException;
+        }
+
+        var message = e.Message;
+        var newline = message.IndexOf('\n', StringComparison.Ordinal);
+        return newline < 0 ? message : message[..newline];
+    }
+}

@@ -1,0 +1,62 @@
+namespace Naqil.Gateway.Problems;
+
+/// <summary>Every way a gateway refuses an exchange. <see cref="GatewayErrors"/> maps each to one status and code.</summary>
+internal enum GatewayError
+{
+    BadIdentifier,
+    BadHeader,
+    BadPath,
+    ClientUnauthenticated,
+    UnknownClient,
+    UnknownService,
+    UnknownPeer,
+    PurposeRequired,
+    AccessDenied,
+    BadSignature,
+    BadDigest,
+    StaleSignature,
+    Replayed,
+    TooLarge,
+    ConfigExpired,
+    ProviderUnreachable,
+    ProviderTimeout,
+    BadResponseSignature,
+    ResponseTooLarge,
+    Overloaded,
+    Unauthorized,
+    NotFound,
+    BadRequest,
+}
+
+internal readonly record struct GatewayErrorInfo(int Status, string Code, string Title);
+
+internal static class GatewayErrors
+{
+    public static GatewayErrorInfo Describe(GatewayError error) => error switch
+    {
+        GatewayError.BadIdentifier => new(400, "bad-identifier", "An identifier is malformed"),
+        GatewayError.BadHeader => new(400, "bad-header", "A Naqil header is malformed"),
+        GatewayError.BadPath => new(400, "bad-path", "The request path is not allowed"),
+        GatewayError.ClientUnauthenticated => new(401, "client-unauthenticated", "The caller is not authenticated for the client it names"),
+        GatewayError.UnknownClient => new(403, "unknown-client", "The client subsystem is not known"),
+        GatewayError.UnknownService => new(404, "unknown-service", "The service is not known"),
+        GatewayError.UnknownPeer => new(403, "unknown-peer", "The calling gateway is not in the trust configuration"),
+        GatewayError.PurposeRequired => new(400, "purpose-required", "The service handles personal data and needs a purpose"),
+        GatewayError.AccessDenied => new(403, "access-denied", "The client may not call this service"),
+        GatewayError.BadSignature => new(401, "bad-signature", "The request's signature does not verify"),
+        GatewayError.BadDigest => new(400, "bad-digest", "The body does not match its Content-Digest"),
+        GatewayError.StaleSignature => new(401, "stale-signature", "The signature was created outside the allowed clock skew"),
+        GatewayError.Replayed => new(409, "replayed", "This exchange was already received"),
+        GatewayError.TooLarge => new(413, "too-large", "The body is larger than the gateway accepts"),
+        GatewayError.ConfigExpired => new(503, "config-expired", "The trust configuration is missing or expired"),
+        GatewayError.ProviderUnreachable => new(502, "provider-unreachable", "The provider could not be reached"),
+        GatewayError.ProviderTimeout => new(504, "provider-timeout", "The provider did not answer in time"),
+        GatewayError.BadResponseSignature => new(502, "bad-response-signature", "The provider's response signature does not verify"),
+        GatewayError.ResponseTooLarge => new(502, "response-too-large", "The provider's response is larger than the gateway accepts"),
+        GatewayError.Overloaded => new(503, "overloaded", "The gateway cannot take more exchanges now"),
+        GatewayError.Unauthorized => new(401, "unauthorized", "Authentication is required"),
+        GatewayError.NotFound => new(404, "not-found", "Nothing is here"),
+        GatewayError.BadRequest => new(400, "bad-request", "The request is malformed"),
+        _ => throw new ArgumentOutOfRangeException(nameof(error), error, null),
+    };
+}

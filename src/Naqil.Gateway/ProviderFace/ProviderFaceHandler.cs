@@ -1,0 +1,212 @@
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Naqil.Gateway.AccessControl;
+using Naqil.Gateway.Configuration;
+using Naqil.Gateway.Forwarding;
+using Naqil.Gateway.Problems;
+using Naqil.Gateway.Signing;
+using Naqil.Gateway.Trust;
+using Naqil.Identifiers;
+using Naqil.Signatures;
+using Naqil.Trust;
+
+namespace Naqil.Gateway.ProviderFace;
+
+/// <summary>
+/// The provider face: receives a signed request from another gateway over mutual TLS, and only
+/// after the peer, the signature, its freshness, replay and the access rules all pass does it call
+/// the backend. Every answer, refusals included, is signed and bound to the request.
+/// </summary>
+internal sealed class ProviderFaceHandler
+{
+    private static readonly string[] BackendRequestHeaders = ["content-type", "accept", "accept-language", "naqil-id", "naqil-client", "naqil-service", "naqil-user", "naqil-purpose", "naqil-subject"];
+
+    private readonly GatewayOptions _options;
+    private readonly TrustState _trust;
+    private readonly ExchangeSignatures _signatures;
+    private readonly ReplayCache _replay;
+    private readonly AccessControlList _acl;
+    private readonly BackendClient _backend;
+    private readonly TimeProvider _time;
+    private readonly ILogger<ProviderFaceHandler> _logger;
+    private readonly Dictionary<string, string> _backends;
+
+    public ProviderFaceHandler(IOptions<GatewayOptions> options, TrustState trust, ExchangeSignatures signatures, ReplayCache replay, AccessControlList acl,
+        BackendClient backend, TimeProvider time, ILogger<ProviderFaceHandler> logger)
+    {
+        _options = options.Value;
+        _trust = trust;
+        _signatures = signatures;
+        _replay = replay;
+        _acl = acl;
+        _backend = backend;
+        _time = time;
+        _logger = logger;
+        _backends = _options.Services.ToDictionary(s => s.Service, s => s.Backend.TrimEnd('/'), StringComparer.Ordinal);
+    }
+
+    public async Task HandleAsync(HttpContext context)
+    {
+        var incoming = MessageViews.FromIncoming(context.Request);
+        var idHeader = context.Request.Headers[NaqilHeaders.Id].ToString();
+        var naqilId = Guid.TryParseExact(idHeader, "D", out _) ? idHeader : null;
+        GatewayProblem? problem;
+        try
+        {
+            problem = await ExchangeAsync(context, incoming, naqilId);
+        }
+        catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
+        {
+            problem = new GatewayProblem(GatewayError.TooLarge, $"the body is larger than {_options.MaxBodyBytes} bytes");
+        }
+
+        if (problem is { } refusal)
+        {
+            Log.ExchangeRefused(_logger, "provider", GatewayErrors.Describe(refusal.Error).Code, refusal.Detail);
+            var body = refusal.ToJson(naqilId);
+            var headers = new Dictionary<string, string>(StringComparer.Ordinal)
+            {
+                ["content-type"] = "application/problem+json",
+                ["naqil-error"] = GatewayErrors.Describe(refusal.Error).Code,
+                ["naqil-id"] = naqilId ?? Guid.NewGuid().ToString("D"),
+            };
+            await WriteSignedAsync(context, GatewayErrors.Describe(refusal.Error).Status, headers, body, incoming);
+        }
+    }
+
+    private async Task<GatewayProblem?> ExchangeAsync(HttpContext context, HttpMessageComponents incoming, string? naqilId)
+    {
+        var request = context.Request;
+        if (!_trust.TryGetFresh(out var trust))
+        {
+            return new GatewayProblem(GatewayError.ConfigExpired, "this gateway holds no fresh trust configuration; it refuses exchanges until the registry can be reached");
+        }
+
+        var certificate = context.Connection.ClientCertificate;
+        if (certificate is null || !trust.TryGetGatewayByTls(SignedTrustConfiguration.Thumbprint(certificate), out var peer))
+        {
+            Log.UnknownTlsPeer(_logger);
+            return new GatewayProblem(GatewayError.UnknownPeer, "the TLS client certificate is not one the trust configuration lists for a gateway");
+        }
+
+        if (naqilId is null)
+        {
+            return new GatewayProblem(GatewayError.BadHeader, "Naqil-Id must be a UUID such as 0f8fad5b-d9cb-469f-a165-70867728950e");
+        }
+
+        var rawTarget = context.Features.Get<IHttpRequestFeature>()?.RawTarget ?? "/";
+        if (!ExchangeTarget.TryParse(rawTarget, out var target, out var targetProblem))
+        {
+            return targetProblem;
+        }
+
+        if (!_backends.TryGetValue(target.ServiceText, out var backendBase) || !trust.TryGetService(target.ServiceText, out var service))
+        {
+            return new GatewayProblem(GatewayError.UnknownService, $"service {target.ServiceText} is not provided through this gateway");
+        }
+
+        var clientText = request.Headers[NaqilHeaders.Client].ToString();
+        if (!SubsystemId.TryParse(clientText, out var client, out var clientError))
+        {
+            return new GatewayProblem(GatewayError.BadIdentifier, $"Naqil-Client: {clientError}");
+        }
+
+        if (client.Member != peer.Member || !trust.HasSubsystem(clientText))
+        {
+            return new GatewayProblem(GatewayError.UnknownClient, $"client {clientText} is not a registered subsystem of {peer.Member}, the member whose gateway connected");
+        }
+
+        if (request.Headers[NaqilHeaders.Service].ToString() != target.ServiceText)
+        {
+            return new GatewayProblem(GatewayError.BadHeader, "Naqil-Service does not name the service in the path");
+        }
+
+        var body = await Bodies.ReadAsync(request.Body, request.ContentLength, _options.MaxBodyBytes, context.RequestAborted);
+        if (body is null)
+        {
+            return new GatewayProblem(GatewayError.TooLarge, $"the body is larger than {_options.MaxBodyBytes} bytes");
+        }
+
+        var signatureProblem = _signatures.VerifyRequest(incoming, request.Headers[NaqilHeaders.SignatureInput], request.Headers[NaqilHeaders.Signature], trust, peer, _options.MaxClockSkew, out var signature);
+        if (signatureProblem is not null)
+        {
+            return signatureProblem;
+        }
+
+        if (!ContentDigest.Verify(incoming.GetHeader("content-digest"), body))
+        {
+            return new GatewayProblem(GatewayError.BadSignature, "the body does not match its signed Content-Digest: it was altered on the way");
+        }
+
+        var rememberUntil = DateTimeOffset.FromUnixTimeSeconds(signature!.Parameters.Created!.Value) + _options.MaxClockSkew;
+        switch (_replay.TryRegister(peer.SigningThumbprint, naqilId, rememberUntil, _time.GetUtcNow()))
+        {
+            case ReplayCheck.Replayed:
+                return new GatewayProblem(GatewayError.Replayed, $"exchange {naqilId} was already received; send a new Naqil-Id for a new exchange");
+            case ReplayCheck.Full:
+                return new GatewayProblem(GatewayError.Overloaded, "the replay cache is full; retry shortly");
+        }
+
+        if (!_acl.IsAllowed(target.ServiceText, clientText, request.Method, target.Path))
+        {
+            return new GatewayProblem(GatewayError.AccessDenied, $"client {clientText} may not call {request.Method} {target.Path} on {target.ServiceText}; ask the provider to add an access rule");
+        }
+
+        if (service.PersonalData && string.IsNullOrEmpty(incoming.GetHeader("naqil-purpose")))
+        {
+            return new GatewayProblem(GatewayError.PurposeRequired, $"{target.ServiceText} handles personal data: state why in Naqil-Purpose");
+        }
+
+        using var backendRequest = new HttpRequestMessage(new HttpMethod(request.Method), backendBase + target.Path + target.Query);
+        if (body.Length > 0 || request.ContentLength is not null)
+        {
+            backendRequest.Content = new ByteArrayContent(body);
+        }
+
+        foreach (var name in BackendRequestHeaders)
+        {
+            if (incoming.GetHeader(name) is { } value)
+            {
+                if (!backendRequest.Headers.TryAddWithoutValidation(name, value))
+                {
+                    backendRequest.Content?.Headers.TryAddWithoutValidation(name, value);
+                }
+            }
+        }
+
+        var result = await Forwarder.SendAsync(_backend.Invoker, backendRequest, _options.ResponseTimeout, _options.MaxBodyBytes, "service backend", context.RequestAborted);
+        if (result.Problem is { } backendProblem)
+        {
+            return backendProblem;
+        }
+
+        using var response = result.Response!;
+        var headers = new Dictionary<string, string>(StringComparer.Ordinal) { ["naqil-id"] = naqilId };
+        if (response.Content.Headers.ContentType is { } contentType)
+        {
+            headers["content-type"] = contentType.ToString();
+        }
+
+        await WriteSignedAsync(context, (int)response.StatusCode, headers, result.Body!, incoming);
+        return null;
+    }
+
+    private async Task WriteSignedAsync(HttpContext context, int status, Dictionary<string, string> headers, byte[] body, HttpMessageComponents request)
+    {
+        headers["content-digest"] = ContentDigest.Compute(body);
+        var signed = _signatures.SignResponse(MessageViews.FromOutgoingResponse(status, headers), headers, request);
+        var response = context.Response;
+        response.StatusCode = status;
+        foreach (var (name, value) in headers)
+        {
+            response.Headers[name] = value;
+        }
+
+        response.Headers[NaqilHeaders.SignatureInput] = signed.SignatureInput;
+        response.Headers[NaqilHeaders.Signature] = signed.Signature;
+        response.ContentLength = body.Length;
+        await response.Body.WriteAsync(body, context.RequestAborted);
+    }
+}

@@ -1,0 +1,42 @@
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+
+namespace Naqil.Gateway.Signing;
+
+/// <summary>Reads the gateway's PEM files, with errors that name the file.</summary>
+internal static class PemFiles
+{
+    public static byte[] ReadCertificateDer(string path)
+    {
+        try
+        {
+            using var certificate = X509Certificate2.CreateFromPem(File.ReadAllText(path));
+            return certificate.RawData;
+        }
+        catch (CryptographicException e)
+        {
+            throw new InvalidOperationException($"{path} does not hold a PEM certificate: {e.Message}", e);
+        }
+    }
+
+    /// <summary>A certificate with its ECDSA P-256 private key, usable for TLS and signing.</summary>
+    public static X509Certificate2 ReadCertificateWithKey(string certificatePath, string keyPath)
+    {
+        try
+        {
+            using var bare = X509Certificate2.CreateFromPemFile(certificatePath, keyPath);
+            if (bare.GetECDsaPublicKey() is not { KeySize: 256 } publicKey)
+            {
+                throw new InvalidOperationException($"{certificatePath} does not carry an ECDSA P-256 key");
+            }
+
+            publicKey.Dispose();
+            // Round-trip through PKCS#12 so the key is usable by SslStream on every platform.
+            return X509CertificateLoader.LoadPkcs12(bare.Export(X509ContentType.Pkcs12), null);
+        }
+        catch (CryptographicException e)
+        {
+            throw new InvalidOperationException($"{certificatePath} with {keyPath} is not a PEM certificate with its private key: {e.Message}", e);
+        }
+    }
+}

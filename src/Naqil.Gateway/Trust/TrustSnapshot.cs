@@ -1,0 +1,167 @@
+using System.Diagnostics.CodeAnalysis;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+using Naqil.Identifiers;
+using Naqil.Trust;
+
+namespace Naqil.Gateway.Trust;
+
+/// <summary>A peer gateway as the trust configuration describes it, with its keys parsed once.</summary>
+internal sealed record PeerGateway(
+    MemberId Member,
+    string Code,
+    Uri Address,
+    string TlsThumbprint,
+    string SigningThumbprint,
+    ECDsa SigningKey);
+
+/// <summary>
+/// A verified trust configuration, indexed for the lookups every exchange makes. Immutable: a
+/// new configuration builds a new snapshot that replaces the old one whole.
+/// </summary>
+internal sealed class TrustSnapshot
+{
+    private readonly Dictionary<string, PeerGateway> _byTlsThumbprint;
+    private readonly Dictionary<string, PeerGateway> _bySigningThumbprint;
+    private readonly Dictionary<MemberId, PeerGateway[]> _byMember;
+    private readonly Dictionary<string, ServiceEntry> _services;
+    private readonly HashSet<string> _subsystems;
+
+    private TrustSnapshot(SignedTrustConfiguration signed, Dictionary<string, PeerGateway> byTls, Dictionary<string, PeerGateway> bySigning,
+        Dictionary<MemberId, PeerGateway[]> byMember, Dictionary<string, ServiceEntry> services, HashSet<string> subsystems)
+    {
+        Signed = signed;
+        _byTlsThumbprint = byTls;
+        _bySigningThumbprint = bySigning;
+        _byMember = byMember;
+        _services = services;
+        _subsystems = subsystems;
+    }
+
+    public SignedTrustConfiguration Signed { get; }
+
+    public TrustConfiguration Configuration => Signed.Configuration;
+
+    public long Serial => Configuration.Serial;
+
+    public DateTimeOffset Issued => Configuration.Issued;
+
+    public DateTimeOffset Expires => Configuration.Expires;
+
+    public bool TryGetGatewayByTls(string thumbprint, [NotNullWhen(true)] out PeerGateway? gateway) => _byTlsThumbprint.TryGetValue(thumbprint, out gateway);
+
+    public bool TryGetGatewayBySigningKey(string thumbprint, [NotNullWhen(true)] out PeerGateway? gateway) => _bySigningThumbprint.TryGetValue(thumbprint, out gateway);
+
+    public bool IsKnownTlsCertificate(string thumbprint) => _byTlsThumbprint.ContainsKey(thumbprint);
+
+    public IReadOnlyList<PeerGateway> GatewaysOf(MemberId member) => _byMember.TryGetValue(member, out var gateways) ? gateways : [];
+
+    public bool TryGetService(string serviceId, [NotNullWhen(true)] out ServiceEntry? service) => _services.TryGetValue(serviceId, out service);
+
+    public bool HasSubsystem(string subsystemId) => _subsystems.Contains(subsystemId);
+
+    /// <summary>
+    /// Indexes a verified configuration. Refuses it whole when it vouches for another instance
+    /// than its own or carries a certificate that does not parse as ECDSA P-256.
+    /// </summary>
+    public static bool TryCreate(SignedTrustConfiguration signed, [NotNullWhen(true)] out TrustSnapshot? snapshot, [NotNullWhen(false)] out string? error)
+    {
+        snapshot = null;
+        var configuration = signed.Configuration;
+        var instance = configuration.Instance;
+        var subsystems = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var member in configuration.Members)
+        {
+            if (!MemberId.TryParse(member.Id, out var id, out error) || id.Instance != instance)
+            {
+                error = $"member '{member.Id}' is not a member of instance {instance}: {error ?? "foreign instance"}";
+                return false;
+            }
+        }
+
+        foreach (var subsystem in configuration.Subsystems)
+        {
+            if (!SubsystemId.TryParse(subsystem.Id, out var id, out error) || id.Instance != instance)
+            {
+                error = $"subsystem '{subsystem.Id}' is not a subsystem of instance {instance}: {error ?? "foreign instance"}";
+                return false;
+            }
+
+            subsystems.Add(subsystem.Id);
+        }
+
+        var services = new Dictionary<string, ServiceEntry>(StringComparer.Ordinal);
+        foreach (var service in configuration.Services)
+        {
+            if (!ServiceId.TryParse(service.Id, out var id, out error) || id.Instance != instance)
+            {
+                error = $"service '{service.Id}' is not a service of instance {instance}: {error ?? "foreign instance"}";
+                return false;
+            }
+
+            services[service.Id] = service;
+        }
+
+        var byTls = new Dictionary<string, PeerGateway>(StringComparer.Ordinal);
+        var bySigning = new Dictionary<string, PeerGateway>(StringComparer.Ordinal);
+        var byMember = new Dictionary<MemberId, List<PeerGateway>>();
+        foreach (var entry in configuration.Gateways)
+        {
+            if (!MemberId.TryParse(entry.Member, out var member, out error) || member.Instance != instance)
+            {
+                error = $"gateway '{entry.Member}/{entry.Code}' is not a gateway of instance {instance}: {error ?? "foreign instance"}";
+                return false;
+            }
+
+            if (!Uri.TryCreate(entry.Address, UriKind.Absolute, out var address) || address.Scheme != Uri.UriSchemeHttps)
+            {
+                error = $"gateway '{entry.Member}/{entry.Code}' has address '{entry.Address}', which is not an https URL";
+                return false;
+            }
+
+            if (!TryReadCertificate(entry.TlsCertificate, out var tlsThumbprint, out _) || !TryReadCertificate(entry.SigningCertificate, out var signingThumbprint, out var signingKey))
+            {
+                error = $"gateway '{entry.Member}/{entry.Code}' has a certificate that is not base64 DER with an ECDSA P-256 key";
+                return false;
+            }
+
+            var peer = new PeerGateway(member, entry.Code, address, tlsThumbprint, signingThumbprint, signingKey!);
+            byTls[tlsThumbprint] = peer;
+            bySigning[signingThumbprint] = peer;
+            if (!byMember.TryGetValue(member, out var list))
+            {
+                byMember[member] = list = [];
+            }
+
+            list.Add(peer);
+        }
+
+        snapshot = new TrustSnapshot(signed, byTls, bySigning, byMember.ToDictionary(p => p.Key, p => p.Value.ToArray()), services, subsystems);
+        error = null;
+        return true;
+    }
+
+    private static bool TryReadCertificate(string base64, out string thumbprint, out ECDsa? key)
+    {
+        thumbprint = "";
+        key = null;
+        try
+        {
+            using var certificate = X509CertificateLoader.LoadCertificate(Convert.FromBase64String(base64));
+            key = certificate.GetECDsaPublicKey();
+            if (key is null || key.KeySize != 256)
+            {
+                key?.Dispose();
+                key = null;
+                return false;
+            }
+
+            thumbprint = SignedTrustConfiguration.Thumbprint(certificate);
+            return true;
+        }
+        catch (Exception e) when (e is FormatException or CryptographicException)
+        {
+            return false;
+        }
+    }
+}
