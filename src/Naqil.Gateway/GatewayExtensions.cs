@@ -31,24 +31,30 @@ public static class GatewayExtensions
     /// Adds a gateway to the host: its services, and two Kestrel listeners — the consumer face
     /// (<see cref="GatewayOptions.ConsumerUrl"/>) and the provider face
     /// (<see cref="GatewayOptions.ProviderUrl"/>, mutual TLS 1.3 against the trust configuration).
-    /// Options bind from the <c>Gateway</c> configuration section, then <paramref name="configure"/>.
+    /// Options come from <paramref name="options"/> when given, else from the <c>Gateway</c>
+    /// configuration section; either way they are validated before the gateway starts.
     /// </summary>
-    public static WebApplicationBuilder AddNaqilGateway(this WebApplicationBuilder builder, Action<GatewayOptions>? configure = null)
+    public static WebApplicationBuilder AddNaqilGateway(this WebApplicationBuilder builder, GatewayOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(builder);
         var services = builder.Services;
-        var options = services.AddOptions<GatewayOptions>().BindConfiguration(GatewayOptions.Section);
-        if (configure is not null)
+        var optionsBuilder = services.AddOptions<GatewayOptions>();
+        if (options is null)
         {
-            options.Configure(configure);
+            optionsBuilder.BindConfiguration(GatewayOptions.Section);
+        }
+        else
+        {
+            services.AddSingleton<IOptionsFactory<GatewayOptions>>(sp => new FixedOptionsFactory<GatewayOptions>(options, sp.GetServices<IValidateOptions<GatewayOptions>>()));
         }
 
-        options.ValidateOnStart();
+        optionsBuilder.ValidateOnStart();
         services.AddSingleton<IValidateOptions<GatewayOptions>, GatewayOptionsValidator>();
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<TrustState>();
         services.AddSingleton<GatewayKeys>();
         services.AddSingleton<ExchangeSignatures>();
+        services.AddSingleton<SignedRequestFactory>();
         services.AddSingleton<ReplayCache>();
         services.AddSingleton<IAclStore>(sp =>
         {

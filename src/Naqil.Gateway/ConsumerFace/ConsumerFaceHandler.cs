@@ -28,18 +28,20 @@ internal sealed class ConsumerFaceHandler
     private readonly TrustState _trust;
     private readonly ExchangeSignatures _signatures;
     private readonly ClientAuthenticator _authenticator;
+    private readonly SignedRequestFactory _requests;
     private readonly ProviderGatewayClient _providers;
     private readonly ILogger<ConsumerFaceHandler> _logger;
     private int _roundRobin;
 
     public ConsumerFaceHandler(IOptions<GatewayOptions> options, TrustState trust, ExchangeSignatures signatures, ClientAuthenticator authenticator,
-        ProviderGatewayClient providers, ILogger<ConsumerFaceHandler> logger)
+        SignedRequestFactory requests, ProviderGatewayClient providers, ILogger<ConsumerFaceHandler> logger)
     {
         _options = options.Value;
         _member = MemberId.Parse(_options.Member);
         _trust = trust;
         _signatures = signatures;
         _authenticator = authenticator;
+        _requests = requests;
         _providers = providers;
         _logger = logger;
     }
@@ -162,30 +164,9 @@ internal sealed class ConsumerFaceHandler
             headers["content-type"] = contentType;
         }
 
-        headers["content-digest"] = ContentDigest.Compute(body);
         var provider = providers[(int)((uint)Interlocked.Increment(ref _roundRobin) % (uint)providers.Count)];
-        var uri = new Uri($"{provider.Address.GetLeftPart(UriPartial.Authority)}{ExchangeTarget.Prefix}{target.ServiceText}{target.Path}{target.Query}");
-        var method = new HttpMethod(request.Method);
-        var outgoing = MessageViews.FromOutgoing(method, uri, headers);
-        var signed = _signatures.SignRequest(outgoing, headers);
-        headers["signature-input"] = signed.SignatureInput;
-        headers["signature"] = signed.Signature;
-
-        using var message = new HttpRequestMessage(method, uri);
-        message.Options.Set(ProviderGatewayClient.ExpectedTlsThumbprint, provider.TlsThumbprint);
-        if (body.Length > 0 || request.ContentLength is not null)
-        {
-            message.Content = new ByteArrayContent(body);
-        }
-
-        foreach (var (name, value) in headers)
-        {
-            if (!message.Headers.TryAddWithoutValidation(name, value))
-            {
-                (message.Content ??= new ByteArrayContent([])).Headers.TryAddWithoutValidation(name, value);
-            }
-        }
-
+        var signedRequest = _requests.Create(provider, new HttpMethod(request.Method), target, headers, body, request.ContentLength is not null);
+        using var message = signedRequest.Message;
         foreach (var name in PassedRequestHeaders)
         {
             if (request.Headers.TryGetValue(name, out var value))
@@ -202,7 +183,7 @@ internal sealed class ConsumerFaceHandler
 
         using var response = result.Response!;
         var responseView = MessageViews.FromIncoming(response);
-        var verifyProblem = _signatures.VerifyResponse(responseView, outgoing,
+        var verifyProblem = _signatures.VerifyResponse(responseView, signedRequest.View,
             responseView.GetHeader("signature-input"), responseView.GetHeader("signature"), provider, _options.MaxClockSkew);
         if (verifyProblem is not null)
         {
@@ -214,7 +195,7 @@ internal sealed class ConsumerFaceHandler
             return new GatewayProblem(GatewayError.BadResponseSignature, "the provider's response body or Naqil-Id does not match what its signature covers");
         }
 
-        await RelayAsync(context, response, responseView, result.Body!, signed);
+        await RelayAsync(context, response, responseView, result.Body!, signedRequest.Signature);
         return null;
     }
 

@@ -1,0 +1,85 @@
+using System.Security.Cryptography.X509Certificates;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Naqil.Gateway.Configuration;
+using Naqil.Gateway.Trust;
+using Naqil.Trust;
+
+namespace Naqil.Gateway.Tests.TestEnvironment;
+
+/// <summary>One real gateway process-in-a-host: both faces on loopback ports, keys in PEM files.</summary>
+internal sealed class GatewayNode : IAsyncDisposable
+{
+    private GatewayNode(string member, WebApplication app, X509Certificate2 tls, X509Certificate2 signing)
+    {
+        Member = member;
+        App = app;
+        Tls = tls;
+        Signing = signing;
+    }
+
+    public string Member { get; }
+
+    public WebApplication App { get; }
+
+    public X509Certificate2 Tls { get; }
+
+    public X509Certificate2 Signing { get; }
+
+    public string ConsumerUrl => App.Services.GetRequiredService<GatewayEndpoints>().ConsumerUrl;
+
+    public string ProviderUrl => App.Services.GetRequiredService<GatewayEndpoints>().ProviderUrl;
+
+    public TrustState Trust => App.Services.GetRequiredService<TrustState>();
+
+    public GatewayEntry Entry(string? address = null) =>
+        new(Member, "gw1", address ?? ProviderUrl, TestPki.Base64Der(Tls), TestPki.Base64Der(Signing));
+
+    public Task<bool> RefreshTrustAsync() => App.Services.GetRequiredService<TrustPoller>().RefreshAsync(CancellationToken.None);
+
+    public static async Task<GatewayNode> StartAsync(string member, string directory, FakeRegistry registry, TimeProvider time, Func<GatewayOptions, GatewayOptions> configure)
+    {
+        var name = member.Replace('/', '-');
+        var tls = TestPki.CreateTlsCertificate($"{name} TLS");
+        var signing = TestPki.CreateSigningCertificate($"{name} signing");
+        var tlsFiles = TestPki.WritePem(tls, directory, "tls");
+        var signingFiles = TestPki.WritePem(signing, directory, "signing");
+        var options = configure(new GatewayOptions
+        {
+            Member = member,
+            Code = "gw1",
+            TrustConfigurationUrl = registry.ConfigUrl,
+            AnchorFile = registry.WriteAnchor(directory),
+            DataDirectory = Path.Combine(directory, "data"),
+            TlsCertificateFile = tlsFiles.Certificate,
+            TlsKeyFile = tlsFiles.Key,
+            SigningCertificateFile = signingFiles.Certificate,
+            SigningKeyFile = signingFiles.Key,
+            ConsumerUrl = "http://127.0.0.1:0",
+            ProviderUrl = "https://127.0.0.1:0",
+            AdminToken = GatewayTestEnvironment.AdminToken,
+            MaxBodyBytes = GatewayTestEnvironment.MaxBodyBytes,
+            ConnectTimeout = TimeSpan.FromSeconds(2),
+            ResponseTimeout = TimeSpan.FromSeconds(2),
+            TrustPollInterval = TimeSpan.FromSeconds(5),
+        });
+
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.Services.AddSingleton(time);
+        builder.AddNaqilGateway(options);
+        var app = builder.Build();
+        app.MapNaqilGateway();
+        await app.StartAsync();
+        return new GatewayNode(member, app, tls, signing);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await App.StopAsync();
+        await App.DisposeAsync();
+        Tls.Dispose();
+        Signing.Dispose();
+    }
+}
