@@ -1,1 +1,6 @@
-return 0;
+using BenchmarkDotNet.Running;
+
+BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+
+/// <summary>Named so that <c>typeof(Program)</c> finds this assembly from top-level statements.</summary>
+public partial class Program;

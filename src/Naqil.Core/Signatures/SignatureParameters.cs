@@ -1,3 +1,6 @@
+using System.Globalization;
+using System.Text;
+
 namespace Naqil.Signatures;
 
 /// <summary>
@@ -28,5 +31,79 @@ public sealed record SignatureParameters
     /// The inner-list serialization (<c>("@method" "@path");created=1618884473;keyid="k";alg="ecdsa-p256-sha256";tag="t"</c>).
     /// Returns <see cref="Raw"/> when present. Parameter order: created, expires, nonce, alg, keyid, tag.
     /// </summary>
-    public string Serialize() => throw new NotImplementedException();
+    /// <exception cref="SignatureException">A string parameter holds a character a structured string cannot carry (<see cref="SignatureFailure.Malformed"/>).</exception>
+    public string Serialize()
+    {
+        if (Raw is not null)
+        {
+            return Raw;
+        }
+
+        var builder = new StringBuilder(32 + (Components.Count * 20));
+        builder.Append('(');
+        for (int i = 0; i < Components.Count; i++)
+        {
+            if (i > 0)
+            {
+                builder.Append(' ');
+            }
+
+            ComponentId component = Components[i];
+            if (ComponentNames.Validate(component.Name) is { } error)
+            {
+                throw new SignatureException(SignatureFailure.Malformed, error);
+            }
+
+            builder.Append('"').Append(component.Name).Append('"');
+            if (component.FromRequest)
+            {
+                builder.Append(";req");
+            }
+        }
+
+        builder.Append(')');
+        if (Created is { } created)
+        {
+            builder.Append(";created=").Append(created.ToString(CultureInfo.InvariantCulture));
+        }
+
+        if (Expires is { } expires)
+        {
+            builder.Append(";expires=").Append(expires.ToString(CultureInfo.InvariantCulture));
+        }
+
+        AppendString(builder, "nonce", Nonce);
+        AppendString(builder, "alg", Algorithm);
+        AppendString(builder, "keyid", KeyId);
+        AppendString(builder, "tag", Tag);
+        return builder.ToString();
+    }
+
+    private static void AppendString(StringBuilder builder, string key, string? value)
+    {
+        if (value is null)
+        {
+            return;
+        }
+
+        builder.Append(';').Append(key).Append("=\"");
+        foreach (char c in value)
+        {
+            if (c is < ' ' or > '~')
+            {
+                // A structured string is printable ASCII only (RFC 8941 §3.3.3); anything else
+                // would produce a field that no verifier can parse, or a forged base line.
+                throw new SignatureException(SignatureFailure.Malformed, $"the {key} parameter contains a character that a structured string cannot hold");
+            }
+
+            if (c is '"' or '\\')
+            {
+                builder.Append('\\');
+            }
+
+            builder.Append(c);
+        }
+
+        builder.Append('"');
+    }
 }
