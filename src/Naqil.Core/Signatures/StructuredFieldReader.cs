@@ -1,24 +1,5 @@
 namespace Naqil.Signatures;
 
-/// <summary>The kinds of RFC 8941 bare item (plus the RFC 9651 date, so a field using it still parses).</summary>
-internal enum StructuredItemKind : byte
-{
-    Integer,
-    Decimal,
-    String,
-    Token,
-    ByteSequence,
-    Boolean,
-    Date,
-}
-
-/// <summary>
-/// A bare item located in the input: <see cref="Start"/> and <see cref="Length"/> delimit its content
-/// (inside the quotes of a string, inside the colons of a byte sequence), so nothing is copied until
-/// a caller asks for the value. <see cref="Integer"/> holds integers, dates and booleans (0 or 1).
-/// </summary>
-internal readonly record struct StructuredItem(StructuredItemKind Kind, int Start, int Length, long Integer, bool HasEscapes);
-
 /// <summary>
 /// A small RFC 8941 structured-field reader over a window of a string. It only locates things
 /// (positions, not copies), because the Signature-Input member must be kept byte for byte as
@@ -39,8 +20,6 @@ internal ref struct StructuredFieldReader
     }
 
     public readonly bool AtEnd => _position >= _end;
-
-    public readonly int Position => _position;
 
     public readonly char Peek() => _position < _end ? _input[_position] : '\0';
 
@@ -171,7 +150,7 @@ internal ref struct StructuredFieldReader
                     break;
                 }
 
-                if (!TryReadBareItem(out _) || !TrySkipParametersCore())
+                if (!TryReadBareItem(out _) || !TrySkipParameters())
                 {
                     return false;
                 }
@@ -183,10 +162,10 @@ internal ref struct StructuredFieldReader
                 }
             }
 
-            return TrySkipParametersCore();
+            return TrySkipParameters();
         }
 
-        return TryReadBareItem(out _) && TrySkipParametersCore();
+        return TryReadBareItem(out _) && TrySkipParameters();
     }
 
     /// <summary>
@@ -230,7 +209,7 @@ internal ref struct StructuredFieldReader
                     return false;
                 }
             }
-            else if (!TrySkipParametersCore())
+            else if (!TrySkipParameters())
             {
                 return false;
             }
@@ -286,7 +265,7 @@ internal ref struct StructuredFieldReader
     public readonly bool KeyEquals(int keyStart, int keyLength, string key) =>
         _input.AsSpan(keyStart, keyLength).SequenceEqual(key);
 
-    private bool TrySkipParametersCore()
+    private bool TrySkipParameters()
     {
         while (true)
         {
