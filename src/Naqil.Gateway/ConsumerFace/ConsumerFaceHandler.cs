@@ -175,7 +175,7 @@ internal sealed class ConsumerFaceHandler
             }
         }
 
-        var result = await Forwarder.SendAsync(_providers.Invoker, message, _options.ResponseTimeout + _options.ConnectTimeout, _options.MaxBodyBytes, "provider gateway", context.RequestAborted);
+        var result = await Forwarder.SendAsync(_providers.For(provider), message, _options.ResponseTimeout + _options.ConnectTimeout, _options.MaxBodyBytes, "provider gateway", context.RequestAborted);
         if (result.Problem is { } sendProblem)
         {
             return sendProblem;

@@ -1,29 +1,49 @@
+using System.Collections.Concurrent;
 using System.Net.Security;
 using System.Security.Authentication;
 using System.Security.Cryptography;
-using System.Security.Cryptography.X509Certificates;
+using System.Text;
 using Microsoft.Extensions.Options;
 using Naqil.Gateway.Configuration;
 using Naqil.Gateway.Signing;
+using Naqil.Gateway.Trust;
 
 namespace Naqil.Gateway.Forwarding;
 
 /// <summary>
-/// The consumer side's connection to provider gateways: TLS 1.3 only, presenting this gateway's
+/// The consumer side's connections to provider gateways: TLS 1.3 only, presenting this gateway's
 /// TLS certificate, and accepting the server only if its certificate is exactly the one the trust
-/// configuration lists for the gateway being called (pinned per request, CA chains play no part).
+/// configuration lists for the gateway being called. Each provider gateway (address and pinned
+/// certificate) gets its own connection pool, so the pin is known when the handshake happens;
+/// CA chains play no part.
 /// </summary>
-internal sealed class ProviderGatewayClient : IDisposable
+internal sealed class ProviderGatewayClient(GatewayKeys keys, IOptions<GatewayOptions> options) : IDisposable
 {
-    public static readonly HttpRequestOptionsKey<string> ExpectedTlsThumbprint = new("naqil.expected-tls-thumbprint");
+    private readonly ConcurrentDictionary<(string Authority, string Thumbprint), HttpMessageInvoker> _pools = new();
 
-    public ProviderGatewayClient(GatewayKeys keys, IOptions<GatewayOptions> options)
+    public HttpMessageInvoker For(PeerGateway provider) =>
+        _pools.GetOrAdd((provider.Address.GetLeftPart(UriPartial.Authority), provider.TlsThumbprint), key => Create(key.Thumbprint));
+
+    /// <summary>Closes the pools of gateways that are no longer in <paramref name="current"/>.</summary>
+    public void Retain(IEnumerable<PeerGateway> current)
+    {
+        var keep = current.Select(p => (p.Address.GetLeftPart(UriPartial.Authority), p.TlsThumbprint)).ToHashSet();
+        foreach (var key in _pools.Keys)
+        {
+            if (!keep.Contains(key) && _pools.TryRemove(key, out var invoker))
+            {
+                invoker.Dispose();
+            }
+        }
+    }
+
+    private HttpMessageInvoker Create(string expectedThumbprint)
     {
         var certificate = keys.TlsCertificate;
-        Invoker = new HttpMessageInvoker(new SocketsHttpHandler
+        var expected = Encoding.ASCII.GetBytes(expectedThumbprint);
+        return new HttpMessageInvoker(new SocketsHttpHandler
         {
             ConnectTimeout = options.Value.ConnectTimeout,
-            // Short-lived pooled connections, so a gateway removed from the configuration drops out soon.
             PooledConnectionLifetime = TimeSpan.FromMinutes(2),
             AllowAutoRedirect = false,
             UseCookies = false,
@@ -32,25 +52,19 @@ internal sealed class ProviderGatewayClient : IDisposable
             {
                 EnabledSslProtocols = SslProtocols.Tls13,
                 LocalCertificateSelectionCallback = (_, _, _, _, _) => certificate,
-                RemoteCertificateValidationCallback = ValidateServer,
+                RemoteCertificateValidationCallback = (_, presented, _, _) => presented is not null
+                    && CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(Convert.ToHexStringLower(presented.GetCertHash(HashAlgorithmName.SHA256))), expected),
             },
         });
     }
 
-    public HttpMessageInvoker Invoker { get; }
-
-    private static bool ValidateServer(object sender, X509Certificate? certificate, X509Chain? chain, SslPolicyErrors errors)
+    public void Dispose()
     {
-        if (sender is not HttpRequestMessage request || certificate is null || !request.Options.TryGetValue(ExpectedTlsThumbprint, out var expected))
+        foreach (var invoker in _pools.Values)
         {
-            return false;
+            invoker.Dispose();
         }
-
-        var actual = Convert.ToHexStringLower(certificate.GetCertHash(HashAlgorithmName.SHA256));
-        return CryptographicOperations.FixedTimeEquals(System.Text.Encoding.ASCII.GetBytes(actual), System.Text.Encoding.ASCII.GetBytes(expected));
     }
-
-    public void Dispose() => Invoker.Dispose();
 }
 
 /// <summary>The provider side's connection to the service backends behind it.</summary>

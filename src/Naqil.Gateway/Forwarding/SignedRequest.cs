@@ -10,7 +10,7 @@ internal sealed record SignedRequest(HttpRequestMessage Message, HttpMessageComp
 /// <summary>Builds the signed request a consumer gateway sends to a provider gateway (docs/protocol.md).</summary>
 internal sealed class SignedRequestFactory(ExchangeSignatures signatures)
 {
-    /// <param name="provider">The provider gateway; its TLS certificate is pinned for this request.</param>
+    /// <param name="provider">The provider gateway.</param>
     /// <param name="method">The HTTP method.</param>
     /// <param name="target">Service, path and query.</param>
     /// <param name="headers">The signed header fields (lower-case names) but content-digest and the signature, which are added here.</param>
@@ -28,7 +28,6 @@ internal sealed class SignedRequestFactory(ExchangeSignatures signatures)
         headers["signature"] = signed.Signature;
 
         var message = new HttpRequestMessage(method, uri);
-        message.Options.Set(ProviderGatewayClient.ExpectedTlsThumbprint, provider.TlsThumbprint);
         if (hasContent || body.Length > 0)
         {
             message.Content = new ByteArrayContent(body);

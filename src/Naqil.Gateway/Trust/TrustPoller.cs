@@ -4,6 +4,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Naqil.Gateway.Configuration;
+using Naqil.Gateway.Forwarding;
 using Naqil.Gateway.Signing;
 using Naqil.Identifiers;
 using Naqil.Trust;
@@ -22,6 +23,7 @@ internal sealed class TrustPoller : BackgroundService
 
     private readonly GatewayOptions _options;
     private readonly TrustState _state;
+    private readonly ProviderGatewayClient _providers;
     private readonly TimeProvider _time;
     private readonly ILogger<TrustPoller> _logger;
     private readonly HttpClient _http;
@@ -30,10 +32,11 @@ internal sealed class TrustPoller : BackgroundService
     private readonly SemaphoreSlim _refreshGate = new(1, 1);
     private string? _etag;
 
-    public TrustPoller(IOptions<GatewayOptions> options, TrustState state, TimeProvider time, ILogger<TrustPoller> logger)
+    public TrustPoller(IOptions<GatewayOptions> options, TrustState state, ProviderGatewayClient providers, TimeProvider time, ILogger<TrustPoller> logger)
     {
         _options = options.Value;
         _state = state;
+        _providers = providers;
         _time = time;
         _logger = logger;
         _anchor = X509CertificateLoader.LoadCertificate(PemFiles.ReadCertificateDer(_options.AnchorFile));
@@ -140,6 +143,7 @@ internal sealed class TrustPoller : BackgroundService
             return false;
         }
 
+        _providers.Retain(snapshot.AllGateways);
         Log.TrustAdopted(_logger, snapshot.Serial, snapshot.Expires);
         error = "";
         return true;

@@ -52,6 +52,8 @@ internal sealed class TrustSnapshot
 
     public bool TryGetGatewayBySigningKey(string thumbprint, [NotNullWhen(true)] out PeerGateway? gateway) => _bySigningThumbprint.TryGetValue(thumbprint, out gateway);
 
+    public IEnumerable<PeerGateway> AllGateways => _byTlsThumbprint.Values;
+
     public bool IsKnownTlsCertificate(string thumbprint) => _byTlsThumbprint.ContainsKey(thumbprint);
 
     public IReadOnlyList<PeerGateway> GatewaysOf(MemberId member) => _byMember.TryGetValue(member, out var gateways) ? gateways : [];

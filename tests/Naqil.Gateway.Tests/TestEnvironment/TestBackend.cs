@@ -26,7 +26,7 @@ internal sealed class TestBackend : IAsyncDisposable
         app.Use(async (context, next) =>
         {
             Interlocked.Increment(ref backend._calls);
-            backend.ReceivedHeaders.Enqueue(new HeaderDictionary(context.Request.Headers.ToDictionary(h => h.Key, h => h.Value)));
+            backend.ReceivedHeaders.Enqueue(new HeaderDictionary(context.Request.Headers.ToDictionary(h => h.Key, h => h.Value, StringComparer.OrdinalIgnoreCase)));
             await next(context);
         });
         app.MapGet("/persons/{id}", (string id) => Results.Json(new { nationalId = id, givenName = "أحمد", familyName = "الحلبي" }));
