@@ -42,6 +42,12 @@ internal sealed class TestBackend : IAsyncDisposable
             await Task.Delay(Timeout.Infinite, context.RequestAborted).ContinueWith(_ => { }, TaskScheduler.Default);
             return Results.Ok();
         });
+        app.MapPost("/count", async (HttpRequest request) =>
+        {
+            using var buffer = new MemoryStream();
+            await request.Body.CopyToAsync(buffer);
+            return Results.Json(new { bytes = buffer.Length });
+        });
         app.MapGet("/not-found", () => Results.Problem("no such thing", statusCode: 404));
         await app.StartAsync();
         backend.Url = KestrelHost.Address(app);
