@@ -136,8 +136,10 @@ public static class MerkleProofs
         var sn = treeSize - 1;
         Span<byte> r = stackalloc byte[MerkleTree.HashSize];
         leafHash.CopyTo(r);
-        foreach (var p in proof)
+        // An indexed loop: foreach over the interface would allocate an enumerator per call.
+        for (var i = 0; i < proof.Count; i++)
         {
+            var p = proof[i];
             if (sn == 0 || p is null || p.Length != MerkleTree.HashSize)
             {
                 return false;
