@@ -16,6 +16,7 @@ using Naqil.Gateway.Apis;
 using Naqil.Gateway.Configuration;
 using Naqil.Gateway.ConsumerFace;
 using Naqil.Gateway.Forwarding;
+using Naqil.Gateway.MessageLog;
 using Naqil.Gateway.Problems;
 using Naqil.Gateway.ProviderFace;
 using Naqil.Gateway.Signing;
@@ -56,6 +57,7 @@ public static class GatewayExtensions
         services.AddSingleton<ExchangeSignatures>();
         services.AddSingleton<SignedRequestFactory>();
         services.AddSingleton<ReplayCache>();
+        services.AddSingleton<IExchangeLog, NoMessageLog>();
         services.AddSingleton<IAclStore>(sp =>
         {
             var o = sp.GetRequiredService<IOptions<GatewayOptions>>().Value;

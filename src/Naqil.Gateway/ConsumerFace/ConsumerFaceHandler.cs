@@ -5,10 +5,12 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Naqil.Gateway.Configuration;
 using Naqil.Gateway.Forwarding;
+using Naqil.Gateway.MessageLog;
 using Naqil.Gateway.Problems;
 using Naqil.Gateway.Signing;
 using Naqil.Gateway.Trust;
 using Naqil.Identifiers;
+using Naqil.MessageLog;
 using Naqil.Signatures;
 
 namespace Naqil.Gateway.ConsumerFace;
@@ -22,6 +24,7 @@ internal sealed class ConsumerFaceHandler
 {
     private const int MaxHeaderLength = 256;
     private static readonly string[] PassedRequestHeaders = ["accept", "accept-language"];
+    private static readonly string[] RelayedResponseHeaders = ["content-type", "content-digest", "naqil-id", "naqil-error", "signature-input", "signature"];
 
     private readonly GatewayOptions _options;
     private readonly MemberId _member;
@@ -30,11 +33,13 @@ internal sealed class ConsumerFaceHandler
     private readonly ClientAuthenticator _authenticator;
     private readonly SignedRequestFactory _requests;
     private readonly ProviderGatewayClient _providers;
+    private readonly IExchangeLog _log;
+    private readonly TimeProvider _time;
     private readonly ILogger<ConsumerFaceHandler> _logger;
     private int _roundRobin;
 
     public ConsumerFaceHandler(IOptions<GatewayOptions> options, TrustState trust, ExchangeSignatures signatures, ClientAuthenticator authenticator,
-        SignedRequestFactory requests, ProviderGatewayClient providers, ILogger<ConsumerFaceHandler> logger)
+        SignedRequestFactory requests, ProviderGatewayClient providers, IExchangeLog log, TimeProvider time, ILogger<ConsumerFaceHandler> logger)
     {
         _options = options.Value;
         _member = MemberId.Parse(_options.Member);
@@ -43,6 +48,8 @@ internal sealed class ConsumerFaceHandler
         _authenticator = authenticator;
         _requests = requests;
         _providers = providers;
+        _log = log;
+        _time = time;
         _logger = logger;
     }
 
@@ -67,23 +74,34 @@ internal sealed class ConsumerFaceHandler
             problem = new GatewayProblem(GatewayError.BadHeader, "Naqil-Id must be a UUID such as 0f8fad5b-d9cb-469f-a165-70867728950e, or absent");
         }
 
+        var received = _time.GetUtcNow();
+        var exchange = new ConsumerExchange();
         try
         {
-            problem ??= await ExchangeAsync(context, naqilId);
+            problem ??= await ExchangeAsync(context, naqilId, exchange);
         }
         catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
         {
             problem = new GatewayProblem(GatewayError.TooLarge, $"the body is larger than {_options.MaxBodyBytes} bytes");
         }
 
+        var durable = await _log.AppendAsync(Entry(context, naqilId, exchange, problem, received), exchange.RequestBody, exchange.ResponseBody, context.RequestAborted);
+        if (!durable && problem is null)
+        {
+            problem = new GatewayProblem(GatewayError.LogUnavailable, "the message log could not record this exchange; the provider's answer is withheld because it cannot be evidenced");
+        }
+
         if (problem is { } refusal)
         {
             Log.ExchangeRefused(_logger, "consumer", GatewayErrors.Describe(refusal.Error).Code, refusal.Detail);
             await refusal.WriteAsync(context, naqilId);
+            return;
         }
+
+        await RelayAsync(context, exchange);
     }
 
-    private async Task<GatewayProblem?> ExchangeAsync(HttpContext context, string naqilId)
+    private async Task<GatewayProblem?> ExchangeAsync(HttpContext context, string naqilId, ConsumerExchange exchange)
     {
         var request = context.Request;
         var rawTarget = context.Features.Get<IHttpRequestFeature>()?.RawTarget ?? "/";
@@ -92,7 +110,10 @@ internal sealed class ConsumerFaceHandler
             return targetProblem;
         }
 
+        exchange.Service = target.ServiceText;
+        exchange.Path = target.Path + target.Query;
         var clientText = request.Headers[NaqilHeaders.Client].ToString();
+        exchange.Client = clientText;
         if (clientText.Length == 0)
         {
             return new GatewayProblem(GatewayError.BadIdentifier, "Naqil-Client is missing: name the calling subsystem, as in SY/GOV/MOCT/portal");
@@ -134,6 +155,7 @@ internal sealed class ConsumerFaceHandler
             ["naqil-client"] = clientText,
             ["naqil-service"] = target.ServiceText,
         };
+        exchange.Headers = headers;
         foreach (var name in NaqilHeaders.OptionalCovered)
         {
             if (!TryCopyHeader(request, name, headers, out var headerProblem))
@@ -145,6 +167,11 @@ internal sealed class ConsumerFaceHandler
         if (service.PersonalData && !headers.ContainsKey("naqil-purpose"))
         {
             return new GatewayProblem(GatewayError.PurposeRequired, $"{target.ServiceText} handles personal data: state why in the Naqil-Purpose header, e.g. application-processing");
+        }
+
+        if (_log.CheckAvailable() is { } logProblem)
+        {
+            return logProblem;
         }
 
         var providers = trust.GatewaysOf(target.Service.Member);
@@ -159,6 +186,8 @@ internal sealed class ConsumerFaceHandler
             return new GatewayProblem(GatewayError.TooLarge, $"the body is larger than {_options.MaxBodyBytes} bytes; the limit is set by Gateway:MaxBodyBytes");
         }
 
+        exchange.RequestBody = body;
+
         if (request.ContentType is { Length: > 0 } contentType)
         {
             headers["content-type"] = contentType;
@@ -167,6 +196,8 @@ internal sealed class ConsumerFaceHandler
         var provider = providers[(int)((uint)Interlocked.Increment(ref _roundRobin) % (uint)providers.Count)];
         var signedRequest = _requests.Create(provider, new HttpMethod(request.Method), target, headers, body, request.ContentLength is not null);
         using var message = signedRequest.Message;
+        exchange.RequestSignature = signedRequest.Signature;
+        exchange.Peer = $"{provider.Member}/{provider.Code}";
         foreach (var name in PassedRequestHeaders)
         {
             if (request.Headers.TryGetValue(name, out var value))
@@ -195,27 +226,57 @@ internal sealed class ConsumerFaceHandler
             return new GatewayProblem(GatewayError.BadResponseSignature, "the provider's response body or Naqil-Id does not match what its signature covers");
         }
 
-        await RelayAsync(context, response, responseView, result.Body!, signedRequest.Signature);
-        return null;
-    }
-
-    private static async Task RelayAsync(HttpContext context, HttpResponseMessage response, HttpMessageComponents view, byte[] body, SignedFields requestSignature)
-    {
-        var outgoing = context.Response;
-        outgoing.StatusCode = (int)response.StatusCode;
-        foreach (var name in (ReadOnlySpan<string>)["content-type", "content-digest", "naqil-id", "naqil-error", "signature-input", "signature"])
+        exchange.Status = (int)response.StatusCode;
+        exchange.ResponseBody = result.Body!;
+        foreach (var name in RelayedResponseHeaders)
         {
-            if (view.GetHeader(name) is { } value)
+            if (responseView.GetHeader(name) is { } value)
             {
-                outgoing.Headers[name] = value;
+                exchange.ResponseHeaders[name] = value;
             }
         }
 
-        outgoing.Headers[NaqilHeaders.RequestSignatureInput] = requestSignature.SignatureInput;
-        outgoing.Headers[NaqilHeaders.RequestSignature] = requestSignature.Signature;
-        outgoing.ContentLength = body.Length;
-        await outgoing.Body.WriteAsync(body, context.RequestAborted);
+        return null;
     }
+
+    private static async Task RelayAsync(HttpContext context, ConsumerExchange exchange)
+    {
+        var outgoing = context.Response;
+        outgoing.StatusCode = exchange.Status;
+        foreach (var (name, value) in exchange.ResponseHeaders)
+        {
+            outgoing.Headers[name] = value;
+        }
+
+        outgoing.Headers[NaqilHeaders.RequestSignatureInput] = exchange.RequestSignature!.Value.SignatureInput;
+        outgoing.Headers[NaqilHeaders.RequestSignature] = exchange.RequestSignature!.Value.Signature;
+        outgoing.ContentLength = exchange.ResponseBody.Length;
+        await outgoing.Body.WriteAsync(exchange.ResponseBody, context.RequestAborted);
+    }
+
+    private LogEntry Entry(HttpContext context, string naqilId, ConsumerExchange exchange, GatewayProblem? problem, DateTimeOffset received) => new()
+    {
+        Side = "consumer",
+        NaqilId = naqilId,
+        Client = exchange.Client ?? context.Request.Headers[NaqilHeaders.Client].ToString(),
+        Service = exchange.Service ?? "",
+        User = exchange.Headers?.GetValueOrDefault("naqil-user"),
+        Purpose = exchange.Headers?.GetValueOrDefault("naqil-purpose"),
+        Subject = exchange.Headers?.GetValueOrDefault("naqil-subject"),
+        Method = context.Request.Method,
+        Path = exchange.Path ?? "",
+        Status = problem is { } p ? GatewayErrors.Describe(p.Error).Status : exchange.Status,
+        Outcome = problem is { } q ? GatewayErrors.Describe(q.Error).Code : "ok",
+        Peer = exchange.Peer,
+        RequestDigest = exchange.Headers?.GetValueOrDefault("content-digest"),
+        RequestSignatureInput = exchange.RequestSignature?.SignatureInput,
+        RequestSignature = exchange.RequestSignature?.Signature,
+        ResponseDigest = exchange.ResponseHeaders.GetValueOrDefault("content-digest"),
+        ResponseSignatureInput = exchange.ResponseHeaders.GetValueOrDefault("signature-input"),
+        ResponseSignature = exchange.ResponseHeaders.GetValueOrDefault("signature"),
+        Received = received,
+        Completed = _time.GetUtcNow(),
+    };
 
     private static bool TryCopyHeader(HttpRequest request, string name, Dictionary<string, string> headers, [NotNullWhen(false)] out GatewayProblem? problem)
     {
@@ -236,5 +297,29 @@ internal sealed class ConsumerFaceHandler
 
         headers[name] = value;
         return true;
+    }
+
+    /// <summary>What one exchange learned on its way, for the relayed answer and the log entry.</summary>
+    private sealed class ConsumerExchange
+    {
+        public string? Client { get; set; }
+
+        public string? Service { get; set; }
+
+        public string? Path { get; set; }
+
+        public Dictionary<string, string>? Headers { get; set; }
+
+        public string? Peer { get; set; }
+
+        public SignedFields? RequestSignature { get; set; }
+
+        public byte[] RequestBody { get; set; } = [];
+
+        public int Status { get; set; }
+
+        public Dictionary<string, string> ResponseHeaders { get; } = new(StringComparer.Ordinal);
+
+        public byte[] ResponseBody { get; set; } = [];
     }
 }

@@ -5,10 +5,12 @@ using Microsoft.Extensions.Options;
 using Naqil.Gateway.AccessControl;
 using Naqil.Gateway.Configuration;
 using Naqil.Gateway.Forwarding;
+using Naqil.Gateway.MessageLog;
 using Naqil.Gateway.Problems;
 using Naqil.Gateway.Signing;
 using Naqil.Gateway.Trust;
 using Naqil.Identifiers;
+using Naqil.MessageLog;
 using Naqil.Signatures;
 using Naqil.Trust;
 
@@ -27,19 +29,21 @@ internal sealed class ProviderFaceHandler
     private readonly TrustState _trust;
     private readonly ExchangeSignatures _signatures;
     private readonly ReplayCache _replay;
+    private readonly IExchangeLog _log;
     private readonly AccessControlList _acl;
     private readonly BackendClient _backend;
     private readonly TimeProvider _time;
     private readonly ILogger<ProviderFaceHandler> _logger;
     private readonly Dictionary<string, string> _backends;
 
-    public ProviderFaceHandler(IOptions<GatewayOptions> options, TrustState trust, ExchangeSignatures signatures, ReplayCache replay, AccessControlList acl,
+    public ProviderFaceHandler(IOptions<GatewayOptions> options, TrustState trust, ExchangeSignatures signatures, ReplayCache replay, IExchangeLog log, AccessControlList acl,
         BackendClient backend, TimeProvider time, ILogger<ProviderFaceHandler> logger)
     {
         _options = options.Value;
         _trust = trust;
         _signatures = signatures;
         _replay = replay;
+        _log = log;
         _acl = acl;
         _backend = backend;
         _time = time;
@@ -49,34 +53,35 @@ internal sealed class ProviderFaceHandler
 
     public async Task HandleAsync(HttpContext context)
     {
+        var received = _time.GetUtcNow();
         var incoming = MessageViews.FromIncoming(context.Request);
         var idHeader = context.Request.Headers[NaqilHeaders.Id].ToString();
         var naqilId = Guid.TryParseExact(idHeader, "D", out _) ? idHeader : null;
-        GatewayProblem? problem;
+        var exchange = new ProviderExchange();
         try
         {
-            problem = await ExchangeAsync(context, incoming, naqilId);
+            exchange.Problem = await ExchangeAsync(context, incoming, naqilId, exchange);
         }
         catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
         {
-            problem = new GatewayProblem(GatewayError.TooLarge, $"the body is larger than {_options.MaxBodyBytes} bytes");
+            exchange.Problem = new GatewayProblem(GatewayError.TooLarge, $"the body is larger than {_options.MaxBodyBytes} bytes");
         }
 
-        if (problem is { } refusal)
+        var answer = exchange.Problem is { } refusal ? Refusal(refusal, naqilId) : exchange.Answer!;
+        var signed = Sign(answer, incoming);
+        var entry = Entry(context, incoming, naqilId, exchange, answer, signed, received);
+        var durable = await _log.AppendAsync(entry, exchange.RequestBody, answer.Body, context.RequestAborted);
+        if (!durable && exchange.Problem is null)
         {
-            Log.ExchangeRefused(_logger, "provider", GatewayErrors.Describe(refusal.Error).Code, refusal.Detail);
-            var body = refusal.ToJson(naqilId);
-            var headers = new Dictionary<string, string>(StringComparer.Ordinal)
-            {
-                ["content-type"] = "application/problem+json",
-                ["naqil-error"] = GatewayErrors.Describe(refusal.Error).Code,
-                ["naqil-id"] = naqilId ?? Guid.NewGuid().ToString("D"),
-            };
-            await WriteSignedAsync(context, GatewayErrors.Describe(refusal.Error).Status, headers, body, incoming);
+            // The backend answered, but the answer cannot be acknowledged without its evidence.
+            answer = Refusal(new GatewayProblem(GatewayError.LogUnavailable, "the message log could not record this exchange; it was not acknowledged"), naqilId);
+            signed = Sign(answer, incoming);
         }
+
+        await WriteAsync(context, answer, signed);
     }
 
-    private async Task<GatewayProblem?> ExchangeAsync(HttpContext context, HttpMessageComponents incoming, string? naqilId)
+    private async Task<GatewayProblem?> ExchangeAsync(HttpContext context, HttpMessageComponents incoming, string? naqilId, ProviderExchange exchange)
     {
         var request = context.Request;
         if (!_trust.TryGetFresh(out var trust))
@@ -89,6 +94,12 @@ internal sealed class ProviderFaceHandler
         {
             Log.UnknownTlsPeer(_logger);
             return new GatewayProblem(GatewayError.UnknownPeer, "the TLS client certificate is not one the trust configuration lists for a gateway");
+        }
+
+        exchange.Peer = $"{peer.Member}/{peer.Code}";
+        if (_log.CheckAvailable() is { } logProblem)
+        {
+            return logProblem;
         }
 
         if (naqilId is null)
@@ -128,6 +139,8 @@ internal sealed class ProviderFaceHandler
         {
             return new GatewayProblem(GatewayError.TooLarge, $"the body is larger than {_options.MaxBodyBytes} bytes");
         }
+
+        exchange.RequestBody = body;
 
         var signatureProblem = _signatures.VerifyRequest(incoming, request.Headers[NaqilHeaders.SignatureInput], request.Headers[NaqilHeaders.Signature], trust, peer, _options.MaxClockSkew, out var signature);
         if (signatureProblem is not null)
@@ -189,24 +202,88 @@ internal sealed class ProviderFaceHandler
             headers["content-type"] = contentType.ToString();
         }
 
-        await WriteSignedAsync(context, (int)response.StatusCode, headers, result.Body!, incoming);
+        exchange.Answer = new Answer((int)response.StatusCode, headers, result.Body!);
         return null;
     }
 
-    private async Task WriteSignedAsync(HttpContext context, int status, Dictionary<string, string> headers, byte[] body, HttpMessageComponents request)
+    private static Answer Refusal(GatewayProblem problem, string? naqilId)
     {
-        headers["content-digest"] = ContentDigest.Compute(body);
-        var signed = _signatures.SignResponse(MessageViews.FromOutgoingResponse(status, headers), headers, request);
+        var info = GatewayErrors.Describe(problem.Error);
+        Dictionary<string, string> headers = new(StringComparer.Ordinal)
+        {
+            ["content-type"] = "application/problem+json",
+            ["naqil-error"] = info.Code,
+            ["naqil-id"] = naqilId ?? Guid.NewGuid().ToString("D"),
+        };
+        return new Answer(info.Status, headers, problem.ToJson(naqilId));
+    }
+
+    private SignedFields Sign(Answer answer, HttpMessageComponents request)
+    {
+        answer.Headers["content-digest"] = ContentDigest.Compute(answer.Body);
+        return _signatures.SignResponse(MessageViews.FromOutgoingResponse(answer.Status, answer.Headers), answer.Headers, request);
+    }
+
+    private LogEntry Entry(HttpContext context, HttpMessageComponents incoming, string? naqilId, ProviderExchange exchange, Answer answer, SignedFields signed, DateTimeOffset received)
+    {
+        var (path, query) = MessageViews.SplitTarget(context.Features.Get<IHttpRequestFeature>()?.RawTarget ?? "/");
+        if (exchange.Problem is { } problem)
+        {
+            Log.ExchangeRefused(_logger, "provider", GatewayErrors.Describe(problem.Error).Code, problem.Detail);
+        }
+
+        return new LogEntry
+        {
+            Side = "provider",
+            NaqilId = naqilId ?? answer.Headers["naqil-id"],
+            Client = incoming.GetHeader("naqil-client") ?? "",
+            Service = incoming.GetHeader("naqil-service") ?? "",
+            User = incoming.GetHeader("naqil-user"),
+            Purpose = incoming.GetHeader("naqil-purpose"),
+            Subject = incoming.GetHeader("naqil-subject"),
+            Method = context.Request.Method,
+            Path = query == "?" ? path : path + query,
+            Status = answer.Status,
+            Outcome = exchange.Problem is { } p ? GatewayErrors.Describe(p.Error).Code : "ok",
+            Peer = exchange.Peer,
+            RequestDigest = incoming.GetHeader("content-digest"),
+            RequestSignatureInput = incoming.GetHeader("signature-input"),
+            RequestSignature = incoming.GetHeader("signature"),
+            ResponseDigest = answer.Headers["content-digest"],
+            ResponseSignatureInput = signed.SignatureInput,
+            ResponseSignature = signed.Signature,
+            Received = received,
+            Completed = _time.GetUtcNow(),
+        };
+    }
+
+    private static async Task WriteAsync(HttpContext context, Answer answer, SignedFields signed)
+    {
         var response = context.Response;
-        response.StatusCode = status;
-        foreach (var (name, value) in headers)
+        response.StatusCode = answer.Status;
+        foreach (var (name, value) in answer.Headers)
         {
             response.Headers[name] = value;
         }
 
         response.Headers[NaqilHeaders.SignatureInput] = signed.SignatureInput;
         response.Headers[NaqilHeaders.Signature] = signed.Signature;
-        response.ContentLength = body.Length;
-        await response.Body.WriteAsync(body, context.RequestAborted);
+        response.ContentLength = answer.Body.Length;
+        await response.Body.WriteAsync(answer.Body, context.RequestAborted);
+    }
+
+    /// <summary>What the provider face answers: status, the headers its signature covers, and the body.</summary>
+    private sealed record Answer(int Status, Dictionary<string, string> Headers, byte[] Body);
+
+    /// <summary>What one exchange learned on its way, for the answer and the log entry.</summary>
+    private sealed class ProviderExchange
+    {
+        public GatewayProblem? Problem { get; set; }
+
+        public Answer? Answer { get; set; }
+
+        public string? Peer { get; set; }
+
+        public byte[] RequestBody { get; set; } = [];
     }
 }
