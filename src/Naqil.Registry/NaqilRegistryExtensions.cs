@@ -41,7 +41,7 @@ public static class NaqilRegistryExtensions
         services.AddSingleton<IRegistryStore>(_ => new SqliteRegistryStore(Path.Combine(options.DataDirectory, DatabaseFile)));
         services.AddSingleton<ICertificateAuthority, SandboxCertificateAuthority>();
         services.AddSingleton<TrustConfigurationPublisher>();
-        services.AddSingleton<AdminTokenFilter>();
+        services.AddSingleton<AdminServices>();
         services.AddHostedService<RegistryInitializer>();
         return services;
     }

@@ -13,14 +13,14 @@ namespace Naqil.Registry.Apis;
 /// <summary>Gateways, the sandbox CA and federation partners.</summary>
 internal static partial class AdminApi
 {
-    private static async Task<Ok<GatewaysResponse>> ListGateways([AsParameters] AdminServices services, CancellationToken cancellationToken)
+    private static async Task<Ok<GatewaysResponse>> ListGateways(AdminServices services, CancellationToken cancellationToken)
     {
         var snapshot = await services.Store.ReadSnapshotAsync(cancellationToken);
         return TypedResults.Ok(new GatewaysResponse(snapshot.Serial, [.. snapshot.Gateways.Select(ToResponse)]));
     }
 
     private static async Task<Results<Created<GatewayResponse>, Ok<GatewayResponse>, RegistryProblem>> PutGateway(
-        string instance, [FromRoute(Name = "class")] string memberClass, string member, string code, HttpRequest request, [AsParameters] AdminServices services)
+        string instance, [FromRoute(Name = "class")] string memberClass, string member, string code, HttpRequest request, AdminServices services)
     {
         if (!RouteIdentifiers.TryGateway(services.Instance, instance, memberClass, member, code, out var memberId, out var error))
         {
@@ -68,7 +68,7 @@ internal static partial class AdminApi
     }
 
     private static async Task<Results<NoContent, RegistryProblem>> DeleteGateway(
-        string instance, [FromRoute(Name = "class")] string memberClass, string member, string code, [AsParameters] AdminServices services, CancellationToken cancellationToken)
+        string instance, [FromRoute(Name = "class")] string memberClass, string member, string code, AdminServices services, CancellationToken cancellationToken)
     {
         if (!RouteIdentifiers.TryGateway(services.Instance, instance, memberClass, member, code, out var memberId, out var error))
         {
@@ -82,7 +82,7 @@ internal static partial class AdminApi
             : TypedResults.NoContent();
     }
 
-    private static async Task<Results<Ok<IssuedCertificateResponse>, RegistryProblem>> IssueCertificate(HttpRequest request, [AsParameters] AdminServices services)
+    private static async Task<Results<Ok<IssuedCertificateResponse>, RegistryProblem>> IssueCertificate(HttpRequest request, AdminServices services)
     {
         var (body, problem) = await JsonBody.ReadAsync(request, AdminJsonContext.Default.IssueCertificateRequest);
         if (problem is not null)
@@ -106,14 +106,14 @@ internal static partial class AdminApi
             : RegistryProblem.BadCertificate(error);
     }
 
-    private static async Task<Ok<PartnersResponse>> ListPartners([AsParameters] AdminServices services, CancellationToken cancellationToken)
+    private static async Task<Ok<PartnersResponse>> ListPartners(AdminServices services, CancellationToken cancellationToken)
     {
         var snapshot = await services.Store.ReadSnapshotAsync(cancellationToken);
         return TypedResults.Ok(new PartnersResponse(snapshot.Serial, [.. snapshot.Partners.Select(ToResponse)]));
     }
 
     private static async Task<Results<Created<PartnerResponse>, Ok<PartnerResponse>, RegistryProblem>> PutPartner(
-        string instance, HttpRequest request, [AsParameters] AdminServices services)
+        string instance, HttpRequest request, AdminServices services)
     {
         if (!RouteIdentifiers.TryPartner(services.Instance, instance, out var error))
         {
@@ -148,7 +148,7 @@ internal static partial class AdminApi
         }
     }
 
-    private static async Task<Results<NoContent, RegistryProblem>> DeletePartner(string instance, [AsParameters] AdminServices services, CancellationToken cancellationToken)
+    private static async Task<Results<NoContent, RegistryProblem>> DeletePartner(string instance, AdminServices services, CancellationToken cancellationToken)
     {
         if (!RouteIdentifiers.TryPartner(services.Instance, instance, out var error))
         {

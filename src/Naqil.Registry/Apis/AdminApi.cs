@@ -47,7 +47,7 @@ internal static partial class AdminApi
         return admin;
     }
 
-    private static async Task<Ok<MembersResponse>> ListMembers([AsParameters] AdminServices services, CancellationToken cancellationToken)
+    private static async Task<Ok<MembersResponse>> ListMembers(AdminServices services, CancellationToken cancellationToken)
     {
         var snapshot = await services.Store.ReadSnapshotAsync(cancellationToken);
         var subsystems = snapshot.Subsystems.ToLookup(s => s.Member, s => s.ToString());
@@ -57,7 +57,7 @@ internal static partial class AdminApi
     }
 
     private static async Task<Results<Created<MemberResponse>, Ok<MemberResponse>, RegistryProblem>> PutMember(
-        string instance, [FromRoute(Name = "class")] string memberClass, string code, HttpRequest request, [AsParameters] AdminServices services)
+        string instance, [FromRoute(Name = "class")] string memberClass, string code, HttpRequest request, AdminServices services)
     {
         if (!RouteIdentifiers.TryMember(services.Instance, instance, memberClass, code, out var id, out var error))
         {
@@ -85,7 +85,7 @@ internal static partial class AdminApi
     }
 
     private static async Task<Results<NoContent, RegistryProblem>> DeleteMember(
-        string instance, [FromRoute(Name = "class")] string memberClass, string code, [AsParameters] AdminServices services, CancellationToken cancellationToken)
+        string instance, [FromRoute(Name = "class")] string memberClass, string code, AdminServices services, CancellationToken cancellationToken)
     {
         if (!RouteIdentifiers.TryMember(services.Instance, instance, memberClass, code, out var id, out var error))
         {
@@ -101,7 +101,7 @@ internal static partial class AdminApi
     }
 
     private static async Task<Results<Created<SubsystemResponse>, Ok<SubsystemResponse>, RegistryProblem>> PutSubsystem(
-        string instance, [FromRoute(Name = "class")] string memberClass, string member, string code, [AsParameters] AdminServices services, CancellationToken cancellationToken)
+        string instance, [FromRoute(Name = "class")] string memberClass, string member, string code, AdminServices services, CancellationToken cancellationToken)
     {
         if (!RouteIdentifiers.TrySubsystem(services.Instance, instance, memberClass, member, code, out var id, out var error))
         {
@@ -120,7 +120,7 @@ internal static partial class AdminApi
     }
 
     private static async Task<Results<NoContent, RegistryProblem>> DeleteSubsystem(
-        string instance, [FromRoute(Name = "class")] string memberClass, string member, string code, [AsParameters] AdminServices services, CancellationToken cancellationToken)
+        string instance, [FromRoute(Name = "class")] string memberClass, string member, string code, AdminServices services, CancellationToken cancellationToken)
     {
         if (!RouteIdentifiers.TrySubsystem(services.Instance, instance, memberClass, member, code, out var id, out var error))
         {
@@ -134,7 +134,7 @@ internal static partial class AdminApi
             : TypedResults.NoContent();
     }
 
-    private static async Task<Ok<ServicesResponse>> ListServices([AsParameters] AdminServices services, CancellationToken cancellationToken)
+    private static async Task<Ok<ServicesResponse>> ListServices(AdminServices services, CancellationToken cancellationToken)
     {
         var snapshot = await services.Store.ReadSnapshotAsync(cancellationToken);
         return TypedResults.Ok(new ServicesResponse(
@@ -143,7 +143,7 @@ internal static partial class AdminApi
     }
 
     private static async Task<Results<Created<ServiceResponse>, Ok<ServiceResponse>, RegistryProblem>> PutService(
-        string instance, [FromRoute(Name = "class")] string memberClass, string member, string subsystem, string code, HttpRequest request, [AsParameters] AdminServices services)
+        string instance, [FromRoute(Name = "class")] string memberClass, string member, string subsystem, string code, HttpRequest request, AdminServices services)
     {
         if (!RouteIdentifiers.TryService(services.Instance, instance, memberClass, member, subsystem, code, out var id, out var error))
         {
@@ -175,7 +175,7 @@ internal static partial class AdminApi
     }
 
     private static async Task<Results<NoContent, RegistryProblem>> DeleteService(
-        string instance, [FromRoute(Name = "class")] string memberClass, string member, string subsystem, string code, [AsParameters] AdminServices services, CancellationToken cancellationToken)
+        string instance, [FromRoute(Name = "class")] string memberClass, string member, string subsystem, string code, AdminServices services, CancellationToken cancellationToken)
     {
         if (!RouteIdentifiers.TryService(services.Instance, instance, memberClass, member, subsystem, code, out var id, out var error))
         {

@@ -4,7 +4,7 @@ using Naqil.Registry.Storage;
 
 namespace Naqil.Registry.Apis;
 
-/// <summary>What the admin handlers need, bound with <c>[AsParameters]</c>.</summary>
+/// <summary>What every admin handler needs, injected as one singleton to keep handler signatures short.</summary>
 internal sealed class AdminServices(IRegistryStore store, RegistryOptions options, ICertificateAuthority authority, TimeProvider time, ILogger<AdminServices> logger)
 {
     public IRegistryStore Store { get; } = store;
