@@ -61,7 +61,16 @@ internal sealed class RegistryHost : IAsyncDisposable
         var app = builder.Build();
         app.MapNaqilRegistry();
         app.Urls.Add("http://127.0.0.1:0");
-        await app.StartAsync(Ct);
+        try
+        {
+            await app.StartAsync(Ct);
+        }
+        catch
+        {
+            await app.DisposeAsync();
+            throw;
+        }
+
         var address = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.Single();
         return new RegistryHost(app, new Uri(address), time, dataDirectory);
     }
