@@ -25,6 +25,13 @@ internal sealed class SandboxCertificateAuthority(RegistryKeys keys, TimeProvide
     public bool TryIssue(string csrPem, CertificateKind kind, TimeSpan? validity, [NotNullWhen(true)] out string? certificatePem, [NotNullWhen(false)] out string? error)
     {
         certificatePem = null;
+        if (validity <= TimeSpan.Zero)
+        {
+            error = $"the requested validity {validity} is not positive";
+            Log.CertificateRefused(logger, kind, error);
+            return false;
+        }
+
         if (!TryLoadRequest(csrPem, out var request, out error) || !TryBuild(request, kind, out var issued, out error))
         {
             Log.CertificateRefused(logger, kind, error!);
@@ -34,12 +41,6 @@ internal sealed class SandboxCertificateAuthority(RegistryKeys keys, TimeProvide
         var now = time.GetUtcNow();
         var notAfter = now + (validity ?? DefaultValidity);
         var caNotAfter = new DateTimeOffset(keys.CaCertificate.NotAfter.ToUniversalTime());
-        if (validity <= TimeSpan.Zero)
-        {
-            error = $"the requested validity {validity} is not positive";
-            Log.CertificateRefused(logger, kind, error);
-            return false;
-        }
 
         // RFC 5280 serials: positive, at most 20 octets; 16 random octets make them unguessable.
         var serial = RandomNumberGenerator.GetBytes(16);
