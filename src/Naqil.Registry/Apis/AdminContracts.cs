@@ -1,0 +1,80 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace Naqil.Registry.Apis;
+
+// Request bodies refuse unknown members and nulls in non-nullable members, so a typo in an admin
+// script is an error rather than a silently ignored field.
+[JsonSourceGenerationOptions(JsonSerializerDefaults.Web,
+    UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
+    RespectNullableAnnotations = true,
+    RespectRequiredConstructorParameters = true)]
+[JsonSerializable(typeof(MemberRequest))]
+[JsonSerializable(typeof(ServiceRequest))]
+[JsonSerializable(typeof(GatewayRequest))]
+[JsonSerializable(typeof(IssueCertificateRequest))]
+[JsonSerializable(typeof(PartnerRequest))]
+internal sealed partial class AdminJsonContext : JsonSerializerContext;
+
+internal sealed record MemberRequest
+{
+    public required string Name { get; init; }
+}
+
+internal sealed record ServiceRequest
+{
+    /// <summary>Required: whether callers must state a purpose is never left to a default.</summary>
+    public required bool PersonalData { get; init; }
+
+    public string? Description { get; init; }
+
+    /// <summary>The service's OpenAPI description as JSON text.</summary>
+    public string? OpenApi { get; init; }
+}
+
+internal sealed record GatewayRequest
+{
+    public required string Address { get; init; }
+
+    public required string TlsCertificate { get; init; }
+
+    public required string SigningCertificate { get; init; }
+}
+
+internal sealed record IssueCertificateRequest
+{
+    public required string Csr { get; init; }
+
+    /// <summary><c>tls</c> or <c>signing</c>.</summary>
+    public required string Kind { get; init; }
+}
+
+internal sealed record PartnerRequest
+{
+    public required string Anchor { get; init; }
+
+    public required string ConfigUrl { get; init; }
+}
+
+internal sealed record MemberResponse(string Id, string Name, IReadOnlyList<string> Subsystems);
+
+internal sealed record MembersResponse(long Serial, IReadOnlyList<MemberResponse> Members);
+
+internal sealed record SubsystemResponse(string Id, string Member);
+
+internal sealed record ServiceResponse(string Id, bool PersonalData, string? Description, string? OpenApi);
+
+internal sealed record ServicesResponse(long Serial, IReadOnlyList<ServiceResponse> Services);
+
+/// <summary>A gateway with its certificates as PEM; <c>SigningKeyId</c> is the RFC 9421 keyid its signatures carry.</summary>
+internal sealed record GatewayResponse(string Member, string Code, string Address, string TlsCertificate, string SigningCertificate, string SigningKeyId);
+
+internal sealed record GatewaysResponse(long Serial, IReadOnlyList<GatewayResponse> Gateways);
+
+internal sealed record IssuedCertificateResponse(string Certificate);
+
+internal sealed record PartnerResponse(string Instance, string Anchor, string ConfigUrl, string AnchorThumbprint);
+
+internal sealed record PartnersResponse(long Serial, IReadOnlyList<PartnerResponse> Partners);
+
+internal sealed record HealthResponse(string Status, long Serial);

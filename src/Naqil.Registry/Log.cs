@@ -1,0 +1,39 @@
+using Microsoft.Extensions.Logging;
+using Naqil.Registry.Certificates;
+
+namespace Naqil.Registry;
+
+/// <summary>
+/// Every log message of the registry, event ids 2000–2999. Tokens, keys and certificate private
+/// parts are never arguments here; certificates appear only by subject, serial or thumbprint.
+/// </summary>
+internal static partial class Log
+{
+    // 2000–2099: keys and storage
+    [LoggerMessage(2000, LogLevel.Information, "Generated the registry keys of {Instance}: anchor {AnchorThumbprint}, sandbox CA {CaThumbprint}")]
+    public static partial void KeysGenerated(ILogger logger, string instance, string anchorThumbprint, string caThumbprint);
+
+    [LoggerMessage(2001, LogLevel.Information, "Loaded the registry keys of {Instance}: anchor {AnchorThumbprint}, sandbox CA {CaThumbprint}")]
+    public static partial void KeysLoaded(ILogger logger, string instance, string anchorThumbprint, string caThumbprint);
+
+    [LoggerMessage(2002, LogLevel.Information, "Registry store ready at serial {Serial}")]
+    public static partial void StoreReady(ILogger logger, long serial);
+
+    // 2100–2199: admin API
+    [LoggerMessage(2100, LogLevel.Warning, "Refused an admin request from {RemoteAddress}: {Reason}")]
+    public static partial void AdminUnauthorized(ILogger logger, string? remoteAddress, string reason);
+
+    [LoggerMessage(2101, LogLevel.Information, "{Action} {Entity} {Id}; serial is now {Serial}")]
+    public static partial void RegistryChanged(ILogger logger, string action, string entity, string id, long serial);
+
+    // 2200–2299: sandbox CA
+    [LoggerMessage(2200, LogLevel.Information, "Issued a {Kind} certificate for '{Subject}', serial {SerialNumber}, valid until {NotAfter:O}")]
+    public static partial void CertificateIssued(ILogger logger, CertificateKind kind, string subject, string serialNumber, DateTimeOffset notAfter);
+
+    [LoggerMessage(2201, LogLevel.Information, "Refused to issue a {Kind} certificate: {Reason}")]
+    public static partial void CertificateRefused(ILogger logger, CertificateKind kind, string reason);
+
+    // 2300–2399: trust configuration
+    [LoggerMessage(2300, LogLevel.Information, "Signed trust configuration serial {Serial}, expires {Expires:O}, ETag {ETag}")]
+    public static partial void ConfigurationSigned(ILogger logger, long serial, DateTimeOffset expires, string eTag);
+}

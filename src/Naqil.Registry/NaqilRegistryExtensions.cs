@@ -1,0 +1,65 @@
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Naqil.Registry.Apis;
+using Naqil.Registry.Certificates;
+using Naqil.Registry.Storage;
+using Naqil.Registry.TrustConfiguration;
+
+namespace Naqil.Registry;
+
+/// <summary>How a host composes the registry: <c>services.AddNaqilRegistry(options)</c>, then <c>app.MapNaqilRegistry()</c>.</summary>
+public static class NaqilRegistryExtensions
+{
+    /// <summary>The SQLite file inside <see cref="RegistryOptions.DataDirectory"/>.</summary>
+    public const string DatabaseFile = "registry.db";
+
+    /// <summary>
+    /// Adds one instance's registry: its keys, store, sandbox CA and trust configuration publisher.
+    /// Throws <see cref="ArgumentException"/> listing every problem when <paramref name="options"/>
+    /// is invalid. Registers <see cref="TimeProvider.System"/> unless a <see cref="TimeProvider"/> is
+    /// already registered.
+    /// </summary>
+    public static IServiceCollection AddNaqilRegistry(this IServiceCollection services, RegistryOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(options);
+        var errors = options.Validate();
+        if (errors.Count > 0)
+        {
+            throw new ArgumentException($"The registry options are invalid: {string.Join(" ", errors)}", nameof(options));
+        }
+
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton(options);
+        services.AddSingleton(sp => RegistryKeys.LoadOrCreate(
+            options,
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetService<ILoggerFactory>()?.CreateLogger<RegistryKeys>() ?? NullLogger<RegistryKeys>.Instance));
+        services.AddSingleton<IRegistryStore>(_ => new SqliteRegistryStore(Path.Combine(options.DataDirectory, DatabaseFile)));
+        services.AddSingleton<ICertificateAuthority, SandboxCertificateAuthority>();
+        services.AddSingleton<TrustConfigurationPublisher>();
+        services.AddSingleton<AdminServices>();
+        services.AddHostedService<RegistryInitializer>();
+        return services;
+    }
+
+    /// <summary>
+    /// Maps the admin API (<c>/admin/v1</c>), the trust API (<c>/trust/v1/config</c>,
+    /// <c>/trust/v1/anchor</c>) and <c>/health</c>.
+    /// </summary>
+    public static IEndpointRouteBuilder MapNaqilRegistry(this IEndpointRouteBuilder endpoints)
+    {
+        ArgumentNullException.ThrowIfNull(endpoints);
+        if (endpoints.ServiceProvider.GetService<RegistryOptions>() is null)
+        {
+            throw new InvalidOperationException("MapNaqilRegistry needs the registry's services; call services.AddNaqilRegistry(options) first.");
+        }
+
+        endpoints.MapAdminApi();
+        endpoints.MapTrustApi();
+        return endpoints;
+    }
+}

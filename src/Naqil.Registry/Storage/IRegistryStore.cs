@@ -1,0 +1,43 @@
+using Naqil.Identifiers;
+
+namespace Naqil.Registry.Storage;
+
+/// <summary>
+/// The registry's durable state. Every write that changes something increments the serial in the
+/// same transaction, so a serial always names exactly one set of entries. Deleting a member
+/// cascades to its subsystems, services and gateways: removing a member is how it is revoked, and
+/// a refusal would make revocation a multi-step chore. Implementations use only portable SQL so a
+/// PostgreSQL store can sit beside the SQLite one.
+/// </summary>
+internal interface IRegistryStore
+{
+    /// <summary>Creates the schema when missing and binds the store to <paramref name="instance"/>; refuses a store made for another instance.</summary>
+    public Task InitializeAsync(string instance, CancellationToken cancellationToken);
+
+    public Task<long> GetSerialAsync(CancellationToken cancellationToken);
+
+    public Task<RegistrySnapshot> ReadSnapshotAsync(CancellationToken cancellationToken);
+
+    public Task<StoreResult> PutMemberAsync(MemberRecord member, CancellationToken cancellationToken);
+
+    public Task<StoreResult> DeleteMemberAsync(MemberId id, CancellationToken cancellationToken);
+
+    public Task<StoreResult> PutSubsystemAsync(SubsystemId id, CancellationToken cancellationToken);
+
+    public Task<StoreResult> DeleteSubsystemAsync(SubsystemId id, CancellationToken cancellationToken);
+
+    public Task<StoreResult> PutServiceAsync(ServiceRecord service, CancellationToken cancellationToken);
+
+    public Task<StoreResult> DeleteServiceAsync(ServiceId id, CancellationToken cancellationToken);
+
+    public Task<StoreResult> PutGatewayAsync(GatewayRecord gateway, CancellationToken cancellationToken);
+
+    public Task<StoreResult> DeleteGatewayAsync(MemberId member, string code, CancellationToken cancellationToken);
+
+    /// <summary>Adds a CA certificate (DER) to the trusted CAs when it is not there yet.</summary>
+    public Task<StoreResult> EnsureTrustedCaAsync(byte[] certificate, CancellationToken cancellationToken);
+
+    public Task<StoreResult> PutPartnerAsync(PartnerRecord partner, CancellationToken cancellationToken);
+
+    public Task<StoreResult> DeletePartnerAsync(string instance, CancellationToken cancellationToken);
+}

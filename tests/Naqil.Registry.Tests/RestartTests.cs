@@ -1,0 +1,98 @@
+using System.Net;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
+using Naqil.Registry.Certificates;
+
+namespace Naqil.Registry.Tests;
+
+public sealed class RestartTests : IDisposable
+{
+    private readonly TempDirectory _directory = new();
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    public void Dispose() => _directory.Dispose();
+
+    [Fact]
+    public async Task Restart_SameDataDirectory_KeepsAnchorCaAndData()
+    {
+        byte[] anchor, ca;
+        long serial;
+        await using (var first = await RegistryHost.StartAsync(_directory.Path))
+        {
+            await first.PutMemberAsync();
+            (await first.PutAsync("/admin/v1/subsystems/SY/GOV/CIVREG/registry", new { })).Dispose();
+            using var anchorCertificate = await first.AnchorAsync();
+            anchor = anchorCertificate.RawData;
+            ca = first.App.Services.GetRequiredService<RegistryKeys>().CaCertificate.RawData;
+            serial = await first.SerialAsync();
+        }
+
+        await using var second = await RegistryHost.StartAsync(_directory.Path);
+        using var secondAnchor = await second.AnchorAsync();
+        var configuration = await second.ConfigurationAsync();
+
+        Assert.Equal(anchor, secondAnchor.RawData);
+        Assert.Equal(ca, second.App.Services.GetRequiredService<RegistryKeys>().CaCertificate.RawData);
+        Assert.Equal(serial, configuration.Serial);
+        Assert.Equal("SY/GOV/CIVREG", configuration.Members.Single().Id);
+        Assert.Equal("SY/GOV/CIVREG/registry", configuration.Subsystems.Single().Id);
+        Assert.Single(configuration.TrustedCas);
+    }
+
+    [Fact]
+    public async Task FirstStart_WritesPrivateKeysReadableByOwnerOnly()
+    {
+        await using var host = await RegistryHost.StartAsync(_directory.Path);
+
+        foreach (var file in new[] { "registry-signing-key.pem", "sandbox-ca-key.pem" })
+        {
+            var path = Path.Combine(_directory.Path, file);
+            using var key = ECDsa.Create();
+            key.ImportFromPem(await File.ReadAllTextAsync(path, Ct));
+            Assert.Equal(256, key.KeySize);
+            if (!OperatingSystem.IsWindows())
+            {
+                Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(path));
+            }
+        }
+
+        var keys = host.App.Services.GetRequiredService<RegistryKeys>();
+        Assert.Equal("CN=Naqil sandbox CA SY", keys.CaCertificate.Subject);
+        Assert.True(keys.CaCertificate.Extensions.OfType<X509BasicConstraintsExtension>().Single().CertificateAuthority);
+        Assert.Equal(keys.AnchorCertificate.RawData, X509Certificate2.CreateFromPem(await File.ReadAllTextAsync(Path.Combine(_directory.Path, "registry-anchor.pem"), Ct)).RawData);
+    }
+
+    [Fact]
+    public async Task Start_KeyWithoutItsCertificate_FailsNamingTheMissingFile()
+    {
+        await using (var first = await RegistryHost.StartAsync(_directory.Path))
+        {
+            Assert.Equal(HttpStatusCode.OK, (await first.Anonymous.GetAsync("/health", Ct)).StatusCode);
+        }
+
+        File.Delete(Path.Combine(_directory.Path, "registry-anchor.pem"));
+
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => RegistryHost.StartAsync(_directory.Path));
+        Assert.Contains("registry-anchor.pem", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Start_DataDirectoryOfAnotherInstance_Fails()
+    {
+        await using (await RegistryHost.StartAsync(_directory.Path))
+        {
+        }
+
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Services.AddNaqilRegistry(new RegistryOptions { Instance = "IQ", DataDirectory = _directory.Path, AdminToken = RegistryHost.AdminToken });
+        await using var app = builder.Build();
+        app.MapNaqilRegistry();
+        app.Urls.Add("http://127.0.0.1:0");
+
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => app.StartAsync(Ct));
+        Assert.Contains("belongs to instance SY", error.Message, StringComparison.Ordinal);
+    }
+}
