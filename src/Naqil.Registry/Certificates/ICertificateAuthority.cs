@@ -10,7 +10,7 @@ namespace Naqil.Registry.Certificates;
 public interface ICertificateAuthority
 {
     /// <summary>The CA's certificate; gateways trust it through the trust configuration.</summary>
-    public X509Certificate2 Certificate { get; }
+    X509Certificate2 Certificate { get; }
 
     /// <summary>
     /// Issues a certificate for the ECDSA P-256 key in <paramref name="csrPem"/>. Fails, with a
@@ -22,9 +22,9 @@ public interface ICertificateAuthority
     /// <param name="validity">How long it is valid; one year when null, never beyond the CA's own expiry.</param>
     /// <param name="certificatePem">The issued certificate as PEM.</param>
     /// <param name="error">Why nothing was issued.</param>
-    public bool TryIssue(string csrPem, CertificateKind kind, TimeSpan? validity, [NotNullWhen(true)] out string? certificatePem, [NotNullWhen(false)] out string? error);
+    bool TryIssue(string csrPem, CertificateKind kind, TimeSpan? validity, [NotNullWhen(true)] out string? certificatePem, [NotNullWhen(false)] out string? error);
 
     /// <summary>As <see cref="TryIssue"/>, throwing <see cref="ArgumentException"/> on a refused request; for in-process callers such as the sandbox.</summary>
-    public string Issue(string csrPem, CertificateKind kind, TimeSpan? validity = null) =>
+    string Issue(string csrPem, CertificateKind kind, TimeSpan? validity = null) =>
         TryIssue(csrPem, kind, validity, out var certificatePem, out var error) ? certificatePem : throw new ArgumentException(error, nameof(csrPem));
 }

@@ -12,32 +12,32 @@ namespace Naqil.Registry.Storage;
 internal interface IRegistryStore
 {
     /// <summary>Creates the schema when missing and binds the store to <paramref name="instance"/>; refuses a store made for another instance.</summary>
-    public Task InitializeAsync(string instance, CancellationToken cancellationToken);
+    Task InitializeAsync(string instance, CancellationToken cancellationToken);
 
-    public Task<long> GetSerialAsync(CancellationToken cancellationToken);
+    Task<long> GetSerialAsync(CancellationToken cancellationToken);
 
-    public Task<RegistrySnapshot> ReadSnapshotAsync(CancellationToken cancellationToken);
+    Task<RegistrySnapshot> ReadSnapshotAsync(CancellationToken cancellationToken);
 
-    public Task<StoreResult> PutMemberAsync(MemberRecord member, CancellationToken cancellationToken);
+    Task<StoreResult> PutMemberAsync(MemberRecord member, CancellationToken cancellationToken);
 
-    public Task<StoreResult> DeleteMemberAsync(MemberId id, CancellationToken cancellationToken);
+    Task<StoreResult> DeleteMemberAsync(MemberId id, CancellationToken cancellationToken);
 
-    public Task<StoreResult> PutSubsystemAsync(SubsystemId id, CancellationToken cancellationToken);
+    Task<StoreResult> PutSubsystemAsync(SubsystemId id, CancellationToken cancellationToken);
 
-    public Task<StoreResult> DeleteSubsystemAsync(SubsystemId id, CancellationToken cancellationToken);
+    Task<StoreResult> DeleteSubsystemAsync(SubsystemId id, CancellationToken cancellationToken);
 
-    public Task<StoreResult> PutServiceAsync(ServiceRecord service, CancellationToken cancellationToken);
+    Task<StoreResult> PutServiceAsync(ServiceRecord service, CancellationToken cancellationToken);
 
-    public Task<StoreResult> DeleteServiceAsync(ServiceId id, CancellationToken cancellationToken);
+    Task<StoreResult> DeleteServiceAsync(ServiceId id, CancellationToken cancellationToken);
 
-    public Task<StoreResult> PutGatewayAsync(GatewayRecord gateway, CancellationToken cancellationToken);
+    Task<StoreResult> PutGatewayAsync(GatewayRecord gateway, CancellationToken cancellationToken);
 
-    public Task<StoreResult> DeleteGatewayAsync(MemberId member, string code, CancellationToken cancellationToken);
+    Task<StoreResult> DeleteGatewayAsync(MemberId member, string code, CancellationToken cancellationToken);
 
     /// <summary>Adds a CA certificate (DER) to the trusted CAs when it is not there yet.</summary>
-    public Task<StoreResult> EnsureTrustedCaAsync(byte[] certificate, CancellationToken cancellationToken);
+    Task<StoreResult> EnsureTrustedCaAsync(byte[] certificate, CancellationToken cancellationToken);
 
-    public Task<StoreResult> PutPartnerAsync(PartnerRecord partner, CancellationToken cancellationToken);
+    Task<StoreResult> PutPartnerAsync(PartnerRecord partner, CancellationToken cancellationToken);
 
-    public Task<StoreResult> DeletePartnerAsync(string instance, CancellationToken cancellationToken);
+    Task<StoreResult> DeletePartnerAsync(string instance, CancellationToken cancellationToken);
 }
