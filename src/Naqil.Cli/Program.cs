@@ -1,1 +1,3 @@
-return 0;
+using Naqil.Cli.Commands;
+
+return await NaqilCommand.Create().Parse(args).InvokeAsync();

@@ -1,0 +1,75 @@
+using System.CommandLine;
+using Naqil.Cli.Sandbox;
+
+namespace Naqil.Cli.Commands;
+
+/// <summary><c>naqil sandbox</c>: the whole federation on this machine, nothing else installed.</summary>
+internal static class SandboxCommand
+{
+    public const int DefaultPortBase = 4100;
+
+    public static Command Create()
+    {
+        var state = new Option<DirectoryInfo>("--state")
+        {
+            Description = "Where the sandbox keeps its keys, databases and manifest (sandbox.json)",
+            DefaultValueFactory = _ => new DirectoryInfo(".naqil"),
+        };
+        var portBase = new Option<int>("--port-base")
+        {
+            Description = $"First of the loopback ports the sandbox listens on (default {DefaultPortBase}; it uses about 30 above it)",
+            DefaultValueFactory = _ => DefaultPortBase,
+        };
+        var command = new Command("sandbox", "Run a whole Naqil instance on this machine: registry with CA, gateways and a sample civil registry, on embedded SQLite") { state, portBase };
+        command.SetAction((result, cancellationToken) => RunAsync(result.GetValue(state)!, result.GetValue(portBase), cancellationToken));
+        return command;
+    }
+
+    private static async Task<int> RunAsync(DirectoryInfo state, int portBase, CancellationToken cancellationToken)
+    {
+        SandboxRunner sandbox;
+        try
+        {
+            Console.WriteLine($"Starting the Naqil sandbox in {state.FullName} ...");
+            sandbox = await SandboxRunner.StartAsync(state.FullName, portBase, SandboxPlan.Default, cancellationToken);
+        }
+        catch (SandboxException e)
+        {
+            await Console.Error.WriteLineAsync($"naqil sandbox: {e.Message}");
+            return 2;
+        }
+        catch (OperationCanceledException)
+        {
+            return 130;
+        }
+
+        await using (sandbox)
+        {
+            var manifest = sandbox.Manifest;
+            Console.WriteLine();
+            Console.WriteLine($"  registry   {manifest.Registry}");
+            foreach (var (member, gateway) in manifest.Gateways)
+            {
+                Console.WriteLine($"  gateway    {member,-16} consumer {gateway.Consumer}   provider {gateway.Provider}");
+            }
+
+            foreach (var (name, url) in manifest.Backends)
+            {
+                Console.WriteLine($"  backend    {name,-16} {url}");
+            }
+
+            Console.WriteLine();
+            Console.WriteLine($"Manifest: {Path.Combine(sandbox.StateDirectory, SandboxManifest.FileName)}");
+            Console.WriteLine("Try it (a person from the civil registry, through both gateways, signed):");
+            Console.WriteLine();
+            Console.WriteLine($"  {manifest.Example}");
+            Console.WriteLine();
+            Console.WriteLine("Press Ctrl+C to stop.");
+            await Commands.RegistryCommand.WaitForShutdownAsync(cancellationToken);
+            Console.WriteLine("Stopping the sandbox ...");
+        }
+
+        Console.WriteLine("Stopped.");
+        return 0;
+    }
+}

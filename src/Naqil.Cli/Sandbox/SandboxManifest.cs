@@ -1,0 +1,33 @@
+using System.Text.Json;
+
+namespace Naqil.Cli.Sandbox;
+
+/// <summary>
+/// <c>.naqil/sandbox.json</c>: every endpoint of the running sandbox, for people and for scripts.
+/// </summary>
+internal sealed record SandboxManifest
+{
+    public const string FileName = "sandbox.json";
+
+    /// <summary>The first instance's registry.</summary>
+    public required string Registry { get; init; }
+
+    public required IReadOnlyDictionary<string, InstanceEndpoints> Instances { get; init; }
+
+    /// <summary>Per member id: its gateway's faces.</summary>
+    public required IReadOnlyDictionary<string, GatewayEndpointsManifest> Gateways { get; init; }
+
+    public required IReadOnlyDictionary<string, string> Backends { get; init; }
+
+    /// <summary>A ready curl command that fetches a person through both gateways.</summary>
+    public required string Example { get; init; }
+
+    public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+    public void Write(string directory) =>
+        File.WriteAllText(Path.Combine(directory, FileName), JsonSerializer.Serialize(this, Json));
+}
+
+internal sealed record InstanceEndpoints(string Registry, string TrustConfiguration, string Anchor, string AdminTokenFile);
+
+internal sealed record GatewayEndpointsManifest(string Consumer, string Provider, string AdminTokenFile, string ConfigFile);

@@ -1,0 +1,241 @@
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using System.Text.Unicode;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http.Json;
+using Microsoft.Extensions.DependencyInjection;
+using Naqil.Agencies.CivilRegistry;
+using Naqil.Cli.Hosting;
+using Naqil.Gateway;
+using Naqil.Gateway.Configuration;
+using Naqil.Registry;
+using Naqil.Registry.Certificates;
+
+namespace Naqil.Cli.Sandbox;
+
+/// <summary>
+/// Runs the whole federation on one machine: each instance's registry (with its sandbox CA), the
+/// sample agency backends, and a gateway per member — real Kestrel hosts on loopback, embedded
+/// SQLite, keys and data kept under the state directory so a restart keeps the same identities.
+/// </summary>
+internal sealed class SandboxRunner : IAsyncDisposable
+{
+    private readonly List<WebApplication> _hosts = [];
+
+    private SandboxRunner(string stateDirectory) => StateDirectory = stateDirectory;
+
+    public string StateDirectory { get; }
+
+    public SandboxManifest Manifest { get; private set; } = null!;
+
+    public static async Task<SandboxRunner> StartAsync(string stateDirectory, int portBase, SandboxPlan plan, CancellationToken cancellationToken)
+    {
+        CheckPorts(plan, portBase);
+        var runner = new SandboxRunner(Path.GetFullPath(stateDirectory));
+        try
+        {
+            await runner.StartAllAsync(portBase, plan, cancellationToken);
+            return runner;
+        }
+        catch
+        {
+            await runner.DisposeAsync();
+            throw;
+        }
+    }
+
+    private async Task StartAllAsync(int portBase, SandboxPlan plan, CancellationToken cancellationToken)
+    {
+        Directory.CreateDirectory(StateDirectory);
+        var instances = new Dictionary<string, InstanceEndpoints>(StringComparer.Ordinal);
+        var gateways = new Dictionary<string, GatewayEndpointsManifest>(StringComparer.Ordinal);
+        var backends = new Dictionary<string, string>(StringComparer.Ordinal);
+        string? example = null;
+        foreach (var instance in plan.Instances)
+        {
+            var instanceDirectory = Path.Combine(StateDirectory, instance.Code);
+            var registryUrl = Url("http", portBase + instance.RegistryPort);
+            var registryToken = SandboxSecrets.Token(Path.Combine(instanceDirectory, "registry", "admin-token"));
+            var registry = await StartRegistryAsync(instance.Code, Path.Combine(instanceDirectory, "registry"), registryToken, registryUrl, cancellationToken);
+            var anchorFile = Path.Combine(instanceDirectory, "anchor.pem");
+            await File.WriteAllTextAsync(anchorFile, registry.Services.GetRequiredService<RegistryKeys>().ExportAnchorPem(), cancellationToken);
+            instances[instance.Code] = new InstanceEndpoints(registryUrl, $"{registryUrl}/trust/v1/config", anchorFile, Path.Combine(instanceDirectory, "registry", "admin-token"));
+
+            foreach (var backend in instance.Backends)
+            {
+                var backendUrl = Url("http", portBase + backend.Port);
+                await StartBackendAsync(backend.Name, backendUrl, cancellationToken);
+                backends[backend.Name] = backendUrl;
+            }
+
+            var ca = registry.Services.GetRequiredService<ICertificateAuthority>();
+            using var admin = new RegistryAdminClient(registryUrl, registryToken);
+            foreach (var member in instance.Members)
+            {
+                await admin.PutMemberAsync(member.Id, member.Name);
+                foreach (var subsystem in member.Subsystems)
+                {
+                    await admin.PutSubsystemAsync($"{member.Id}/{subsystem}");
+                }
+            }
+
+            var configured = new List<GatewayOptions>();
+            foreach (var gateway in instance.Gateways)
+            {
+                var directory = Path.Combine(instanceDirectory, "gateways", gateway.Member.Replace('/', '-'));
+                var tls = SandboxSecrets.Certificate(directory, "tls", $"{gateway.Member} gateway TLS", CertificateKind.Tls, ca);
+                var signing = SandboxSecrets.Certificate(directory, "signing", $"{gateway.Member} gateway signing", CertificateKind.Signing, ca);
+                var options = new GatewayOptions
+                {
+                    Member = gateway.Member,
+                    Code = "gw1",
+                    TrustConfigurationUrl = $"{registryUrl}/trust/v1/config",
+                    AnchorFile = anchorFile,
+                    DataDirectory = Path.Combine(directory, "data"),
+                    TlsCertificateFile = tls.Certificate,
+                    TlsKeyFile = tls.Key,
+                    SigningCertificateFile = signing.Certificate,
+                    SigningKeyFile = signing.Key,
+                    ConsumerUrl = Url("http", portBase + gateway.ConsumerPort),
+                    ProviderUrl = Url("https", portBase + gateway.ProviderPort),
+                    AdminToken = SandboxSecrets.Token(Path.Combine(directory, "admin-token")),
+                    TrustPollInterval = TimeSpan.FromSeconds(5),
+                    Clients = [.. gateway.Clients.Select(c => new ClientOptions { Subsystem = c, AllowUnauthenticatedLoopback = true })],
+                    Services = [.. gateway.Services.Select(s => new ProvidedServiceOptions { Service = s.Id, Backend = backends[s.Backend] })],
+                    Acl = [.. gateway.Services.SelectMany(s => s.AllowedClients.Select(c => new AclRuleOptions { Service = s.Id, Client = c }))],
+                };
+                foreach (var service in gateway.Services)
+                {
+                    await admin.PutServiceAsync(service.Id, service.PersonalData, service.Description, openApi: null);
+                }
+
+                await admin.PutGatewayAsync(gateway.Member, options.Code, options.ProviderUrl, await File.ReadAllTextAsync(tls.Certificate, cancellationToken), await File.ReadAllTextAsync(signing.Certificate, cancellationToken));
+                var configFile = Path.Combine(directory, "gateway.json");
+                await File.WriteAllTextAsync(configFile, JsonSerializer.Serialize(new { Gateway = options }, SandboxManifest.Json), cancellationToken);
+                gateways[gateway.Member] = new GatewayEndpointsManifest(options.ConsumerUrl, options.ProviderUrl, Path.Combine(directory, "admin-token"), configFile);
+                configured.Add(options);
+            }
+
+            // Gateways start once the registry lists them all, so their first poll sees every peer.
+            foreach (var options in configured)
+            {
+                await StartGatewayAsync(options, cancellationToken);
+            }
+
+            example ??= Example(instance, gateways);
+        }
+
+        Manifest = new SandboxManifest
+        {
+            Registry = instances[plan.Instances[0].Code].Registry,
+            Instances = instances,
+            Gateways = gateways,
+            Backends = backends,
+            Example = example ?? "",
+        };
+        Manifest.Write(StateDirectory);
+    }
+
+    private static string Example(InstancePlan instance, Dictionary<string, GatewayEndpointsManifest> gateways)
+    {
+        var service = instance.Gateways.SelectMany(g => g.Services).First();
+        var client = service.AllowedClients[0];
+        var consumer = gateways[string.Join('/', client.Split('/')[..3])].Consumer;
+        return $"curl -sS -i -H 'Naqil-Client: {client}' -H 'Naqil-Purpose: application-processing' -H 'Naqil-Subject: SY-NID:{SandboxPlan.ExamplePerson}' {consumer}/r1/{service.Id}/persons/{SandboxPlan.ExamplePerson}";
+    }
+
+    private async Task<WebApplication> StartRegistryAsync(string instance, string dataDirectory, string token, string url, CancellationToken cancellationToken)
+    {
+        var builder = ComponentHost.CreateBuilder();
+        builder.Services.AddNaqilRegistry(new RegistryOptions { Instance = instance, DataDirectory = dataDirectory, AdminToken = token, PublicUrl = url });
+        builder.WebHost.UseUrls(url);
+        var app = builder.Build();
+        app.MapNaqilRegistry();
+        await StartAsync(app, cancellationToken);
+        return app;
+    }
+
+    private async Task StartBackendAsync(string name, string url, CancellationToken cancellationToken)
+    {
+        var builder = ComponentHost.CreateBuilder();
+        builder.WebHost.UseUrls(url);
+        // Arabic names read as Arabic in the JSON, not as \u escapes.
+        builder.Services.Configure<JsonOptions>(o => o.SerializerOptions.Encoder = JavaScriptEncoder.Create(UnicodeRanges.All));
+        var app = builder.Build();
+        switch (name)
+        {
+            case "civil-registry":
+                app.MapCivilRegistry();
+                break;
+            default:
+                throw new SandboxException($"the sandbox plan names an unknown backend '{name}'");
+        }
+
+        await StartAsync(app, cancellationToken);
+    }
+
+    private async Task StartGatewayAsync(GatewayOptions options, CancellationToken cancellationToken)
+    {
+        var builder = ComponentHost.CreateBuilder();
+        builder.AddNaqilGateway(options);
+        var app = builder.Build();
+        app.MapNaqilGateway();
+        await StartAsync(app, cancellationToken);
+    }
+
+    private async Task StartAsync(WebApplication app, CancellationToken cancellationToken)
+    {
+        _hosts.Add(app);
+        await app.StartAsync(cancellationToken);
+    }
+
+    private static void CheckPorts(SandboxPlan plan, int portBase)
+    {
+        var ports = new List<(int Port, string What)>();
+        foreach (var instance in plan.Instances)
+        {
+            ports.Add((portBase + instance.RegistryPort, $"the {instance.Code} registry"));
+            ports.AddRange(instance.Backends.Select(b => (portBase + b.Port, $"the {b.Name} backend")));
+            foreach (var gateway in instance.Gateways)
+            {
+                ports.Add((portBase + gateway.ConsumerPort, $"the consumer face of {gateway.Member}'s gateway"));
+                ports.Add((portBase + gateway.ProviderPort, $"the provider face of {gateway.Member}'s gateway"));
+            }
+        }
+
+        foreach (var (port, what) in ports)
+        {
+            if (port is < 1 or > 65535)
+            {
+                throw new SandboxException($"--port-base {portBase} puts {what} on port {port}, outside 1-65535; choose a port base such as 4100");
+            }
+
+            if (ComponentHost.CheckPortFree(port) is { } reason)
+            {
+                throw new SandboxException($"port {port} ({what}) is {reason}; stop what uses it or start with --port-base {NextBase(portBase)} (the sandbox uses ports {portBase} to {portBase + ports.Max(p => p.Port) - portBase})");
+            }
+        }
+    }
+
+    private static int NextBase(int portBase) => portBase + 1000 <= 64000 ? portBase + 1000 : 4100;
+
+    private static string Url(string scheme, int port) => $"{scheme}://127.0.0.1:{port}";
+
+    public async ValueTask DisposeAsync()
+    {
+        for (var i = _hosts.Count - 1; i >= 0; i--)
+        {
+            try
+            {
+                await _hosts[i].StopAsync(CancellationToken.None);
+            }
+            finally
+            {
+                await _hosts[i].DisposeAsync();
+            }
+        }
+
+        _hosts.Clear();
+    }
+}
