@@ -1,0 +1,110 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using System.Text.Json;
+
+namespace Naqil.EndToEnd.Tests.Sandbox;
+
+/// <summary>
+/// The README's first command, as a new user runs it: <c>naqil sandbox</c> as a real process, its
+/// printed example run by curl, Ctrl+C, and a restart on the same state.
+/// </summary>
+public sealed class SandboxCommandTests : IDisposable
+{
+    private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(60);
+    private readonly DirectoryInfo _work = Directory.CreateTempSubdirectory("naqil-sandbox-");
+
+    [Fact]
+    public async Task Sandbox_PrintedExample_ReturnsSignedPerson_AndStateSurvivesRestart()
+    {
+        var portBase = Ports.FreeBase();
+        var manifestPath = Path.Combine(_work.FullName, ".naqil", "sandbox.json");
+        string anchorBefore;
+        string certificateBefore;
+        await using (var sandbox = NaqilProcess.Start(_work.FullName, "sandbox", "--port-base", portBase.ToString(System.Globalization.CultureInfo.InvariantCulture)))
+        {
+            Assert.True(await sandbox.WaitForAsync(() => sandbox.Output.Contains("Press Ctrl+C", StringComparison.Ordinal), StartTimeout), sandbox.Output);
+            var example = ExampleFrom(sandbox.Output);
+            using var manifest = JsonDocument.Parse(await File.ReadAllTextAsync(manifestPath, TestContext.Current.CancellationToken));
+            Assert.Equal(example, manifest.RootElement.GetProperty("example").GetString());
+            Assert.StartsWith("http://127.0.0.1:", manifest.RootElement.GetProperty("registry").GetString(), StringComparison.Ordinal);
+            var gateways = manifest.RootElement.GetProperty("gateways");
+            Assert.StartsWith("http://127.0.0.1:", gateways.GetProperty("SY/GOV/MOCT").GetProperty("consumer").GetString(), StringComparison.Ordinal);
+            Assert.StartsWith("https://127.0.0.1:", gateways.GetProperty("SY/GOV/CIVREG").GetProperty("provider").GetString(), StringComparison.Ordinal);
+
+            var (status, headers, body) = await RunCurlAsync(example);
+            Assert.Equal(200, status);
+            Assert.Matches("(?im)^naqil-id: [0-9a-f-]{36}\r?$", headers);
+            Assert.Matches("(?im)^signature-input: naqil=\\(", headers);
+            Assert.Matches("(?im)^signature: naqil=:", headers);
+            using var person = JsonDocument.Parse(body);
+            Assert.Equal("01010000001", person.RootElement.GetProperty("nationalId").GetString());
+            Assert.Equal("أحمد", person.RootElement.GetProperty("givenName").GetString());
+
+            anchorBefore = await File.ReadAllTextAsync(manifest.RootElement.GetProperty("instances").GetProperty("SY").GetProperty("anchor").GetString()!, TestContext.Current.CancellationToken);
+            certificateBefore = await File.ReadAllTextAsync(Path.Combine(_work.FullName, ".naqil", "SY", "gateways", "SY-GOV-CIVREG", "tls.crt"), TestContext.Current.CancellationToken);
+
+            sandbox.Signal("INT");
+            Assert.Equal(0, await sandbox.WaitForExitAsync(TimeSpan.FromSeconds(30)));
+            Assert.Contains("Stopped.", sandbox.Output, StringComparison.Ordinal);
+        }
+
+        await using (var again = NaqilProcess.Start(_work.FullName, "sandbox", "--port-base", portBase.ToString(System.Globalization.CultureInfo.InvariantCulture)))
+        {
+            Assert.True(await again.WaitForAsync(() => again.Output.Contains("Press Ctrl+C", StringComparison.Ordinal), StartTimeout), again.Output);
+            Assert.Equal(anchorBefore, await File.ReadAllTextAsync(Path.Combine(_work.FullName, ".naqil", "SY", "anchor.pem"), TestContext.Current.CancellationToken));
+            Assert.Equal(certificateBefore, await File.ReadAllTextAsync(Path.Combine(_work.FullName, ".naqil", "SY", "gateways", "SY-GOV-CIVREG", "tls.crt"), TestContext.Current.CancellationToken));
+            var (status, _, _) = await RunCurlAsync(ExampleFrom(again.Output));
+            Assert.Equal(200, status);
+            again.Signal("INT");
+            Assert.Equal(0, await again.WaitForExitAsync(TimeSpan.FromSeconds(30)));
+        }
+    }
+
+    [Fact]
+    public async Task Sandbox_BusyPort_ExitsWithErrorNamingPortAndFlag()
+    {
+        var portBase = Ports.FreeBase();
+        using var occupant = new TcpListener(IPAddress.Loopback, portBase + 10);
+        occupant.Start();
+
+        await using var sandbox = NaqilProcess.Start(_work.FullName, "sandbox", "--port-base", portBase.ToString(System.Globalization.CultureInfo.InvariantCulture));
+
+        Assert.Equal(2, await sandbox.WaitForExitAsync(TimeSpan.FromSeconds(60)));
+        Assert.Contains($"port {portBase + 10}", sandbox.Output, StringComparison.Ordinal);
+        Assert.Contains("--port-base", sandbox.Output, StringComparison.Ordinal);
+        Assert.False(File.Exists(Path.Combine(_work.FullName, ".naqil", "sandbox.json")));
+    }
+
+    private static string ExampleFrom(string output)
+    {
+        var line = output.Split('\n').Select(l => l.Trim()).FirstOrDefault(l => l.StartsWith("curl ", StringComparison.Ordinal));
+        Assert.NotNull(line);
+        return line;
+    }
+
+    /// <summary>Runs the printed command as a user would, in a shell.</summary>
+    private static async Task<(int Status, string Headers, string Body)> RunCurlAsync(string command)
+    {
+        Assert.SkipWhen(!File.Exists("/usr/bin/curl") && Environment.GetEnvironmentVariable("CI") != "true", "curl is not installed");
+        var start = new ProcessStartInfo("bash", ["-c", command]) { RedirectStandardOutput = true, RedirectStandardError = true };
+        using var curl = Process.Start(start)!;
+        var output = await curl.StandardOutput.ReadToEndAsync();
+        await curl.WaitForExitAsync();
+        Assert.True(curl.ExitCode == 0, $"curl failed ({curl.ExitCode}): {await curl.StandardError.ReadToEndAsync()}");
+        var split = output.IndexOf("\r\n\r\n", StringComparison.Ordinal);
+        var head = output[..split];
+        return (int.Parse(head.Split(' ')[1], System.Globalization.CultureInfo.InvariantCulture), head, output[(split + 4)..]);
+    }
+
+    public void Dispose()
+    {
+        try
+        {
+            _work.Delete(recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+    }
+}
