@@ -123,11 +123,11 @@ public static class GatewayExtensions
                     ServerCertificate = keys.TlsCertificate,
                     SslProtocols = SslProtocols.Tls13,
                     ClientCertificateMode = ClientCertificateMode.RequireCertificate,
-                    // Only certificates the trust configuration lists for a gateway; no CA chain is consulted.
+                    // Only certificates the trust configurations (own and allowed partners') list for a gateway; no CA chain is consulted.
                     // An expired configuration still identifies peers here, so they get a clear config-expired answer.
                     ClientCertificateValidation = (certificate, _, _) =>
                     {
-                        var known = trust.Current?.IsKnownTlsCertificate(SignedTrustConfiguration.Thumbprint(certificate)) == true;
+                        var known = trust.TryFindGatewayByTls(SignedTrustConfiguration.Thumbprint(certificate), out _, out _);
                         if (!known)
                         {
                             Log.UnknownTlsPeer(logger);

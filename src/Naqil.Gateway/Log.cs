@@ -14,6 +14,9 @@ internal static partial class Log
     [LoggerMessage(3002, LogLevel.Warning, "Trust configuration refused: {Reason}")]
     public static partial void TrustRejected(ILogger logger, string reason);
 
+    [LoggerMessage(3004, LogLevel.Information, "Adopted the trust configuration of partner {Instance}, serial {Serial}, expires {Expires:O}")]
+    public static partial void PartnerTrustAdopted(ILogger logger, string instance, long serial, DateTimeOffset expires);
+
     [LoggerMessage(3003, LogLevel.Warning, "Could not fetch the trust configuration from {Url}: {Reason}")]
     public static partial void TrustFetchFailed(ILogger logger, string url, string reason);
 

@@ -20,6 +20,12 @@ public sealed record GatewayOptions
     /// <summary>PEM file with the registry's certificate (the anchor) that signs the trust configuration.</summary>
     public string AnchorFile { get; init; } = "";
 
+    /// <summary>
+    /// Federation partners (instance codes such as <c>IQ</c>) this gateway deals with, on top of its
+    /// registry listing them. Default: none — cross-border traffic needs consent on both levels.
+    /// </summary>
+    public IReadOnlyList<string> AllowedPartners { get; init; } = [];
+
     /// <summary>How often the trust configuration is polled.</summary>
     public TimeSpan TrustPollInterval { get; init; } = TimeSpan.FromSeconds(10);
 

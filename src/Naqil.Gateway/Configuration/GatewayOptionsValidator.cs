@@ -59,6 +59,18 @@ internal sealed class GatewayOptionsValidator : IValidateOptions<GatewayOptions>
             failures.Add("Gateway:ConnectTimeout, ResponseTimeout and TrustPollInterval must be positive durations such as 00:00:05");
         }
 
+        for (var i = 0; i < options.AllowedPartners.Count; i++)
+        {
+            if (Identifier.CheckInstance(options.AllowedPartners[i]) is { } partnerError)
+            {
+                failures.Add($"Gateway:AllowedPartners:{i}: {partnerError}");
+            }
+            else if (member is not null && options.AllowedPartners[i] == member.Instance)
+            {
+                failures.Add($"Gateway:AllowedPartners:{i} names this gateway's own instance {member.Instance}; list only other instances");
+            }
+        }
+
         for (var i = 0; i < options.Clients.Count; i++)
         {
             var client = options.Clients[i];

@@ -134,17 +134,29 @@ internal sealed class ConsumerFaceHandler
             return new GatewayProblem(GatewayError.ClientUnauthenticated, authError);
         }
 
-        if (!_trust.TryGetFresh(out var trust))
+        if (!_trust.TryGetFresh(out var own))
         {
             return new GatewayProblem(GatewayError.ConfigExpired, "this gateway holds no fresh trust configuration; it refuses exchanges until the registry can be reached");
         }
 
-        if (!trust.HasSubsystem(clientText))
+        if (!own.HasSubsystem(clientText))
         {
             return new GatewayProblem(GatewayError.UnknownClient, $"client {clientText} is not registered in the trust configuration");
         }
 
-        if (!trust.TryGetService(target.ServiceText, out var service))
+        var instance = target.Service.Instance;
+        TrustSnapshot? trust;
+        switch (_trust.Check(instance, out trust))
+        {
+            case TrustCheck.NotAllowed:
+                return new GatewayProblem(GatewayError.FederationNotAllowed, _trust.IsAllowedByGateway(instance)
+                    ? $"{instance} is not a federation partner of {own.Configuration.Instance}: its registry does not list it"
+                    : $"this gateway does not allow traffic with {instance}; its operator adds it under Gateway:AllowedPartners once both countries agreed");
+            case TrustCheck.Expired:
+                return new GatewayProblem(GatewayError.ConfigExpired, $"this gateway holds no fresh trust configuration of {instance}; traffic with {instance} resumes once one is fetched");
+        }
+
+        if (!trust!.TryGetService(target.ServiceText, out var service))
         {
             return new GatewayProblem(GatewayError.UnknownService, $"service {target.ServiceText} is not in the trust configuration of {trust.Configuration.Instance}");
         }

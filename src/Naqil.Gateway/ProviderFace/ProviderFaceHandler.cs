@@ -90,13 +90,25 @@ internal sealed class ProviderFaceHandler
         }
 
         var certificate = context.Connection.ClientCertificate;
-        if (certificate is null || !trust.TryGetGatewayByTls(SignedTrustConfiguration.Thumbprint(certificate), out var peer))
+        if (certificate is null || !_trust.TryFindGatewayByTls(SignedTrustConfiguration.Thumbprint(certificate), out var peerTrust, out var peer))
         {
             Log.UnknownTlsPeer(_logger);
             return new GatewayProblem(GatewayError.UnknownPeer, "the TLS client certificate is not one the trust configuration lists for a gateway");
         }
 
         exchange.Peer = $"{peer.Member}/{peer.Code}";
+        if (peer.Member.Instance != trust.Configuration.Instance)
+        {
+            switch (_trust.Check(peer.Member.Instance, out var partnerTrust))
+            {
+                case TrustCheck.NotAllowed:
+                    return new GatewayProblem(GatewayError.FederationNotAllowed, $"this gateway does not accept traffic from {peer.Member.Instance}: its registry or its own configuration (Gateway:AllowedPartners) does not allow that partner");
+                case TrustCheck.Expired:
+                    return new GatewayProblem(GatewayError.ConfigExpired, $"this gateway holds no fresh trust configuration of {peer.Member.Instance}; traffic with {peer.Member.Instance} resumes once one is fetched");
+            }
+
+            peerTrust = partnerTrust!;
+        }
         if (_log.CheckAvailable() is { } logProblem)
         {
             return logProblem;
@@ -124,7 +136,7 @@ internal sealed class ProviderFaceHandler
             return new GatewayProblem(GatewayError.BadIdentifier, $"Naqil-Client: {clientError}");
         }
 
-        if (client.Member != peer.Member || !trust.HasSubsystem(clientText))
+        if (client.Member != peer.Member || !peerTrust.HasSubsystem(clientText))
         {
             return new GatewayProblem(GatewayError.UnknownClient, $"client {clientText} is not a registered subsystem of {peer.Member}, the member whose gateway connected");
         }
@@ -142,7 +154,7 @@ internal sealed class ProviderFaceHandler
 
         exchange.RequestBody = body;
 
-        var signatureProblem = _signatures.VerifyRequest(incoming, request.Headers[NaqilHeaders.SignatureInput], request.Headers[NaqilHeaders.Signature], trust, peer, _options.MaxClockSkew, out var signature);
+        var signatureProblem = _signatures.VerifyRequest(incoming, request.Headers[NaqilHeaders.SignatureInput], request.Headers[NaqilHeaders.Signature], peerTrust, peer, _options.MaxClockSkew, out var signature);
         if (signatureProblem is not null)
         {
             return signatureProblem;

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Net;
 using System.Security.Cryptography.X509Certificates;
 using Microsoft.Extensions.Hosting;
@@ -30,7 +31,8 @@ internal sealed class TrustPoller : BackgroundService
     private readonly X509Certificate2 _anchor;
     private readonly string _instance;
     private readonly SemaphoreSlim _refreshGate = new(1, 1);
-    private string? _etag;
+    private readonly Source _own = new();
+    private readonly ConcurrentDictionary<string, Source> _partnerSources = new(StringComparer.Ordinal);
 
     public TrustPoller(IOptions<GatewayOptions> options, TrustState state, ProviderGatewayClient providers, TimeProvider time, ILogger<TrustPoller> logger)
     {
@@ -70,50 +72,142 @@ internal sealed class TrustPoller : BackgroundService
         }
     }
 
-    /// <summary>Fetches the configuration once; returns true when a new one was adopted.</summary>
+    /// <summary>
+    /// Fetches the own configuration, then each allowed partner's, once. Returns true when a new
+    /// own configuration was adopted.
+    /// </summary>
     public async Task<bool> RefreshAsync(CancellationToken cancellationToken)
     {
         await _refreshGate.WaitAsync(cancellationToken);
         try
         {
-            using var request = new HttpRequestMessage(HttpMethod.Get, _options.TrustConfigurationUrl);
-            if (_etag is not null && _state.Current is not null)
+            var adopted = false;
+            if (await FetchAsync(_options.TrustConfigurationUrl, _own, _state.Current is not null, cancellationToken) is { } own)
             {
-                request.Headers.TryAddWithoutValidation("If-None-Match", _etag);
+                adopted = TryAccept(own.Payload, own.Jws, out var error);
+                if (adopted)
+                {
+                    _own.ETag = own.ETag;
+                    Save(own.Payload, own.Jws!);
+                }
+                else
+                {
+                    Log.TrustRejected(_logger, error);
+                }
+            }
+
+            await RefreshPartnersAsync(cancellationToken);
+            _providers.Retain(_state.AllGateways());
+            return adopted;
+        }
+        finally
+        {
+            _refreshGate.Release();
+        }
+    }
+
+    private async Task RefreshPartnersAsync(CancellationToken cancellationToken)
+    {
+        if (_state.Current is not { } own)
+        {
+            return;
+        }
+
+        foreach (var partner in _state.AllowedPartners(own))
+        {
+            var source = _partnerSources.GetOrAdd(partner.Instance, _ => new Source());
+            var held = _state.Partners.ContainsKey(partner.Instance);
+            if (await FetchAsync(partner.ConfigUrl, source, held, cancellationToken) is not { } fetched)
+            {
+                continue;
+            }
+
+            if (TryAcceptPartner(partner, fetched.Payload, fetched.Jws, out var error))
+            {
+                source.ETag = fetched.ETag;
+            }
+            else
+            {
+                Log.TrustRejected(_logger, $"partner {partner.Instance}: {error}");
+            }
+        }
+    }
+
+    private async Task<Fetched?> FetchAsync(string url, Source source, bool conditional, CancellationToken cancellationToken)
+    {
+        try
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, url);
+            if (conditional && source.ETag is not null)
+            {
+                request.Headers.TryAddWithoutValidation("If-None-Match", source.ETag);
             }
 
             using var response = await _http.SendAsync(request, cancellationToken);
             if (response.StatusCode == HttpStatusCode.NotModified)
             {
-                return false;
+                return null;
             }
 
             if (!response.IsSuccessStatusCode)
             {
-                Log.TrustFetchFailed(_logger, _options.TrustConfigurationUrl, $"HTTP {(int)response.StatusCode}");
-                return false;
+                Log.TrustFetchFailed(_logger, url, $"HTTP {(int)response.StatusCode}");
+                return null;
             }
 
             var payload = await response.Content.ReadAsByteArrayAsync(cancellationToken);
             var jws = response.Headers.TryGetValues(SignedTrustConfiguration.SignatureHeader, out var values) ? values.FirstOrDefault() : null;
-            if (!TryAccept(payload, jws, out var error))
-            {
-                Log.TrustRejected(_logger, error);
-                return false;
-            }
-
-            _etag = response.Headers.ETag?.ToString();
-            Save(payload, jws!);
-            return true;
+            return new Fetched(payload, jws, response.Headers.ETag?.ToString());
         }
         catch (Exception e) when (e is HttpRequestException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
         {
-            Log.TrustFetchFailed(_logger, _options.TrustConfigurationUrl, e.Message);
+            Log.TrustFetchFailed(_logger, url, e.Message);
+            return null;
+        }
+    }
+
+    private bool TryAcceptPartner(PartnerEntry partner, byte[] payload, string? jws, out string error)
+    {
+        X509Certificate2 anchor;
+        try
+        {
+            anchor = X509CertificateLoader.LoadCertificate(Convert.FromBase64String(partner.Anchor));
+        }
+        catch (Exception e) when (e is FormatException or System.Security.Cryptography.CryptographicException)
+        {
+            error = "the registry's anchor for this partner is not a base64 DER certificate";
             return false;
         }
-        finally
+
+        using (anchor)
         {
-            _refreshGate.Release();
+            if (!SignedTrustConfiguration.TryVerify(payload, jws, anchor, out var signed, out var verifyError))
+            {
+                error = verifyError;
+                return false;
+            }
+
+            if (signed.Configuration.Instance != partner.Instance)
+            {
+                error = $"the configuration is for instance {signed.Configuration.Instance}, not {partner.Instance}";
+                return false;
+            }
+
+            if (!TrustSnapshot.TryCreate(signed, out var snapshot, out var indexError))
+            {
+                error = $"the configuration was refused whole: {indexError}";
+                return false;
+            }
+
+            if (!_state.TryAdoptPartner(snapshot, out var reason))
+            {
+                error = reason;
+                return false;
+            }
+
+            Log.PartnerTrustAdopted(_logger, partner.Instance, snapshot.Serial, snapshot.Expires);
+            error = "";
+            return true;
         }
     }
 
@@ -143,7 +237,6 @@ internal sealed class TrustPoller : BackgroundService
             return false;
         }
 
-        _providers.Retain(snapshot.AllGateways);
         Log.TrustAdopted(_logger, snapshot.Serial, snapshot.Expires);
         error = "";
         return true;
@@ -175,4 +268,11 @@ internal sealed class TrustPoller : BackgroundService
         _refreshGate.Dispose();
         base.Dispose();
     }
+
+    private sealed class Source
+    {
+        public string? ETag { get; set; }
+    }
+
+    private sealed record Fetched(byte[] Payload, string? Jws, string? ETag);
 }
