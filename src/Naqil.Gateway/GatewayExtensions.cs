@@ -82,6 +82,7 @@ public static class GatewayExtensions
             var o = sp.GetRequiredService<IOptions<GatewayOptions>>().Value;
             var keys = sp.GetRequiredService<GatewayKeys>();
             var trust = sp.GetRequiredService<TrustState>();
+            var time = sp.GetRequiredService<TimeProvider>();
             var endpoints = sp.GetRequiredService<GatewayEndpoints>();
             kestrel.AddServerHeader = false;
             kestrel.Limits.MaxRequestBodySize = o.MaxBodyBytes;
@@ -127,7 +128,8 @@ public static class GatewayExtensions
                     // An expired configuration still identifies peers here, so they get a clear config-expired answer.
                     ClientCertificateValidation = (certificate, _, _) =>
                     {
-                        var known = trust.TryFindGatewayByTls(SignedTrustConfiguration.Thumbprint(certificate), out _, out _);
+                        var known = trust.TryFindGatewayByTls(SignedTrustConfiguration.Thumbprint(certificate), out _, out _)
+                            && CertificateValidity.IsCurrent(certificate, time);
                         if (!known)
                         {
                             Log.UnknownTlsPeer(logger);

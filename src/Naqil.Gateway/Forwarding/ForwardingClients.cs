@@ -17,7 +17,7 @@ namespace Naqil.Gateway.Forwarding;
 /// certificate) gets its own connection pool, so the pin is known when the handshake happens;
 /// CA chains play no part.
 /// </summary>
-internal sealed class ProviderGatewayClient(GatewayKeys keys, IOptions<GatewayOptions> options) : IDisposable
+internal sealed class ProviderGatewayClient(GatewayKeys keys, IOptions<GatewayOptions> options, TimeProvider time) : IDisposable
 {
     private readonly ConcurrentDictionary<(string Authority, string Thumbprint), HttpMessageInvoker> _pools = new();
 
@@ -53,7 +53,8 @@ internal sealed class ProviderGatewayClient(GatewayKeys keys, IOptions<GatewayOp
                 EnabledSslProtocols = SslProtocols.Tls13,
                 LocalCertificateSelectionCallback = (_, _, _, _, _) => certificate,
                 RemoteCertificateValidationCallback = (_, presented, _, _) => presented is not null
-                    && CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(Convert.ToHexStringLower(presented.GetCertHash(HashAlgorithmName.SHA256))), expected),
+                    && CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(Convert.ToHexStringLower(presented.GetCertHash(HashAlgorithmName.SHA256))), expected)
+                    && CertificateValidity.IsCurrent(presented, time),
             },
         });
     }

@@ -50,7 +50,10 @@ internal sealed class GatewayTestEnvironment : IAsyncDisposable
 
     public long Serial => _serial;
 
-    public static async Task<GatewayTestEnvironment> StartAsync()
+    /// <summary>Federation partners the SY registry lists in every configuration it publishes from now on.</summary>
+    public IReadOnlyList<PartnerEntry> Partners { get; set; } = [];
+
+    public static async Task<GatewayTestEnvironment> StartAsync(Func<GatewayOptions, GatewayOptions>? consumer = null)
     {
         var directory = Directory.CreateTempSubdirectory("naqil-gw-").FullName;
         var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
@@ -76,7 +79,7 @@ internal sealed class GatewayTestEnvironment : IAsyncDisposable
                 new AclRuleOptions { Service = Down, Client = Portal },
             ],
         });
-        environment.Consumer = await GatewayNode.StartAsync("SY/GOV/MOCT", Path.Combine(directory, "moct"), registry, time, o => o with
+        environment.Consumer = await GatewayNode.StartAsync("SY/GOV/MOCT", Path.Combine(directory, "moct"), registry, time, o => (o with
         {
             Clients =
             [
@@ -84,7 +87,7 @@ internal sealed class GatewayTestEnvironment : IAsyncDisposable
                 new ClientOptions { Subsystem = Other, AllowUnauthenticatedLoopback = true },
                 new ClientOptions { Subsystem = Keyed, ApiKeySha256 = [Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(ApiKey)))] },
             ],
-        });
+        }).Apply(consumer));
         await environment.PublishAsync(environment.Configuration());
         return environment;
     }
@@ -100,6 +103,7 @@ internal sealed class GatewayTestEnvironment : IAsyncDisposable
         Subsystems = [new(Portal), new(Keyed), new(Other), new("SY/GOV/CIVREG/registry")],
         Services = [new(Persons, PersonalData: false), new(Records, PersonalData: true), new(Down, PersonalData: false)],
         Gateways = gateways ?? [Consumer.Entry(), Provider.Entry()],
+        Partners = Partners,
     };
 
     /// <summary>Publishes at the registry and has both gateways fetch it now, as their next poll would.</summary>
@@ -153,4 +157,9 @@ internal sealed class GatewayTestEnvironment : IAsyncDisposable
         {
         }
     }
+}
+
+internal static class OptionsExtensions
+{
+    public static GatewayOptions Apply(this GatewayOptions options, Func<GatewayOptions, GatewayOptions>? change) => change is null ? options : change(options);
 }

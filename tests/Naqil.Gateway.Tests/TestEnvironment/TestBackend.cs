@@ -30,6 +30,7 @@ internal sealed class TestBackend : IAsyncDisposable
             await next(context);
         });
         app.MapGet("/persons/{id}", (string id) => Results.Json(new { nationalId = id, givenName = "أحمد", familyName = "الحلبي" }));
+        app.MapGet("/items/{id}", (string id) => Results.Json(new { item = id, status = "delivered", office = "بغداد" }));
         app.MapPost("/persons/search", async (HttpRequest request) =>
         {
             using var reader = new StreamReader(request.Body);
