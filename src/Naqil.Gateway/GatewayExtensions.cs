@@ -162,6 +162,7 @@ public static class GatewayExtensions
             return fresh ? Results.Ok(body) : Results.Json(body, statusCode: StatusCodes.Status503ServiceUnavailable);
         });
         endpoints.MapAdminApi();
+        endpoints.MapMetaApi();
         endpoints.MapFallback(context => new GatewayProblem(GatewayError.NotFound, "nothing is here; exchanges go to /r1/{service}/...").WriteAsync(context, null));
         return endpoints;
     }
