@@ -11,6 +11,7 @@ internal static class NaqilCommand
         root.Subcommands.Add(SandboxCommand.Create());
         root.Subcommands.Add(RegistryCommand.Create());
         root.Subcommands.Add(GatewayCommand.Create());
+        root.Subcommands.Add(AnchorCommand.Create());
         return root;
     }
 

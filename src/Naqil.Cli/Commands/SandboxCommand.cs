@@ -17,10 +17,10 @@ internal static class SandboxCommand
         };
         var portBase = new Option<int>("--port-base")
         {
-            Description = $"First of the loopback ports the sandbox listens on (default {DefaultPortBase}; it uses about 30 above it)",
+            Description = $"First of the loopback ports the sandbox listens on (default {DefaultPortBase}; it uses the 62 above it)",
             DefaultValueFactory = _ => DefaultPortBase,
         };
-        var command = new Command("sandbox", "Run a whole Naqil instance on this machine: registry with CA, gateways and a sample civil registry, on embedded SQLite") { state, portBase };
+        var command = new Command("sandbox", "Run a federation on this machine: the SY and IQ instances, each with its registry and CA, gateways and sample agencies, on embedded SQLite") { state, portBase };
         command.SetAction((result, cancellationToken) => RunAsync(result.GetValue(state)!, result.GetValue(portBase), cancellationToken));
         return command;
     }
@@ -64,6 +64,13 @@ internal static class SandboxCommand
             Console.WriteLine();
             Console.WriteLine($"  {manifest.Example}");
             Console.WriteLine();
+            foreach (var crossBorder in manifest.Examples.Skip(1))
+            {
+                Console.WriteLine("Across the border (Syria's post asks Iraq's post about an EMS item, through the SY and IQ gateways):");
+                Console.WriteLine();
+                Console.WriteLine($"  {crossBorder}");
+                Console.WriteLine();
+            }
             Console.WriteLine("Press Ctrl+C to stop.");
             await Commands.RegistryCommand.WaitForShutdownAsync(cancellationToken);
             Console.WriteLine("Stopping the sandbox ...");

@@ -22,6 +22,9 @@ internal sealed record SandboxManifest
     /// <summary>A ready curl command that fetches a person through both gateways.</summary>
     public required string Example { get; init; }
 
+    /// <summary>Every ready call: the domestic one first, then the cross-border one.</summary>
+    public required IReadOnlyList<string> Examples { get; init; }
+
     public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     public void Write(string directory) =>

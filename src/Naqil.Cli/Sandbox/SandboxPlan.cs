@@ -1,13 +1,16 @@
+using Naqil.Agencies.Postal;
+
 namespace Naqil.Cli.Sandbox;
 
-/// <summary>What the sandbox runs: instances, their members, gateways, services and sample backends.</summary>
-internal sealed record SandboxPlan(IReadOnlyList<InstancePlan> Instances)
+/// <summary>What the sandbox runs: instances, their members, gateways, services, sample backends and federations.</summary>
+internal sealed record SandboxPlan(IReadOnlyList<InstancePlan> Instances, IReadOnlyList<(string A, string B)> Federations, IReadOnlyList<ExamplePlan> Examples)
 {
     public const string ExamplePerson = "01010000001";
 
     /// <summary>
-    /// The SY instance: the Ministry of Communications' portal calls the civil registry's persons
-    /// service through the two members' gateways. Ports are offsets from the port base.
+    /// SY and IQ, federated. In SY the Ministry of Communications' portal reads the civil registry;
+    /// across the border Syria's post asks Iraq's post about an EMS item it sent. Ports are offsets
+    /// from the port base.
     /// </summary>
     public static SandboxPlan Default { get; } = new(
     [
@@ -16,6 +19,7 @@ internal sealed record SandboxPlan(IReadOnlyList<InstancePlan> Instances)
             [
                 new MemberPlan("SY/GOV/MOCT", "Ministry of Communications and Technology / وزارة الاتصالات والتقانة", ["portal"]),
                 new MemberPlan("SY/GOV/CIVREG", "Civil Registry / السجل المدني", ["registry"]),
+                new MemberPlan("SY/GOV/POST", "Syrian Post / المؤسسة السورية للبريد", ["ems"]),
             ],
             Gateways:
             [
@@ -23,8 +27,24 @@ internal sealed record SandboxPlan(IReadOnlyList<InstancePlan> Instances)
                 new GatewayPlan("SY/GOV/CIVREG", ConsumerPort: 20, ProviderPort: 21, Clients: [],
                     Services: [new ServicePlan("SY/GOV/CIVREG/registry/persons", PersonalData: true, Backend: "civil-registry", AllowedClients: ["SY/GOV/MOCT/portal"],
                         Description: "Persons in the civil registry: GET /persons/{nationalId}, POST /persons/search")]),
+                new GatewayPlan("SY/GOV/POST", ConsumerPort: 30, ProviderPort: 31, Clients: ["SY/GOV/POST/ems"], Services: [], AllowedPartners: ["IQ"]),
             ],
             Backends: [new BackendPlan("civil-registry", Port: 1)]),
+        new InstancePlan("IQ", RegistryPort: 50,
+            Members: [new MemberPlan("IQ/GOV/POST", "Iraqi Post / البريد العراقي", ["ems"])],
+            Gateways:
+            [
+                new GatewayPlan("IQ/GOV/POST", ConsumerPort: 60, ProviderPort: 61, Clients: ["IQ/GOV/POST/ems"],
+                    Services: [new ServicePlan("IQ/GOV/POST/ems/items", PersonalData: false, Backend: "iq-post-ems", AllowedClients: ["SY/GOV/POST/ems"],
+                        Description: "EMS items received from partner posts: GET /items/{itemId}")],
+                    AllowedPartners: ["SY"]),
+            ],
+            Backends: [new BackendPlan("iq-post-ems", Port: 51)]),
+    ],
+    [("SY", "IQ")],
+    [
+        new ExamplePlan("SY/GOV/MOCT/portal", "SY/GOV/CIVREG/registry/persons", $"/persons/{ExamplePerson}", $"-H 'Naqil-Purpose: application-processing' -H 'Naqil-Subject: SY-NID:{ExamplePerson}' "),
+        new ExamplePlan("SY/GOV/POST/ems", "IQ/GOV/POST/ems/items", $"/items/{EmsItemsApi.ExampleItemId}", ""),
     ]);
 }
 
@@ -32,8 +52,11 @@ internal sealed record InstancePlan(string Code, int RegistryPort, IReadOnlyList
 
 internal sealed record MemberPlan(string Id, string Name, IReadOnlyList<string> Subsystems);
 
-internal sealed record GatewayPlan(string Member, int ConsumerPort, int ProviderPort, IReadOnlyList<string> Clients, IReadOnlyList<ServicePlan> Services);
+internal sealed record GatewayPlan(string Member, int ConsumerPort, int ProviderPort, IReadOnlyList<string> Clients, IReadOnlyList<ServicePlan> Services, IReadOnlyList<string>? AllowedPartners = null);
 
 internal sealed record ServicePlan(string Id, bool PersonalData, string Backend, IReadOnlyList<string> AllowedClients, string Description);
 
 internal sealed record BackendPlan(string Name, int Port);
+
+/// <summary>A ready call: which client asks which service for what.</summary>
+internal sealed record ExamplePlan(string Client, string Service, string Path, string ExtraHeaders);

@@ -6,6 +6,8 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Naqil.Agencies.CivilRegistry;
+using Naqil.Agencies.Postal;
+using Naqil.Cli.Federation;
 using Naqil.Cli.Hosting;
 using Naqil.Gateway;
 using Naqil.Gateway.Configuration;
@@ -51,16 +53,20 @@ internal sealed class SandboxRunner : IAsyncDisposable
         var instances = new Dictionary<string, InstanceEndpoints>(StringComparer.Ordinal);
         var gateways = new Dictionary<string, GatewayEndpointsManifest>(StringComparer.Ordinal);
         var backends = new Dictionary<string, string>(StringComparer.Ordinal);
-        string? example = null;
+        var tokens = new Dictionary<string, string>(StringComparer.Ordinal);
+        var configured = new List<GatewayOptions>();
+
+        // 1. Each instance: its registry, its backends, and everything registered at the registry.
         foreach (var instance in plan.Instances)
         {
             var instanceDirectory = Path.Combine(StateDirectory, instance.Code);
             var registryUrl = Url("http", portBase + instance.RegistryPort);
-            var registryToken = SandboxSecrets.Token(Path.Combine(instanceDirectory, "registry", "admin-token"));
+            var tokenFile = Path.Combine(instanceDirectory, "registry", "admin-token");
+            var registryToken = tokens[instance.Code] = SandboxSecrets.Token(tokenFile);
             var registry = await StartRegistryAsync(instance.Code, Path.Combine(instanceDirectory, "registry"), registryToken, registryUrl, cancellationToken);
             var anchorFile = Path.Combine(instanceDirectory, "anchor.pem");
             await File.WriteAllTextAsync(anchorFile, registry.Services.GetRequiredService<RegistryKeys>().ExportAnchorPem(), cancellationToken);
-            instances[instance.Code] = new InstanceEndpoints(registryUrl, $"{registryUrl}/trust/v1/config", anchorFile, Path.Combine(instanceDirectory, "registry", "admin-token"));
+            instances[instance.Code] = new InstanceEndpoints(registryUrl, $"{registryUrl}/trust/v1/config", anchorFile, tokenFile);
 
             foreach (var backend in instance.Backends)
             {
@@ -80,7 +86,6 @@ internal sealed class SandboxRunner : IAsyncDisposable
                 }
             }
 
-            var configured = new List<GatewayOptions>();
             foreach (var gateway in instance.Gateways)
             {
                 var directory = Path.Combine(instanceDirectory, "gateways", gateway.Member.Replace('/', '-'));
@@ -101,6 +106,7 @@ internal sealed class SandboxRunner : IAsyncDisposable
                     ProviderUrl = Url("https", portBase + gateway.ProviderPort),
                     AdminToken = SandboxSecrets.Token(Path.Combine(directory, "admin-token")),
                     TrustPollInterval = TimeSpan.FromSeconds(5),
+                    AllowedPartners = gateway.AllowedPartners ?? [],
                     Clients = [.. gateway.Clients.Select(c => new ClientOptions { Subsystem = c, AllowUnauthenticatedLoopback = true })],
                     Services = [.. gateway.Services.Select(s => new ProvidedServiceOptions { Service = s.Id, Backend = backends[s.Backend] })],
                     Acl = [.. gateway.Services.SelectMany(s => s.AllowedClients.Select(c => new AclRuleOptions { Service = s.Id, Client = c }))],
@@ -116,33 +122,40 @@ internal sealed class SandboxRunner : IAsyncDisposable
                 gateways[gateway.Member] = new GatewayEndpointsManifest(options.ConsumerUrl, options.ProviderUrl, Path.Combine(directory, "admin-token"), configFile);
                 configured.Add(options);
             }
-
-            // Gateways start once the registry lists them all, so their first poll sees every peer.
-            foreach (var options in configured)
-            {
-                await StartGatewayAsync(options, cancellationToken);
-            }
-
-            example ??= Example(instance, gateways);
         }
 
+        // 2. Federations: each registry imports the other's anchor, as two operators would (docs/operations.md).
+        foreach (var (a, b) in plan.Federations)
+        {
+            var anchorOfA = await AnchorDocument.FetchAsync(instances[a].Registry, null, cancellationToken);
+            var anchorOfB = await AnchorDocument.FetchAsync(instances[b].Registry, null, cancellationToken);
+            await anchorOfB.ImportAsync(instances[a].Registry, tokens[a], cancellationToken);
+            await anchorOfA.ImportAsync(instances[b].Registry, tokens[b], cancellationToken);
+        }
+
+        // 3. Gateways, once their registries list every peer and partner, so their first poll sees them all.
+        foreach (var options in configured)
+        {
+            await StartGatewayAsync(options, cancellationToken);
+        }
+
+        var examples = plan.Examples.Select(e => Example(e, gateways)).ToList();
         Manifest = new SandboxManifest
         {
             Registry = instances[plan.Instances[0].Code].Registry,
             Instances = instances,
             Gateways = gateways,
             Backends = backends,
-            Example = example ?? "",
+            Example = examples[0],
+            Examples = examples,
         };
         Manifest.Write(StateDirectory);
     }
 
-    private static string Example(InstancePlan instance, Dictionary<string, GatewayEndpointsManifest> gateways)
+    private static string Example(ExamplePlan example, Dictionary<string, GatewayEndpointsManifest> gateways)
     {
-        var service = instance.Gateways.SelectMany(g => g.Services).First();
-        var client = service.AllowedClients[0];
-        var consumer = gateways[string.Join('/', client.Split('/')[..3])].Consumer;
-        return $"curl -sS -i -H 'Naqil-Client: {client}' -H 'Naqil-Purpose: application-processing' -H 'Naqil-Subject: SY-NID:{SandboxPlan.ExamplePerson}' {consumer}/r1/{service.Id}/persons/{SandboxPlan.ExamplePerson}";
+        var consumer = gateways[string.Join('/', example.Client.Split('/')[..3])].Consumer;
+        return $"curl -sS -i -H 'Naqil-Client: {example.Client}' {example.ExtraHeaders}{consumer}/r1/{example.Service}{example.Path}";
     }
 
     private async Task<WebApplication> StartRegistryAsync(string instance, string dataDirectory, string token, string url, CancellationToken cancellationToken)
@@ -167,6 +180,9 @@ internal sealed class SandboxRunner : IAsyncDisposable
         {
             case "civil-registry":
                 app.MapCivilRegistry();
+                break;
+            case "iq-post-ems":
+                app.MapEmsItems();
                 break;
             default:
                 throw new SandboxException($"the sandbox plan names an unknown backend '{name}'");
