@@ -17,7 +17,7 @@ public sealed class SandboxCommandTests : IDisposable
     [Fact]
     public async Task Sandbox_PrintedExample_ReturnsSignedPerson_AndStateSurvivesRestart()
     {
-        var portBase = Ports.FreeBase();
+        var portBase = Ports.FreeBase(70);
         var manifestPath = Path.Combine(_work.FullName, ".naqil", "sandbox.json");
         string anchorBefore;
         string certificateBefore;
@@ -40,6 +40,13 @@ public sealed class SandboxCommandTests : IDisposable
             using var person = JsonDocument.Parse(body);
             Assert.Equal("01010000001", person.RootElement.GetProperty("nationalId").GetString());
             Assert.Equal("أحمد", person.RootElement.GetProperty("givenName").GetString());
+
+            var crossBorder = manifest.RootElement.GetProperty("examples")[1].GetString()!;
+            Assert.Contains(crossBorder, sandbox.Output, StringComparison.Ordinal);
+            var (crossStatus, crossHeaders, crossBody) = await RunCurlAsync(crossBorder);
+            Assert.Equal(200, crossStatus);
+            Assert.Matches("(?im)^signature: naqil=:", crossHeaders);
+            Assert.Contains("\"origin\":\"SY\"", crossBody, StringComparison.Ordinal);
 
             anchorBefore = await File.ReadAllTextAsync(manifest.RootElement.GetProperty("instances").GetProperty("SY").GetProperty("anchor").GetString()!, TestContext.Current.CancellationToken);
             certificateBefore = await File.ReadAllTextAsync(Path.Combine(_work.FullName, ".naqil", "SY", "gateways", "SY-GOV-CIVREG", "tls.crt"), TestContext.Current.CancellationToken);
@@ -64,7 +71,7 @@ public sealed class SandboxCommandTests : IDisposable
     [Fact]
     public async Task Sandbox_BusyPort_ExitsWithErrorNamingPortAndFlag()
     {
-        var portBase = Ports.FreeBase();
+        var portBase = Ports.FreeBase(70);
         using var occupant = new TcpListener(IPAddress.Loopback, portBase + 10);
         occupant.Start();
 
