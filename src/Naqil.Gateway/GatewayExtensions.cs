@@ -91,6 +91,7 @@ public static class GatewayExtensions
             kestrel.Listen(Address(consumer), consumer.Port, listen =>
             {
                 endpoints.Consumer = listen;
+                endpoints.ConsumerScheme = consumer.Scheme;
                 listen.Use(next => connection =>
                 {
                     connection.Items[GatewayFaces.ItemKey] = GatewayFace.Consumer;
@@ -182,7 +183,9 @@ public sealed class GatewayEndpoints
 
     internal ListenOptions? Provider { get; set; }
 
-    public string ConsumerUrl => Url(Consumer, "http");
+    internal string ConsumerScheme { get; set; } = "http";
+
+    public string ConsumerUrl => Url(Consumer, ConsumerScheme);
 
     public string ProviderUrl => Url(Provider, "https");
 

@@ -1,3 +1,5 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -60,6 +62,9 @@ public static class NaqilRegistryExtensions
 
         endpoints.MapAdminApi();
         endpoints.MapTrustApi();
+        // Anything else, including a known path with a method it does not take, is a problem+json too.
+        endpoints.MapFallback((HttpContext context) => RegistryProblem.NotFound(
+            $"the registry has no endpoint for {context.Request.Method} {context.Request.Path}; see docs/protocol.md, section 10"));
         return endpoints;
     }
 }

@@ -370,4 +370,19 @@ public sealed class AdminApiTests : IAsyncLifetime
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
     }
+
+    [Theory]
+    [InlineData("GET", "/nothing-here")]
+    [InlineData("POST", "/admin/v1/members")]
+    [InlineData("GET", "/admin/v1/members/SY/GOV/..")]
+    public async Task UnknownEndpoint_AnsweredWithProblem_NothingStored(string method, string path)
+    {
+        var serial = await _host.SerialAsync();
+        using var request = new HttpRequestMessage(new HttpMethod(method), path);
+
+        using var response = await _host.Admin.SendAsync(request, Ct);
+
+        await ProblemAssert.IsProblemAsync(response, HttpStatusCode.NotFound, "not-found");
+        Assert.Equal(serial, await _host.SerialAsync());
+    }
 }
