@@ -7,6 +7,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Naqil.Registry.Apis;
 using Naqil.Registry.Certificates;
+using Naqil.Registry.Certificates.Tsa;
 using Naqil.Registry.Storage;
 using Naqil.Registry.TrustConfiguration;
 
@@ -42,6 +43,11 @@ public static class NaqilRegistryExtensions
             sp.GetService<ILoggerFactory>()?.CreateLogger<RegistryKeys>() ?? NullLogger<RegistryKeys>.Instance));
         services.AddSingleton<IRegistryStore>(_ => new SqliteRegistryStore(Path.Combine(options.DataDirectory, DatabaseFile)));
         services.AddSingleton<ICertificateAuthority, SandboxCertificateAuthority>();
+        services.AddSingleton(sp =>
+        {
+            var keys = sp.GetRequiredService<RegistryKeys>();
+            return new TimestampAuthority(keys.TsaCertificate, keys.TsaKey, sp.GetRequiredService<TimeProvider>());
+        });
         services.AddSingleton<TrustConfigurationPublisher>();
         services.AddSingleton<AdminServices>();
         services.AddHostedService<RegistryInitializer>();
@@ -62,6 +68,7 @@ public static class NaqilRegistryExtensions
 
         endpoints.MapAdminApi();
         endpoints.MapTrustApi();
+        endpoints.MapNaqilTimestampAuthority();
         // Anything else, including a known path with a method it does not take, is a problem+json too.
         endpoints.MapFallback((HttpContext context) => RegistryProblem.NotFound(
             $"the registry has no endpoint for {context.Request.Method} {context.Request.Path}; see docs/protocol.md, section 10"));

@@ -45,7 +45,7 @@ internal sealed class RegistryHost : IAsyncDisposable
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    public static async Task<RegistryHost> StartAsync(string dataDirectory, FakeTimeProvider? time = null, TimeSpan? lifetime = null)
+    public static async Task<RegistryHost> StartAsync(string dataDirectory, FakeTimeProvider? time = null, TimeSpan? lifetime = null, string? publicUrl = null)
     {
         time ??= new FakeTimeProvider(new DateTimeOffset(2026, 3, 1, 8, 0, 0, TimeSpan.Zero));
         var builder = WebApplication.CreateSlimBuilder();
@@ -57,6 +57,7 @@ internal sealed class RegistryHost : IAsyncDisposable
             DataDirectory = dataDirectory,
             AdminToken = AdminToken,
             ConfigurationLifetime = lifetime ?? TimeSpan.FromMinutes(10),
+            PublicUrl = publicUrl,
         });
         var app = builder.Build();
         app.MapNaqilRegistry();

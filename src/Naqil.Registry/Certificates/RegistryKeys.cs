@@ -17,17 +17,21 @@ public sealed class RegistryKeys : IDisposable
     internal const string AnchorFile = "registry-anchor.pem";
     internal const string CaKeyFile = "sandbox-ca-key.pem";
     internal const string CaCertificateFile = "sandbox-ca.pem";
+    internal const string TsaKeyFile = "sandbox-tsa-key.pem";
+    internal const string TsaCertificateFile = "sandbox-tsa.pem";
 
     // Slack for clocks a little behind the registry's, so a fresh certificate is not "not yet valid".
     internal static readonly TimeSpan BackdateBy = TimeSpan.FromMinutes(5);
     private static readonly TimeSpan RootValidity = TimeSpan.FromDays(3652);
 
-    private RegistryKeys(ECDsa signingKey, X509Certificate2 anchor, ECDsa caKey, X509Certificate2 ca)
+    private RegistryKeys(ECDsa signingKey, X509Certificate2 anchor, ECDsa caKey, X509Certificate2 ca, ECDsa tsaKey, X509Certificate2 tsa)
     {
         SigningKey = signingKey;
         AnchorCertificate = anchor;
         CaKey = caKey;
         CaCertificate = ca;
+        TsaKey = tsaKey;
+        TsaCertificate = tsa;
     }
 
     /// <summary>The registry's self-signed certificate; its key signs the trust configuration.</summary>
@@ -40,6 +44,11 @@ public sealed class RegistryKeys : IDisposable
 
     internal ECDsa CaKey { get; }
 
+    /// <summary>The sandbox TSA's certificate (RFC 3161 time stamping only), issued by the sandbox CA.</summary>
+    public X509Certificate2 TsaCertificate { get; }
+
+    internal ECDsa TsaKey { get; }
+
     /// <summary>The anchor as PEM, the form handed to gateways and federation partners.</summary>
     public string ExportAnchorPem() => AnchorCertificate.ExportCertificatePem();
 
@@ -47,8 +56,10 @@ public sealed class RegistryKeys : IDisposable
     {
         SigningKey.Dispose();
         CaKey.Dispose();
+        TsaKey.Dispose();
         AnchorCertificate.Dispose();
         CaCertificate.Dispose();
+        TsaCertificate.Dispose();
     }
 
     internal static RegistryKeys LoadOrCreate(RegistryOptions options, TimeProvider time, ILogger logger)
@@ -62,7 +73,9 @@ public sealed class RegistryKeys : IDisposable
         {
             var (caKey, ca) = LoadOrCreatePair(directory, CaKeyFile, CaCertificateFile, ref generated,
                 key => CreateSelfSigned(key, $"CN=Naqil sandbox CA {options.Instance}", isCa: true, time));
-            var keys = new RegistryKeys(signingKey, anchor, caKey, ca);
+            var (tsaKey, tsa) = LoadOrCreatePair(directory, TsaKeyFile, TsaCertificateFile, ref generated,
+                key => CreateTsaCertificate(key, $"CN=Naqil sandbox TSA {options.Instance}", ca, caKey, time));
+            var keys = new RegistryKeys(signingKey, anchor, caKey, ca, tsaKey, tsa);
             var anchorThumbprint = SignedTrustConfiguration.Thumbprint(anchor);
             var caThumbprint = SignedTrustConfiguration.Thumbprint(ca);
             if (generated)
@@ -143,6 +156,22 @@ public sealed class RegistryKeys : IDisposable
 
         // Keep only the public certificate: the key lives in its own object and file.
         return X509CertificateLoader.LoadCertificate(withKey.RawData);
+    }
+
+    /// <summary>RFC 3161 §2.3: extended key usage id-kp-timeStamping only, critical; issued by the sandbox CA.</summary>
+    private static X509Certificate2 CreateTsaCertificate(ECDsa key, string subject, X509Certificate2 ca, ECDsa caKey, TimeProvider time)
+    {
+        var request = new CertificateRequest(subject, key, HashAlgorithmName.SHA256);
+        request.CertificateExtensions.Add(new X509BasicConstraintsExtension(false, false, 0, true));
+        request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.DigitalSignature | X509KeyUsageFlags.NonRepudiation, true));
+        request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension([new Oid(Naqil.MessageLog.TimestampTokens.TimeStampingOid)], true));
+        request.CertificateExtensions.Add(new X509SubjectKeyIdentifierExtension(request.PublicKey, false));
+        var now = time.GetUtcNow();
+        var serial = RandomNumberGenerator.GetBytes(16);
+        serial[0] &= 0x7F;
+        var notAfter = now + RootValidity < ca.NotAfter ? now + RootValidity : new DateTimeOffset(ca.NotAfter.ToUniversalTime());
+        using var issued = request.Create(ca.SubjectName, X509SignatureGenerator.CreateForECDsa(caKey), now - BackdateBy, notAfter, serial);
+        return X509CertificateLoader.LoadCertificate(issued.RawData);
     }
 
     private static void EnsureDirectory(string directory)

@@ -79,6 +79,8 @@ internal sealed class TrustConfigurationPublisher(
             Services = [.. snapshot.Services.Select(s => new ServiceEntry(s.Id.ToString(), s.PersonalData, s.Description, s.OpenApi))],
             TrustedCas = [.. snapshot.TrustedCas.Select(Convert.ToBase64String)],
             Partners = [.. snapshot.Partners.Select(p => new PartnerEntry(p.Instance, Convert.ToBase64String(p.Anchor), p.ConfigUrl))],
+            // The sandbox TSA is published where gateways can reach it: at the registry's public URL.
+            Tsas = options.PublicUrl is { } url ? [new TsaEntry($"{url.TrimEnd('/')}/tsa", Convert.ToBase64String(keys.TsaCertificate.RawData))] : [],
         };
         var signed = SignedTrustConfiguration.Sign(configuration, keys.SigningKey, keys.AnchorCertificate);
         return new PublishedConfiguration(signed, ETagOf(signed.Payload));
