@@ -50,17 +50,30 @@ internal sealed class GatewayTestEnvironment : IAsyncDisposable
 
     public long Serial => _serial;
 
-    public static async Task<GatewayTestEnvironment> StartAsync()
+    /// <summary>The TSA named in the trust configuration, when the environment was started with one.</summary>
+    public TestTsa? Tsa { get; private set; }
+
+    /// <summary>
+    /// Starts the environment; <paramref name="configure"/> adjusts each gateway's options (by
+    /// member) after the defaults, and <paramref name="withTsa"/> runs a real TSA that the trust
+    /// configuration names.
+    /// </summary>
+    public static async Task<GatewayTestEnvironment> StartAsync(Func<string, GatewayOptions, GatewayOptions>? configure = null, bool withTsa = false)
     {
+        configure ??= (_, o) => o;
         var directory = Directory.CreateTempSubdirectory("naqil-gw-").FullName;
         var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
         var registry = await FakeRegistry.StartAsync();
         var backend = await TestBackend.StartAsync();
         var environment = new GatewayTestEnvironment(directory, time, registry, backend);
+        if (withTsa)
+        {
+            environment.Tsa = await TestTsa.StartAsync(time);
+        }
 
         // A first configuration without gateways lets both start; the real one follows once their ports are known.
         registry.Publish(environment.Configuration([]));
-        environment.Provider = await GatewayNode.StartAsync("SY/GOV/CIVREG", Path.Combine(directory, "civreg"), registry, time, o => o with
+        environment.Provider = await GatewayNode.StartAsync("SY/GOV/CIVREG", Path.Combine(directory, "civreg"), registry, time, o => configure("SY/GOV/CIVREG", o with
         {
             Services =
             [
@@ -75,8 +88,8 @@ internal sealed class GatewayTestEnvironment : IAsyncDisposable
                 new AclRuleOptions { Service = Records, Client = Portal },
                 new AclRuleOptions { Service = Down, Client = Portal },
             ],
-        });
-        environment.Consumer = await GatewayNode.StartAsync("SY/GOV/MOCT", Path.Combine(directory, "moct"), registry, time, o => o with
+        }));
+        environment.Consumer = await GatewayNode.StartAsync("SY/GOV/MOCT", Path.Combine(directory, "moct"), registry, time, o => configure("SY/GOV/MOCT", o with
         {
             Clients =
             [
@@ -84,7 +97,7 @@ internal sealed class GatewayTestEnvironment : IAsyncDisposable
                 new ClientOptions { Subsystem = Other, AllowUnauthenticatedLoopback = true },
                 new ClientOptions { Subsystem = Keyed, ApiKeySha256 = [Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(ApiKey)))] },
             ],
-        });
+        }));
         await environment.PublishAsync(environment.Configuration());
         return environment;
     }
@@ -100,6 +113,7 @@ internal sealed class GatewayTestEnvironment : IAsyncDisposable
         Subsystems = [new(Portal), new(Keyed), new(Other), new("SY/GOV/CIVREG/registry")],
         Services = [new(Persons, PersonalData: false), new(Records, PersonalData: true), new(Down, PersonalData: false)],
         Gateways = gateways ?? [Consumer.Entry(), Provider.Entry()],
+        Tsas = Tsa is null ? [] : [new TsaEntry(Tsa.Url, TestPki.Base64Der(Tsa.Certificate))],
     };
 
     /// <summary>Publishes at the registry and has both gateways fetch it now, as their next poll would.</summary>
@@ -145,6 +159,11 @@ internal sealed class GatewayTestEnvironment : IAsyncDisposable
 
         await Backend.DisposeAsync();
         await Registry.DisposeAsync();
+        if (Tsa is not null)
+        {
+            await Tsa.DisposeAsync();
+        }
+
         try
         {
             Directory.Delete(_directory, recursive: true);
