@@ -225,7 +225,7 @@ public sealed class ExchangeLogTests
             MessageLog = o.MessageLog with
             {
                 BodyPolicies = [new BodyPolicyOptions { Subsystem = "SY/GOV/CIVREG/registry", Policy = "full" }],
-                BodyRetention = TimeSpan.FromDays(30),
+                BodyRetention = TimeSpan.FromMinutes(2),
             },
         });
         using var request = env.Request(HttpMethod.Post, GatewayTestEnvironment.Persons, "/persons/search");
@@ -243,7 +243,7 @@ public sealed class ExchangeLogTests
         Assert.DoesNotContain("name", System.Text.Encoding.Latin1.GetString(sealedBodies!.Ciphertext!), StringComparison.Ordinal);
         Assert.False(log.Vault.TryOpen(index + 1, sealedBodies, out _, out _));
 
-        env.Time.Advance(TimeSpan.FromDays(31));
+        env.Time.Advance(TimeSpan.FromMinutes(3));
         await env.Consumer.TickLogAsync();
         var purged = await log.Store.ReadBodiesAsync(index, Ct);
         var size = log.Committed!.Size;
