@@ -322,9 +322,11 @@ internal abstract class DbMessageLogStore : IMessageLogStore
         return command;
     }
 
-    protected static void Add(DbCommand command, string name, object? value)
+    protected static void Add(DbCommand command, string name, object? value) => Add(command.CreateParameter, command.Parameters, name, value);
+
+    private static void Add(Func<DbParameter> create, DbParameterCollection parameters, string name, object? value)
     {
-        var parameter = command.CreateParameter();
+        var parameter = create();
         parameter.ParameterName = name;
         parameter.Value = value ?? DBNull.Value;
         if (value is null)
@@ -332,7 +334,7 @@ internal abstract class DbMessageLogStore : IMessageLogStore
             parameter.DbType = DbType.Binary;
         }
 
-        command.Parameters.Add(parameter);
+        parameters.Add(parameter);
     }
 
     protected static async Task ExecuteAsync(DbConnection connection, DbTransaction? transaction, string sql, CancellationToken cancellationToken)
@@ -341,32 +343,74 @@ internal abstract class DbMessageLogStore : IMessageLogStore
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
+    private const string InsertEntrySql = "INSERT INTO log_entries (idx, naqil_id, leaf, entry, at) VALUES (@idx, @id, @leaf, @entry, @at)";
+
+    private const string InsertBodiesSql =
+        "INSERT INTO log_bodies (idx, request_length, response_length, nonce, ciphertext, purged, at) VALUES (@idx, @req, @resp, @nonce, @ct, 0, @at)";
+
     private static async Task InsertEntriesAsync(DbConnection connection, DbTransaction transaction, IReadOnlyList<StoredEntry> entries, CancellationToken cancellationToken)
     {
-        await using var entry = Command(connection, transaction, "INSERT INTO log_entries (idx, naqil_id, leaf, entry, at) VALUES (@idx, @id, @leaf, @entry, @at)");
-        await using var bodies = Command(connection, transaction,
-            "INSERT INTO log_bodies (idx, request_length, response_length, nonce, ciphertext, purged, at) VALUES (@idx, @req, @resp, @nonce, @ct, 0, @at)");
+        if (connection.CanCreateBatch)
+        {
+            // One round trip for the whole batch where the driver can (PostgreSQL).
+            await using var batch = connection.CreateBatch();
+            batch.Transaction = transaction;
+            foreach (var e in entries)
+            {
+                var entry = batch.CreateBatchCommand();
+                entry.CommandText = InsertEntrySql;
+                AddEntryParameters(entry.CreateParameter, entry.Parameters, e);
+                batch.BatchCommands.Add(entry);
+                if (e.Bodies is { } b)
+                {
+                    var bodies = batch.CreateBatchCommand();
+                    bodies.CommandText = InsertBodiesSql;
+                    AddBodiesParameters(bodies.CreateParameter, bodies.Parameters, e, b);
+                    batch.BatchCommands.Add(bodies);
+                }
+            }
+
+            if (batch.BatchCommands.Count > 0)
+            {
+                await batch.ExecuteNonQueryAsync(cancellationToken);
+            }
+
+            return;
+        }
+
+        await using var entryCommand = Command(connection, transaction, InsertEntrySql);
+        await using var bodiesCommand = Command(connection, transaction, InsertBodiesSql);
         foreach (var e in entries)
         {
-            entry.Parameters.Clear();
-            Add(entry, "idx", e.Index);
-            Add(entry, "id", e.NaqilId);
-            Add(entry, "leaf", e.LeafHash);
-            Add(entry, "entry", e.Encoding);
-            Add(entry, "at", e.Time.ToUnixTimeMilliseconds());
-            await entry.ExecuteNonQueryAsync(cancellationToken);
+            entryCommand.Parameters.Clear();
+            AddEntryParameters(entryCommand.CreateParameter, entryCommand.Parameters, e);
+            await entryCommand.ExecuteNonQueryAsync(cancellationToken);
             if (e.Bodies is { } b)
             {
-                bodies.Parameters.Clear();
-                Add(bodies, "idx", e.Index);
-                Add(bodies, "req", b.RequestLength);
-                Add(bodies, "resp", b.ResponseLength);
-                Add(bodies, "nonce", b.Nonce);
-                Add(bodies, "ct", b.Ciphertext);
-                Add(bodies, "at", e.Time.ToUnixTimeMilliseconds());
-                await bodies.ExecuteNonQueryAsync(cancellationToken);
+                bodiesCommand.Parameters.Clear();
+                AddBodiesParameters(bodiesCommand.CreateParameter, bodiesCommand.Parameters, e, b);
+                await bodiesCommand.ExecuteNonQueryAsync(cancellationToken);
             }
         }
+    }
+
+    private static void AddEntryParameters(Func<DbParameter> create, DbParameterCollection parameters, StoredEntry e)
+    {
+        Add(create, parameters, "idx", e.Index);
+        Add(create, parameters, "id", e.NaqilId);
+        Add(create, parameters, "leaf", e.LeafHash);
+        Add(create, parameters, "entry", e.Encoding);
+        Add(create, parameters, "at", e.Time.ToUnixTimeMilliseconds());
+    }
+
+    private static void AddBodiesParameters(Func<DbParameter> create, DbParameterCollection parameters, StoredEntry e, StoredBodies b)
+    {
+        Add(create, parameters, "idx", e.Index);
+        Add(create, parameters, "req", b.RequestLength);
+        Add(create, parameters, "resp", b.ResponseLength);
+        Add(create, parameters, "nonce", b.Nonce);
+        Add(create, parameters, "ct", b.Ciphertext);
+        Add(create, parameters, "at", e.Time.ToUnixTimeMilliseconds());
     }
 
     private async Task<IReadOnlyList<StoredTreeHead>> QueryTreeHeadsAsync(string sql, long min, long max, CancellationToken cancellationToken)
