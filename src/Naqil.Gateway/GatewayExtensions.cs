@@ -57,7 +57,7 @@ public static class GatewayExtensions
         services.AddSingleton<ExchangeSignatures>();
         services.AddSingleton<SignedRequestFactory>();
         services.AddSingleton<ReplayCache>();
-        services.AddSingleton<IExchangeLog, NoMessageLog>();
+        AddMessageLog(services);
         services.AddSingleton<IAclStore>(sp =>
         {
             var o = sp.GetRequiredService<IOptions<GatewayOptions>>().Value;
@@ -166,6 +166,24 @@ public static class GatewayExtensions
         endpoints.MapMetaApi();
         endpoints.MapFallback(context => new GatewayProblem(GatewayError.NotFound, "nothing is here; exchanges go to /r1/{service}/...").WriteAsync(context, null));
         return endpoints;
+    }
+
+    private static void AddMessageLog(IServiceCollection services)
+    {
+        services.AddSingleton(sp => sp.GetRequiredService<IOptions<GatewayOptions>>().Value.MessageLog);
+        services.AddSingleton(sp => MessageLogStores.Create(sp.GetRequiredService<IOptions<GatewayOptions>>().Value));
+        services.AddSingleton(sp =>
+        {
+            var o = sp.GetRequiredService<IOptions<GatewayOptions>>().Value;
+            return new BodyVault(o.MessageLog, MessageLogStores.BodyKeyFile(o));
+        });
+        services.AddSingleton(sp => new TreeHeadTimestamper(
+            sp.GetRequiredService<MessageLogOptions>(), sp.GetRequiredService<TrustState>(), sp.GetRequiredService<IOptions<GatewayOptions>>().Value.ConnectTimeout));
+        services.AddSingleton<MerkleMessageLog>();
+        services.AddSingleton<IExchangeLog>(sp => sp.GetRequiredService<MerkleMessageLog>());
+        services.AddHostedService(sp => sp.GetRequiredService<MerkleMessageLog>());
+        services.AddSingleton<LogHeartbeat>();
+        services.AddHostedService(sp => sp.GetRequiredService<LogHeartbeat>());
     }
 
     private static IPAddress Address(Uri uri) => uri.Host switch

@@ -28,4 +28,22 @@ internal static partial class Log
 
     [LoggerMessage(3020, LogLevel.Information, "Access rule {Action}: {Client} → {Service}")]
     public static partial void AclChanged(ILogger logger, string action, string client, string service);
+
+    [LoggerMessage(3100, LogLevel.Information, "Message log opened on {Storage} with {Size} entries")]
+    public static partial void MessageLogOpened(ILogger logger, string storage, long size);
+
+    [LoggerMessage(3101, LogLevel.Error, "Message log cannot be written ({ErrorType}: {Reason}); exchanges are refused with log-unavailable")]
+    public static partial void MessageLogWriteFailed(ILogger logger, string errorType, string reason);
+
+    [LoggerMessage(3102, LogLevel.Information, "Message log can be written again; exchanges resume")]
+    public static partial void MessageLogRecovered(ILogger logger);
+
+    [LoggerMessage(3103, LogLevel.Warning, "Timestamping tree head {TreeSize} failed: {Reason}")]
+    public static partial void TimestampFailed(ILogger logger, long treeSize, string reason);
+
+    [LoggerMessage(3104, LogLevel.Information, "Timestamping works again")]
+    public static partial void TimestampRecovered(ILogger logger);
+
+    [LoggerMessage(3105, LogLevel.Information, "Purged the bodies of {Count} log entries past their retention")]
+    public static partial void BodiesPurged(ILogger logger, int count);
 }

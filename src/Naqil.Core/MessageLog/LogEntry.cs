@@ -3,7 +3,7 @@ namespace Naqil.MessageLog;
 /// <summary>
 /// One side of one exchange as a gateway records it in its message log: who asked whom for what,
 /// when, why and about whom, how it ended, and the signatures that prove it. The canonical byte
-/// encoding that the Merkle leaf hashes is specified in docs/protocol.md ("Message log").
+/// encoding that the Merkle leaf hashes is <see cref="LogEntryEncoding"/>, specified byte for byte in docs/message-log.md.
 /// </summary>
 public sealed record LogEntry
 {

@@ -56,6 +56,7 @@ internal static class AdminApi
                 now = time.GetUtcNow(),
             });
         });
+        group.MapLogApi();
         return group;
     }
 

@@ -73,6 +73,68 @@ public sealed record GatewayOptions
 
     /// <summary>Access rules loaded at start (added to those kept in the database).</summary>
     public IReadOnlyList<AclRuleOptions> Acl { get; init; } = [];
+
+    /// <summary>The message log: storage, tree heads, timestamps, bodies and retention.</summary>
+    public MessageLogOptions MessageLog { get; init; } = new();
+}
+
+/// <summary>The gateway's message log (<c>Gateway:MessageLog</c>).</summary>
+public sealed record MessageLogOptions
+{
+    /// <summary><c>sqlite</c> (default, a file in the data directory) or <c>postgresql</c>.</summary>
+    public string Storage { get; init; } = "sqlite";
+
+    /// <summary>
+    /// For <c>postgresql</c>, the Npgsql connection string (required). For <c>sqlite</c>, the
+    /// database file; empty means <c>messagelog.db</c> in <see cref="GatewayOptions.DataDirectory"/>.
+    /// </summary>
+    public string ConnectionString { get; init; } = "";
+
+    /// <summary>For <c>sqlite</c>: how long a write waits for a lock held elsewhere before it fails (and exchanges are refused).</summary>
+    public TimeSpan SqliteBusyTimeout { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>How often a new tree head is signed when the log has grown.</summary>
+    public TimeSpan TreeHeadInterval { get; init; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>How often the latest signed tree head is sent to the TSA (one token per interval, whatever the traffic).</summary>
+    public TimeSpan TimestampInterval { get; init; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>How long timestamping may keep failing before the gateway refuses exchanges with <c>timestamp-unavailable</c>.</summary>
+    public TimeSpan TimestampGracePeriod { get; init; } = TimeSpan.FromHours(1);
+
+    /// <summary>A TSA to use instead of those in the trust configuration (with <see cref="TsaCertificateFile"/>).</summary>
+    public string TsaUrl { get; init; } = "";
+
+    /// <summary>PEM certificate of the TSA named by <see cref="TsaUrl"/>.</summary>
+    public string TsaCertificateFile { get; init; } = "";
+
+    /// <summary>What is kept of bodies when no rule names the client or service subsystem: <c>full</c>, <c>metadata</c> (default) or <c>none</c>.</summary>
+    public string DefaultBodyPolicy { get; init; } = "metadata";
+
+    /// <summary>Body policies per client or service subsystem.</summary>
+    public IReadOnlyList<BodyPolicyOptions> BodyPolicies { get; init; } = [];
+
+    /// <summary>The 32-byte AES-256-GCM key for stored bodies, outside the database; created (0600) when absent. Empty means <c>messagelog-body.key</c> in the data directory.</summary>
+    public string BodyKeyFile { get; init; } = "";
+
+    /// <summary>How long stored bodies are kept; unset keeps them. Entries, leaves and proofs are never purged.</summary>
+    public TimeSpan? BodyRetention { get; init; }
+
+    /// <summary>How often bodies past their retention are purged.</summary>
+    public TimeSpan PurgeInterval { get; init; } = TimeSpan.FromHours(1);
+
+    /// <summary>Most appends written in one transaction.</summary>
+    public int MaxBatch { get; init; } = 1024;
+}
+
+/// <summary>What the message log keeps of the bodies of exchanges by one client or service subsystem.</summary>
+public sealed record BodyPolicyOptions
+{
+    /// <summary>A client or service subsystem, <c>SY/GOV/MOCT/portal</c>.</summary>
+    public string Subsystem { get; init; } = "";
+
+    /// <summary><c>full</c> (encrypted at rest), <c>metadata</c> (lengths only) or <c>none</c>.</summary>
+    public string Policy { get; init; } = "metadata";
 }
 
 /// <summary>One client subsystem on the consumer face.</summary>

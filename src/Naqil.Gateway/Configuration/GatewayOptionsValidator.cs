@@ -115,6 +115,7 @@ internal sealed class GatewayOptionsValidator : IValidateOptions<GatewayOptions>
             }
         }
 
+        MessageLogOptionsValidation.Check(options.MessageLog, failures);
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 
@@ -131,6 +132,85 @@ internal sealed class GatewayOptionsValidator : IValidateOptions<GatewayOptions>
         if (string.IsNullOrWhiteSpace(path) || !File.Exists(path))
         {
             failures.Add($"{key} is '{path}', which is not an existing file; point it at the PEM file");
+        }
+    }
+}
+
+internal static class MessageLogOptionsValidation
+{
+    public static readonly string[] Policies = ["full", "metadata", "none"];
+
+    public static void Check(MessageLogOptions log, List<string> failures)
+    {
+        if (log.Storage is not ("sqlite" or "postgresql"))
+        {
+            failures.Add($"Gateway:MessageLog:Storage is '{log.Storage}'; use sqlite or postgresql");
+        }
+        else if (log.Storage == "postgresql" && string.IsNullOrWhiteSpace(log.ConnectionString))
+        {
+            failures.Add("Gateway:MessageLog:ConnectionString is empty; PostgreSQL needs one such as Host=127.0.0.1;Username=naqil;Database=naqil_log");
+        }
+
+        if (log.TreeHeadInterval <= TimeSpan.Zero || log.TreeHeadInterval > TimeSpan.FromMinutes(10))
+        {
+            failures.Add($"Gateway:MessageLog:TreeHeadInterval is {log.TreeHeadInterval}; use a value between 00:00:00.1 and 00:10:00");
+        }
+
+        if (log.TimestampInterval < log.TreeHeadInterval || log.TimestampInterval > TimeSpan.FromDays(1))
+        {
+            failures.Add($"Gateway:MessageLog:TimestampInterval is {log.TimestampInterval}; use at least the TreeHeadInterval and at most a day");
+        }
+
+        if (log.TimestampGracePeriod < TimeSpan.Zero)
+        {
+            failures.Add($"Gateway:MessageLog:TimestampGracePeriod is {log.TimestampGracePeriod}; use a duration such as 01:00:00");
+        }
+
+        if (log.TsaUrl.Length > 0)
+        {
+            if (!Uri.TryCreate(log.TsaUrl, UriKind.Absolute, out var tsa) || (tsa.Scheme != Uri.UriSchemeHttp && tsa.Scheme != Uri.UriSchemeHttps))
+            {
+                failures.Add($"Gateway:MessageLog:TsaUrl is '{log.TsaUrl}'; it must be an absolute http or https URL such as https://tsa.example/tsa");
+            }
+
+            if (string.IsNullOrWhiteSpace(log.TsaCertificateFile) || !File.Exists(log.TsaCertificateFile))
+            {
+                failures.Add($"Gateway:MessageLog:TsaCertificateFile is '{log.TsaCertificateFile}', which is not an existing file; a TsaUrl needs the TSA's PEM certificate");
+            }
+        }
+
+        if (!Policies.Contains(log.DefaultBodyPolicy))
+        {
+            failures.Add($"Gateway:MessageLog:DefaultBodyPolicy is '{log.DefaultBodyPolicy}'; use full, metadata or none");
+        }
+
+        for (var i = 0; i < log.BodyPolicies.Count; i++)
+        {
+            var rule = log.BodyPolicies[i];
+            if (!SubsystemId.TryParse(rule.Subsystem, out _, out var error))
+            {
+                failures.Add($"Gateway:MessageLog:BodyPolicies:{i}:Subsystem: {error}");
+            }
+
+            if (!Policies.Contains(rule.Policy))
+            {
+                failures.Add($"Gateway:MessageLog:BodyPolicies:{i}:Policy is '{rule.Policy}'; use full, metadata or none");
+            }
+        }
+
+        if (log.BodyRetention is { } retention && retention <= TimeSpan.Zero)
+        {
+            failures.Add($"Gateway:MessageLog:BodyRetention is {retention}; use a positive duration such as 180.00:00:00, or leave it unset to keep bodies");
+        }
+
+        if (log.PurgeInterval <= TimeSpan.Zero)
+        {
+            failures.Add($"Gateway:MessageLog:PurgeInterval is {log.PurgeInterval}; use a positive duration such as 01:00:00");
+        }
+
+        if (log.MaxBatch is < 1 or > 65536)
+        {
+            failures.Add($"Gateway:MessageLog:MaxBatch is {log.MaxBatch}; use a value between 1 and 65536");
         }
     }
 }

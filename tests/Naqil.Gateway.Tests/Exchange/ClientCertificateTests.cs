@@ -15,7 +15,7 @@ public sealed class ClientCertificateTests
     {
         using var good = TestPki.CreateTlsCertificate("portal system");
         using var other = TestPki.CreateTlsCertificate("someone else");
-        await using var env = await GatewayTestEnvironment.StartAsync(o => o with
+        await using var env = await GatewayTestEnvironment.StartAsync((member, o) => member != "SY/GOV/MOCT" ? o : o with
         {
             ConsumerUrl = "https://127.0.0.1:0",
             Clients = [new ClientOptions { Subsystem = Certified, CertificateSha256 = [Convert.ToHexStringLower(good.GetCertHash(HashAlgorithmName.SHA256))] }],

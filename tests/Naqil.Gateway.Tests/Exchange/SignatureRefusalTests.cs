@@ -128,20 +128,6 @@ public sealed class SignatureRefusalTests
         Assert.Equal(0, env.Backend.Calls);
     }
 
-    [Fact]
-    public async Task Tls_PeerCertificatesExpired_Refused_EvenWhenListed()
-    {
-        await using var env = await GatewayTestEnvironment.StartAsync();
-        env.Time.Advance(TimeSpan.FromDays(400));
-        await env.PublishAsync(env.Configuration());
-        Assert.True(env.Consumer.Trust.TryGetFresh(out _));
-
-        using var response = await env.GetAsync(GatewayTestEnvironment.Persons, "/persons/1");
-
-        await ResponseAssert.ProblemAsync(HttpStatusCode.BadGateway, "provider-unreachable", response);
-        Assert.Equal(0, env.Backend.Calls);
-    }
-
     [Theory]
     [InlineData(RogueMode.AlterBodyAfterSigning)]
     [InlineData(RogueMode.AlterStatusAfterSigning)]

@@ -36,7 +36,7 @@ internal sealed class FederationTestEnvironment : IAsyncDisposable
 
     public static async Task<FederationTestEnvironment> StartAsync(bool syGatewayAllowsIq = true, bool iqGatewayAllowsSy = true)
     {
-        var sy = await GatewayTestEnvironment.StartAsync(o => o with { AllowedPartners = syGatewayAllowsIq ? ["IQ"] : [] });
+        var sy = await GatewayTestEnvironment.StartAsync((member, o) => member == "SY/GOV/MOCT" ? o with { AllowedPartners = syGatewayAllowsIq ? ["IQ"] : [] } : o);
         var directory = Directory.CreateTempSubdirectory("naqil-iq-").FullName;
         var iqRegistry = await FakeRegistry.StartAsync();
         var iqBackend = await TestBackend.StartAsync();

@@ -33,6 +33,11 @@ internal sealed class GatewayNode : IAsyncDisposable
 
     public TrustState Trust => App.Services.GetRequiredService<TrustState>();
 
+    internal Naqil.Gateway.MessageLog.MerkleMessageLog MessageLog => App.Services.GetRequiredService<Naqil.Gateway.MessageLog.MerkleMessageLog>();
+
+    /// <summary>One heartbeat of the message log now (probe, tree head, timestamp, purge), as its timer would.</summary>
+    public Task TickLogAsync() => App.Services.GetRequiredService<Naqil.Gateway.MessageLog.LogHeartbeat>().TickAsync(CancellationToken.None);
+
     public GatewayEntry Entry(string? address = null) =>
         new(Member, "gw1", address ?? ProviderUrl, TestPki.Base64Der(Tls), TestPki.Base64Der(Signing));
 

@@ -53,17 +53,30 @@ internal sealed class GatewayTestEnvironment : IAsyncDisposable
     /// <summary>Federation partners the SY registry lists in every configuration it publishes from now on.</summary>
     public IReadOnlyList<PartnerEntry> Partners { get; set; } = [];
 
-    public static async Task<GatewayTestEnvironment> StartAsync(Func<GatewayOptions, GatewayOptions>? consumer = null)
+    /// <summary>The TSA named in the trust configuration, when the environment was started with one.</summary>
+    public TestTsa? Tsa { get; private set; }
+
+    /// <summary>
+    /// Starts the environment; <paramref name="configure"/> adjusts each gateway's options (by
+    /// member) after the defaults, and <paramref name="withTsa"/> runs a real TSA that the trust
+    /// configuration names.
+    /// </summary>
+    public static async Task<GatewayTestEnvironment> StartAsync(Func<string, GatewayOptions, GatewayOptions>? configure = null, bool withTsa = false)
     {
+        configure ??= (_, o) => o;
         var directory = Directory.CreateTempSubdirectory("naqil-gw-").FullName;
         var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
         var registry = await FakeRegistry.StartAsync();
         var backend = await TestBackend.StartAsync();
         var environment = new GatewayTestEnvironment(directory, time, registry, backend);
+        if (withTsa)
+        {
+            environment.Tsa = await TestTsa.StartAsync(time);
+        }
 
         // A first configuration without gateways lets both start; the real one follows once their ports are known.
         registry.Publish(environment.Configuration([]));
-        environment.Provider = await GatewayNode.StartAsync("SY/GOV/CIVREG", Path.Combine(directory, "civreg"), registry, time, o => o with
+        environment.Provider = await GatewayNode.StartAsync("SY/GOV/CIVREG", Path.Combine(directory, "civreg"), registry, time, o => configure("SY/GOV/CIVREG", o with
         {
             Services =
             [
@@ -78,8 +91,8 @@ internal sealed class GatewayTestEnvironment : IAsyncDisposable
                 new AclRuleOptions { Service = Records, Client = Portal },
                 new AclRuleOptions { Service = Down, Client = Portal },
             ],
-        });
-        environment.Consumer = await GatewayNode.StartAsync("SY/GOV/MOCT", Path.Combine(directory, "moct"), registry, time, o => (o with
+        }));
+        environment.Consumer = await GatewayNode.StartAsync("SY/GOV/MOCT", Path.Combine(directory, "moct"), registry, time, o => configure("SY/GOV/MOCT", o with
         {
             Clients =
             [
@@ -87,7 +100,7 @@ internal sealed class GatewayTestEnvironment : IAsyncDisposable
                 new ClientOptions { Subsystem = Other, AllowUnauthenticatedLoopback = true },
                 new ClientOptions { Subsystem = Keyed, ApiKeySha256 = [Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(ApiKey)))] },
             ],
-        }).Apply(consumer));
+        }));
         await environment.PublishAsync(environment.Configuration());
         return environment;
     }
@@ -103,6 +116,7 @@ internal sealed class GatewayTestEnvironment : IAsyncDisposable
         Subsystems = [new(Portal), new(Keyed), new(Other), new("SY/GOV/CIVREG/registry")],
         Services = [new(Persons, PersonalData: false), new(Records, PersonalData: true), new(Down, PersonalData: false)],
         Gateways = gateways ?? [Consumer.Entry(), Provider.Entry()],
+        Tsas = Tsa is null ? [] : [new TsaEntry(Tsa.Url, TestPki.Base64Der(Tsa.Certificate))],
         Partners = Partners,
     };
 
@@ -149,6 +163,11 @@ internal sealed class GatewayTestEnvironment : IAsyncDisposable
 
         await Backend.DisposeAsync();
         await Registry.DisposeAsync();
+        if (Tsa is not null)
+        {
+            await Tsa.DisposeAsync();
+        }
+
         try
         {
             Directory.Delete(_directory, recursive: true);
@@ -157,9 +176,4 @@ internal sealed class GatewayTestEnvironment : IAsyncDisposable
         {
         }
     }
-}
-
-internal static class OptionsExtensions
-{
-    public static GatewayOptions Apply(this GatewayOptions options, Func<GatewayOptions, GatewayOptions>? change) => change is null ? options : change(options);
 }

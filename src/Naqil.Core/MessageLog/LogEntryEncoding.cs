@@ -1,0 +1,268 @@
+using System.Buffers.Binary;
+using System.Diagnostics.CodeAnalysis;
+using System.Text;
+
+namespace Naqil.MessageLog;
+
+/// <summary>
+/// The canonical, versioned byte encoding of a <see cref="LogEntry"/> at its position in the log,
+/// which the Merkle leaf hashes (<c>SHA-256(0x00 || encoding)</c>). Specified byte for byte in
+/// docs/message-log.md: the version byte <c>0x01</c>, the leaf index as an 8-byte big-endian
+/// integer, then the fields in a fixed order — text as a 4-byte big-endian length and UTF-8
+/// bytes (length <c>0xFFFFFFFF</c> and no bytes for an absent value, so absent and empty differ),
+/// the status as a 4-byte big-endian signed integer, times as 8-byte big-endian signed
+/// milliseconds since the Unix epoch. Nothing follows the last field. The index is part of the
+/// leaf so an entry moved to another position no longer matches its leaf.
+/// </summary>
+public static class LogEntryEncoding
+{
+    /// <summary>The version byte this class writes and the only one it reads.</summary>
+    public const byte Version = 1;
+
+    /// <summary>The length that marks an absent text field.</summary>
+    public const uint Absent = 0xFFFF_FFFF;
+
+    private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+
+    /// <summary>
+    /// Encodes <paramref name="entry"/> as leaf <paramref name="index"/>. Times are truncated to the
+    /// millisecond. Text that is not valid UTF-16 (a lone surrogate) is encoded with U+FFFD in its
+    /// place, as UTF-8 has no way to carry it.
+    /// </summary>
+    public static byte[] Encode(long index, LogEntry entry)
+    {
+        ArgumentNullException.ThrowIfNull(entry);
+        ArgumentOutOfRangeException.ThrowIfNegative(index);
+        var writer = new Writer(256 + (entry.RequestSignatureInput?.Length ?? 0) + (entry.ResponseSignatureInput?.Length ?? 0));
+        writer.Byte(Version);
+        writer.Int64(index);
+        writer.Text(entry.Side);
+        writer.Text(entry.NaqilId);
+        writer.Text(entry.Client);
+        writer.Text(entry.Service);
+        writer.Text(entry.User);
+        writer.Text(entry.Purpose);
+        writer.Text(entry.Subject);
+        writer.Text(entry.Method);
+        writer.Text(entry.Path);
+        writer.Int32(entry.Status);
+        writer.Text(entry.Outcome);
+        writer.Text(entry.Peer);
+        writer.Text(entry.RequestDigest);
+        writer.Text(entry.RequestSignatureInput);
+        writer.Text(entry.RequestSignature);
+        writer.Text(entry.ResponseDigest);
+        writer.Text(entry.ResponseSignatureInput);
+        writer.Text(entry.ResponseSignature);
+        writer.Int64(entry.Received.ToUnixTimeMilliseconds());
+        writer.Int64(entry.Completed.ToUnixTimeMilliseconds());
+        return writer.ToArray();
+    }
+
+    /// <summary>The Merkle leaf hash of an encoding: <c>SHA-256(0x00 || encoding)</c>.</summary>
+    public static byte[] LeafHash(ReadOnlySpan<byte> encoding) => MerkleTree.HashLeaf(encoding);
+
+    /// <summary>
+    /// Reads an encoding back: false with a reason for anything that is not exactly one
+    /// version-1 entry (unknown version, truncated, invalid UTF-8, an absent required field,
+    /// trailing bytes). Times come back in UTC.
+    /// </summary>
+    public static bool TryDecode(ReadOnlySpan<byte> encoding, out long index, [NotNullWhen(true)] out LogEntry? entry, [NotNullWhen(false)] out string? error)
+    {
+        index = -1;
+        entry = null;
+        var reader = new Reader(encoding);
+        if (!reader.Byte(out var version) || version != Version)
+        {
+            error = encoding.IsEmpty ? "the encoding is empty" : $"unknown encoding version {encoding[0]}";
+            return false;
+        }
+
+        string? side = null, naqilId = null, client = null, service = null, user = null, purpose = null, subject = null, method = null, path = null;
+        string? outcome = null, peer = null, requestDigest = null, requestSignatureInput = null, requestSignature = null;
+        string? responseDigest = null, responseSignatureInput = null, responseSignature = null;
+        var status = 0;
+        long received = 0, completed = 0;
+        var ok = reader.Int64(out index) && index >= 0 &&
+            reader.Text(out side) && reader.Text(out naqilId) && reader.Text(out client) && reader.Text(out service) &&
+            reader.Text(out user) && reader.Text(out purpose) && reader.Text(out subject) && reader.Text(out method) &&
+            reader.Text(out path) && reader.Int32(out status) && reader.Text(out outcome) && reader.Text(out peer) &&
+            reader.Text(out requestDigest) && reader.Text(out requestSignatureInput) && reader.Text(out requestSignature) &&
+            reader.Text(out responseDigest) && reader.Text(out responseSignatureInput) && reader.Text(out responseSignature) &&
+            reader.Int64(out received) && reader.Int64(out completed);
+        if (!ok)
+        {
+            error = reader.Error ?? "the encoding is truncated or has a negative index";
+            return false;
+        }
+
+        if (!reader.AtEnd)
+        {
+            error = "bytes follow the last field";
+            return false;
+        }
+
+        if (side is null || naqilId is null || client is null || service is null || method is null || path is null || outcome is null)
+        {
+            error = "a required field (side, Naqil-Id, client, service, method, path or outcome) is absent";
+            return false;
+        }
+
+        if (!IsUnixMillis(received) || !IsUnixMillis(completed))
+        {
+            error = "a time is out of range";
+            return false;
+        }
+
+        entry = new LogEntry
+        {
+            Side = side,
+            NaqilId = naqilId,
+            Client = client,
+            Service = service,
+            User = user,
+            Purpose = purpose,
+            Subject = subject,
+            Method = method,
+            Path = path,
+            Status = status,
+            Outcome = outcome,
+            Peer = peer,
+            RequestDigest = requestDigest,
+            RequestSignatureInput = requestSignatureInput,
+            RequestSignature = requestSignature,
+            ResponseDigest = responseDigest,
+            ResponseSignatureInput = responseSignatureInput,
+            ResponseSignature = responseSignature,
+            Received = DateTimeOffset.FromUnixTimeMilliseconds(received),
+            Completed = DateTimeOffset.FromUnixTimeMilliseconds(completed),
+        };
+        error = null;
+        return true;
+    }
+
+    private static bool IsUnixMillis(long value) =>
+        value >= DateTimeOffset.MinValue.ToUnixTimeMilliseconds() && value <= DateTimeOffset.MaxValue.ToUnixTimeMilliseconds();
+
+    private sealed class Writer(int capacity)
+    {
+        private byte[] _buffer = new byte[capacity];
+        private int _length;
+
+        public void Byte(byte value) => Reserve(1)[0] = value;
+
+        public void Int32(int value) => BinaryPrimitives.WriteInt32BigEndian(Reserve(4), value);
+
+        public void Int64(long value) => BinaryPrimitives.WriteInt64BigEndian(Reserve(8), value);
+
+        public void Text(string? value)
+        {
+            if (value is null)
+            {
+                BinaryPrimitives.WriteUInt32BigEndian(Reserve(4), Absent);
+                return;
+            }
+
+            var length = Encoding.UTF8.GetByteCount(value);
+            BinaryPrimitives.WriteUInt32BigEndian(Reserve(4), (uint)length);
+            Encoding.UTF8.GetBytes(value, Reserve(length));
+        }
+
+        public byte[] ToArray() => _buffer.AsSpan(0, _length).ToArray();
+
+        private Span<byte> Reserve(int count)
+        {
+            if (_length + count > _buffer.Length)
+            {
+                Array.Resize(ref _buffer, Math.Max(_buffer.Length * 2, _length + count));
+            }
+
+            var span = _buffer.AsSpan(_length, count);
+            _length += count;
+            return span;
+        }
+    }
+
+    private ref struct Reader(ReadOnlySpan<byte> bytes)
+    {
+        private readonly ReadOnlySpan<byte> _bytes = bytes;
+        private int _position;
+
+        public string? Error { get; private set; }
+
+        public readonly bool AtEnd => _position == _bytes.Length;
+
+        public bool Byte(out byte value)
+        {
+            value = 0;
+            if (_position + 1 > _bytes.Length)
+            {
+                return false;
+            }
+
+            value = _bytes[_position++];
+            return true;
+        }
+
+        public bool Int32(out int value)
+        {
+            value = 0;
+            if (_position + 4 > _bytes.Length)
+            {
+                return false;
+            }
+
+            value = BinaryPrimitives.ReadInt32BigEndian(_bytes[_position..]);
+            _position += 4;
+            return true;
+        }
+
+        public bool Int64(out long value)
+        {
+            value = 0;
+            if (_position + 8 > _bytes.Length)
+            {
+                return false;
+            }
+
+            value = BinaryPrimitives.ReadInt64BigEndian(_bytes[_position..]);
+            _position += 8;
+            return true;
+        }
+
+        public bool Text(out string? value)
+        {
+            value = null;
+            if (_position + 4 > _bytes.Length)
+            {
+                return false;
+            }
+
+            var length = BinaryPrimitives.ReadUInt32BigEndian(_bytes[_position..]);
+            _position += 4;
+            if (length == Absent)
+            {
+                return true;
+            }
+
+            if (length > (uint)(_bytes.Length - _position))
+            {
+                Error = "a text field is longer than the bytes that remain";
+                return false;
+            }
+
+            try
+            {
+                value = StrictUtf8.GetString(_bytes.Slice(_position, (int)length));
+            }
+            catch (DecoderFallbackException)
+            {
+                Error = "a text field is not valid UTF-8";
+                return false;
+            }
+
+            _position += (int)length;
+            return true;
+        }
+    }
+}

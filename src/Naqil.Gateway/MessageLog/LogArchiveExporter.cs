@@ -1,0 +1,149 @@
+using System.IO.Compression;
+using System.Security.Cryptography.X509Certificates;
+using System.Text.Json;
+using Naqil.MessageLog;
+
+namespace Naqil.Gateway.MessageLog;
+
+/// <summary>What an export wrote.</summary>
+internal sealed record ExportSummary(long FirstIndex, long EndIndex, long TreeSize, int TreeHeads, int Timestamps, string? Warning);
+
+/// <summary>
+/// Writes a self-contained archive (docs/message-log.md, "Archive") of the entries
+/// <c>[start, end)</c>: those entries, every leaf below the covering tree head so the tree can be
+/// recomputed, the signed tree heads from the range's start up to the covering head, their
+/// timestamp tokens, and the certificates that verify them. The covering head is the smallest
+/// time-stamped head that includes the last entry, else the smallest signed one; entries no head
+/// covers yet are left out (the summary says so). The store is read as it is, damage included.
+/// </summary>
+internal sealed class LogArchiveExporter(IMessageLogStore store)
+{
+    private const int Chunk = 65_536;
+
+    public async Task<ExportSummary> ExportAsync(Stream output, string gateway, long start, long end, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(start);
+        var latest = await store.LatestTreeHeadAsync(cancellationToken)
+            ?? throw new InvalidOperationException("the log has no signed tree head yet; export after the gateway has signed one (every Gateway:MessageLog:TreeHeadInterval)");
+        string? warning = null;
+        if (end > latest.TreeSize)
+        {
+            warning = $"entries from {latest.TreeSize} on are not covered by a signed tree head yet and were left out";
+            end = latest.TreeSize;
+        }
+
+        start = Math.Min(start, end);
+        var candidates = await store.TreeHeadsAsync(Math.Max(end, 1), latest.TreeSize, cancellationToken);
+        var stamps = await store.TimestampsAsync(Math.Max(end, 1), latest.TreeSize, cancellationToken);
+        var stampedSizes = stamps.Select(s => s.TreeSize).ToHashSet();
+        var covering = candidates.FirstOrDefault(h => stampedSizes.Contains(h.TreeSize)) ?? candidates[0];
+        if (!stampedSizes.Contains(covering.TreeSize))
+        {
+            warning = (warning is null ? "" : warning + "; ") + $"tree head {covering.TreeSize} is not time-stamped yet";
+        }
+
+        var treeSize = covering.TreeSize;
+        var heads = await store.TreeHeadsAsync(Math.Max(start, 1), treeSize, cancellationToken);
+        var timestamps = await store.TimestampsAsync(Math.Max(start, 1), treeSize, cancellationToken);
+
+        using var zip = new ZipArchive(output, ZipArchiveMode.Create, leaveOpen: true);
+        await WriteAsync(zip, LogArchive.Leaves, async stream =>
+        {
+            for (long from = 0; from < treeSize; from += Chunk)
+            {
+                foreach (var leaf in await store.ReadLeavesAsync(from, Math.Min(from + Chunk, treeSize), cancellationToken))
+                {
+                    LogArchive.WriteLeafRecord(stream, leaf.Index, leaf.LeafHash);
+                }
+            }
+        });
+        await WriteAsync(zip, LogArchive.Entries, async stream =>
+        {
+            for (var from = start; from < end; from += Chunk)
+            {
+                foreach (var entry in await store.ReadEntriesAsync(from, Math.Min(from + Chunk, end), cancellationToken))
+                {
+                    LogArchive.WriteEntryRecord(stream, entry.Index, entry.Encoding);
+                }
+            }
+        });
+        await WriteAsync(zip, LogArchive.TreeHeads, stream =>
+        {
+            foreach (var head in heads)
+            {
+                LogArchive.WriteTreeHeadRecord(stream, head.SignedHead, head.SignerThumbprint);
+            }
+
+            return Task.CompletedTask;
+        });
+
+        var ordinals = new Dictionary<long, int>();
+        var byHead = heads.ToDictionary(h => h.TreeSize);
+        var manifestStamps = new List<(long Size, string Token, string Data, string Tsa, DateTimeOffset GenTime)>();
+        foreach (var stamp in timestamps)
+        {
+            var ordinal = ordinals.GetValueOrDefault(stamp.TreeSize);
+            ordinals[stamp.TreeSize] = ordinal + 1;
+            var tokenPath = LogArchive.TokenPath(stamp.TreeSize, ordinal);
+            await WriteAsync(zip, tokenPath, stream => stream.WriteAsync(stamp.Token, cancellationToken).AsTask());
+            var dataPath = LogArchive.TimestampedDataPath(stamp.TreeSize);
+            if (ordinal == 0 && byHead.TryGetValue(stamp.TreeSize, out var head))
+            {
+                await WriteAsync(zip, dataPath, stream => stream.WriteAsync(head.SignedHead.Encode(), cancellationToken).AsTask());
+            }
+
+            manifestStamps.Add((stamp.TreeSize, tokenPath, dataPath, stamp.TsaThumbprint, stamp.GenTime));
+        }
+
+        foreach (var thumbprint in heads.Select(h => h.SignerThumbprint).Concat(timestamps.Select(t => t.TsaThumbprint)).Distinct(StringComparer.Ordinal))
+        {
+            if (await store.GetCertificateAsync(thumbprint, cancellationToken) is { } der)
+            {
+                using var certificate = X509CertificateLoader.LoadCertificate(der);
+                var pem = certificate.ExportCertificatePem() + "\n";
+                await WriteAsync(zip, LogArchive.CertificatePath(thumbprint), stream => stream.WriteAsync(System.Text.Encoding.ASCII.GetBytes(pem), cancellationToken).AsTask());
+            }
+        }
+
+        await WriteAsync(zip, LogArchive.Manifest, stream =>
+        {
+            using var json = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true });
+            json.WriteStartObject();
+            json.WriteString("format", LogArchive.Format);
+            json.WriteString("gateway", gateway);
+            json.WriteString("created", now);
+            json.WriteNumber("firstIndex", start);
+            json.WriteNumber("endIndex", end);
+            json.WriteNumber("treeSize", treeSize);
+            json.WriteStartArray("timestamps");
+            foreach (var (size, token, data, tsa, genTime) in manifestStamps)
+            {
+                json.WriteStartObject();
+                json.WriteNumber("treeSize", size);
+                json.WriteString("token", token);
+                json.WriteString("data", data);
+                json.WriteString("tsa", tsa);
+                json.WriteString("genTime", genTime);
+                json.WriteEndObject();
+            }
+
+            json.WriteEndArray();
+            if (warning is not null)
+            {
+                json.WriteString("warning", warning);
+            }
+
+            json.WriteEndObject();
+            return Task.CompletedTask;
+        });
+
+        return new ExportSummary(start, end, treeSize, heads.Count, timestamps.Count, warning);
+    }
+
+    private static async Task WriteAsync(ZipArchive zip, string name, Func<Stream, Task> write)
+    {
+        var entry = zip.CreateEntry(name, CompressionLevel.Fastest);
+        await using var stream = entry.Open();
+        await write(stream);
+    }
+}

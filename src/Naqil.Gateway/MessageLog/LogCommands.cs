@@ -1,0 +1,104 @@
+using Microsoft.Extensions.Configuration;
+using Naqil.Gateway.Configuration;
+using Naqil.Gateway.Storage;
+using Naqil.MessageLog;
+
+namespace Naqil.Gateway.MessageLog;
+
+/// <summary>
+/// <c>naqil log export</c> and <c>naqil log verify</c>, for the CLI to call. Both write plain
+/// lines to the given writer and return the process exit code: 0 on success, 1 when verification
+/// fails, 2 when the command cannot run (bad arguments, unreadable configuration or archive).
+/// </summary>
+public static class LogCommands
+{
+    /// <summary>
+    /// Exports the gateway's log to <paramref name="archivePath"/>, reading the store the
+    /// gateway's configuration file names (its <c>Gateway</c> section). The range is either
+    /// indices <c>[fromIndex, toIndex)</c> or entries completed in <c>[fromTime, toTime)</c>;
+    /// with neither, the whole log.
+    /// </summary>
+    public static async Task<int> ExportAsync(
+        string gatewayConfigFile,
+        string archivePath,
+        long? fromIndex,
+        long? toIndex,
+        DateTimeOffset? fromTime,
+        DateTimeOffset? toTime,
+        TextWriter output,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(output);
+        if ((fromIndex is not null || toIndex is not null) && (fromTime is not null || toTime is not null))
+        {
+            await output.WriteLineAsync("give an index range or a time window, not both");
+            return 2;
+        }
+
+        GatewayOptions options;
+        try
+        {
+            options = new ConfigurationBuilder().AddJsonFile(Path.GetFullPath(gatewayConfigFile), optional: false).Build()
+                .GetSection(GatewayOptions.Section).Get<GatewayOptions>() ?? throw new InvalidOperationException($"{gatewayConfigFile} has no Gateway section");
+        }
+        catch (Exception e) when (e is IOException or InvalidDataException or InvalidOperationException or FormatException)
+        {
+            await output.WriteLineAsync($"cannot read the gateway configuration {gatewayConfigFile}: {e.Message}");
+            return 2;
+        }
+
+        using var store = MessageLogStores.Create(options);
+        try
+        {
+            await store.InitializeAsync(cancellationToken);
+            var size = (await store.LoadStateAsync(cancellationToken)).Size;
+            var start = fromIndex ?? (fromTime is { } f ? await store.FirstIndexAtOrAfterAsync(f, cancellationToken) : 0);
+            var end = toIndex ?? (toTime is { } t ? await store.FirstIndexAtOrAfterAsync(t, cancellationToken) : size);
+            var gateway = $"{options.Member}/{options.Code}";
+            await using var file = File.Create(archivePath);
+            var summary = await new LogArchiveExporter(store).ExportAsync(file, gateway, start, Math.Min(end, size), TimeProvider.System.GetUtcNow(), cancellationToken);
+            await output.WriteLineAsync($"exported entries [{summary.FirstIndex}, {summary.EndIndex}) of {gateway} with {summary.TreeHeads} tree heads and {summary.Timestamps} timestamp tokens, covered by tree head {summary.TreeSize}, to {archivePath}");
+            if (summary.Warning is not null)
+            {
+                await output.WriteLineAsync($"warning: {summary.Warning}");
+            }
+
+            return 0;
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            await output.WriteLineAsync($"export failed: {e.Message}");
+            return 2;
+        }
+    }
+
+    /// <summary>
+    /// Verifies an archive offline and prints every failure (which entry, which tree head, which
+    /// check). <paramref name="publishedTreeHeadFiles"/> are tree heads published earlier (130-byte
+    /// signed tree head files, e.g. the <c>.sth</c> files of an older archive) that the log must
+    /// still be consistent with.
+    /// </summary>
+    public static int Verify(string archivePath, TextWriter output, IReadOnlyList<string>? publishedTreeHeadFiles = null)
+    {
+        ArgumentNullException.ThrowIfNull(output);
+        var published = new List<SignedTreeHead>();
+        foreach (var path in publishedTreeHeadFiles ?? [])
+        {
+            if (!File.Exists(path) || !SignedTreeHead.TryDecode(File.ReadAllBytes(path), out var head))
+            {
+                output.WriteLine($"{path} is not a signed tree head file (130 bytes)");
+                return 2;
+            }
+
+            published.Add(head);
+        }
+
+        if (!File.Exists(archivePath))
+        {
+            output.WriteLine($"{archivePath} does not exist");
+            return 2;
+        }
+
+        return LogArchiveVerifier.Print(LogArchiveVerifier.Verify(archivePath, published), output);
+    }
+}

@@ -1,0 +1,356 @@
+using System.Security.Cryptography;
+using Naqil.Gateway.MessageLog;
+using Naqil.Gateway.Storage;
+using Naqil.MessageLog;
+using Npgsql;
+
+namespace Naqil.Gateway.Tests.MessageLog;
+
+/// <summary>What every <see cref="IMessageLogStore"/> must do; each store derives from this class.</summary>
+public abstract class MessageLogStoreContract : IAsyncLifetime
+{
+    private static readonly DateTimeOffset T0 = new(2026, 5, 4, 10, 0, 0, TimeSpan.Zero);
+
+    private IMessageLogStore _store = null!;
+
+    private protected IMessageLogStore Store => _store;
+
+    private protected static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    public virtual async ValueTask InitializeAsync()
+    {
+        _store = await OpenAsync();
+    }
+
+    public virtual ValueTask DisposeAsync()
+    {
+        _store?.Dispose();
+        return ValueTask.CompletedTask;
+    }
+
+    /// <summary>Opens (and initialises) the store under test; a second call opens the same data afresh.</summary>
+    private protected abstract Task<IMessageLogStore> OpenAsync();
+
+    [Fact]
+    public async Task EmptyStore_HasSizeZeroAndNoHeads()
+    {
+        var state = await Store.LoadStateAsync(Ct);
+
+        Assert.Equal(0, state.Size);
+        Assert.Empty(state.Frontier);
+        Assert.Null(await Store.LatestTreeHeadAsync(Ct));
+        Assert.Empty(await Store.ReadEntriesAsync(0, 10, Ct));
+    }
+
+    [Fact]
+    public async Task Append_Batches_AreReadBackInOrderWithTheirState()
+    {
+        var builder = new MerkleTreeBuilder();
+        var first = await AppendAsync(builder, 3);
+        var second = await AppendAsync(builder, 5);
+
+        var state = await Store.LoadStateAsync(Ct);
+        var entries = await Store.ReadEntriesAsync(0, 100, Ct);
+        var leaves = await Store.ReadLeavesAsync(2, 6, Ct);
+
+        Assert.Equal(8, state.Size);
+        Assert.Equal(builder.ComputeRoot(), MerkleTreeBuilder.FromFrontier(state.Size, state.Frontier).ComputeRoot());
+        Assert.Equal([.. first, .. second], entries.Select(e => (e.Index, e.Encoding, e.LeafHash)).ToList(), new EntryComparer());
+        Assert.Equal([2, 3, 4, 5], leaves.Select(l => l.Index));
+        Assert.Equal(entries[3].LeafHash, leaves[1].LeafHash);
+        Assert.Equal(T0.AddSeconds(4), entries[4].Time);
+    }
+
+    [Fact]
+    public async Task Append_NotFollowingTheStoredSize_IsRefusedAndWritesNothing()
+    {
+        var builder = new MerkleTreeBuilder();
+        await AppendAsync(builder, 2);
+        var stray = Entry(5);
+        var state = new TreeState(6, [new byte[32], new byte[32]]);
+
+        await Assert.ThrowsAsync<InvalidOperationException>(() => Store.AppendAsync([stray], state, Ct));
+
+        Assert.Equal(2, (await Store.LoadStateAsync(Ct)).Size);
+        Assert.Empty(await Store.ReadEntriesAsync(2, 10, Ct));
+    }
+
+    [Fact]
+    public async Task Reopen_KeepsEntriesStateHeadsAndTimestamps()
+    {
+        var builder = new MerkleTreeBuilder();
+        await AppendAsync(builder, 4);
+        var head = Head(4, builder.ComputeRoot());
+        await Store.AddTreeHeadAsync(head, Ct);
+        await Store.AddTimestampAsync(new StoredTimestamp(4, [1, 2, 3], "tsa", T0), Ct);
+        Store.Dispose();
+
+        _store = await OpenAsync();
+
+        Assert.Equal(4, (await Store.LoadStateAsync(Ct)).Size);
+        Assert.Equal(4, (await Store.ReadEntriesAsync(0, 10, Ct)).Count);
+        Assert.Equal(head.SignedHead.Encode(), (await Store.LatestTreeHeadAsync(Ct))!.SignedHead.Encode());
+        Assert.Single(await Store.TimestampsAsync(0, 10, Ct));
+    }
+
+    [Fact]
+    public async Task TreeHeads_LatestAndRange_AndASecondHeadOfTheSameSizeIsIgnored()
+    {
+        foreach (var size in new long[] { 1, 5, 9 })
+        {
+            await Store.AddTreeHeadAsync(Head(size, SHA256.HashData(BitConverter.GetBytes(size))), Ct);
+        }
+
+        await Store.AddTreeHeadAsync(Head(5, new byte[32]), Ct);
+
+        Assert.Equal(9, (await Store.LatestTreeHeadAsync(Ct))!.TreeSize);
+        var range = await Store.TreeHeadsAsync(2, 9, Ct);
+        Assert.Equal([5, 9], range.Select(h => h.TreeSize));
+        Assert.Equal(SHA256.HashData(BitConverter.GetBytes(5L)), range[0].SignedHead.Head.RootHash.ToArray());
+        Assert.Equal("signer", range[0].SignerThumbprint);
+    }
+
+    [Fact]
+    public async Task Timestamps_AreListedBySize()
+    {
+        await Store.AddTimestampAsync(new StoredTimestamp(9, [9], "tsa-b", T0.AddMinutes(2)), Ct);
+        await Store.AddTimestampAsync(new StoredTimestamp(3, [3], "tsa-a", T0.AddMinutes(1)), Ct);
+
+        var all = await Store.TimestampsAsync(0, long.MaxValue, Ct);
+        var later = await Store.TimestampsAsync(4, long.MaxValue, Ct);
+
+        Assert.Equal([3, 9], all.Select(t => t.TreeSize));
+        Assert.Equal([3], all[0].Token);
+        Assert.Equal("tsa-b", Assert.Single(later).TsaThumbprint);
+        Assert.Equal(T0.AddMinutes(2), later[0].GenTime);
+    }
+
+    [Fact]
+    public async Task Bodies_AreKeptAndPurgedByAge_WhileEntriesStay()
+    {
+        var builder = new MerkleTreeBuilder();
+        var entries = Enumerable.Range(0, 3).Select(i => Entry(i) with
+        {
+            Bodies = i == 2 ? new StoredBodies(7, 9, null, null, false) : new StoredBodies(1, 2, [(byte)i, 1], [(byte)i, 2, 3], false),
+        }).ToList();
+        foreach (var e in entries)
+        {
+            builder.Append(e.LeafHash);
+        }
+
+        await Store.AppendAsync(entries, new TreeState(builder.Size, builder.Frontier), Ct);
+
+        var purged = await Store.PurgeBodiesAsync(T0.AddSeconds(1).AddMilliseconds(1), Ct);
+
+        Assert.Equal(2, purged);
+        var old = await Store.ReadBodiesAsync(0, Ct);
+        var metadata = await Store.ReadBodiesAsync(2, Ct);
+        Assert.True(old!.Purged);
+        Assert.Null(old.Ciphertext);
+        Assert.Equal((1, 2), (old.RequestLength, old.ResponseLength));
+        Assert.False(metadata!.Purged);
+        Assert.Equal((7, 9), (metadata.RequestLength, metadata.ResponseLength));
+        Assert.Equal(3, (await Store.ReadEntriesAsync(0, 3, Ct)).Count);
+        Assert.Equal(0, await Store.PurgeBodiesAsync(T0.AddDays(1), Ct));
+    }
+
+    [Fact]
+    public async Task LeafHashes_BackProofsThatVerifyAgainstTheRoot()
+    {
+        var builder = new MerkleTreeBuilder();
+        for (var i = 0; i < 4; i++)
+        {
+            await AppendAsync(builder, 77);
+        }
+
+        var source = new StoreLeafHashSource(Store, builder.Size);
+        var entries = await Store.ReadEntriesAsync(0, builder.Size, Ct);
+        var root = builder.ComputeRoot();
+        var inclusion = MerkleProofs.CreateInclusionProof(source, 200, builder.Size);
+        var oldRoot = MerkleTree.ComputeRoot(source, 100);
+        var consistency = MerkleProofs.CreateConsistencyProof(source, 100, builder.Size);
+
+        Assert.True(MerkleProofs.VerifyInclusion(entries[200].LeafHash, 200, builder.Size, inclusion, root));
+        Assert.True(MerkleProofs.VerifyConsistency(100, builder.Size, oldRoot, root, consistency));
+    }
+
+    [Fact]
+    public async Task Find_ByNaqilId_AndFirstIndexByTime()
+    {
+        var builder = new MerkleTreeBuilder();
+        await AppendAsync(builder, 6);
+
+        Assert.Equal([3], await Store.FindAsync(Id(3), Ct));
+        Assert.Empty(await Store.FindAsync(Id(42), Ct));
+        Assert.Equal(2, await Store.FirstIndexAtOrAfterAsync(T0.AddSeconds(1.5), Ct));
+        Assert.Equal(6, await Store.FirstIndexAtOrAfterAsync(T0.AddDays(1), Ct));
+    }
+
+    [Fact]
+    public async Task Certificates_PutTwice_KeepsTheFirst()
+    {
+        await Store.PutCertificateAsync("abc", [1, 2], Ct);
+        await Store.PutCertificateAsync("abc", [3], Ct);
+
+        Assert.Equal([1, 2], await Store.GetCertificateAsync("abc", Ct));
+        Assert.Null(await Store.GetCertificateAsync("def", Ct));
+    }
+
+    [Fact]
+    public async Task Probe_Writes()
+    {
+        await Store.ProbeAsync(T0, Ct);
+        await Store.ProbeAsync(T0.AddSeconds(1), Ct);
+    }
+
+    private async Task<List<(long, byte[], byte[])>> AppendAsync(MerkleTreeBuilder builder, int count)
+    {
+        var entries = new List<StoredEntry>();
+        for (var i = 0; i < count; i++)
+        {
+            var entry = Entry(builder.Size);
+            builder.Append(entry.LeafHash);
+            entries.Add(entry);
+        }
+
+        await Store.AppendAsync(entries, new TreeState(builder.Size, builder.Frontier), Ct);
+        return entries.Select(e => (e.Index, e.Encoding, e.LeafHash)).ToList();
+    }
+
+    private static string Id(long index) => new Guid((int)index, 0, 0, new byte[8]).ToString("D");
+
+    private static StoredEntry Entry(long index)
+    {
+        var time = T0.AddSeconds(index);
+        var entry = new LogEntry
+        {
+            Side = "consumer",
+            NaqilId = Id(index),
+            Client = "SY/GOV/MOCT/portal",
+            Service = "SY/GOV/CIVREG/registry/persons",
+            Method = "GET",
+            Path = $"/persons/{index}",
+            Status = 200,
+            Outcome = "ok",
+            Received = time,
+            Completed = time,
+        };
+        var encoding = LogEntryEncoding.Encode(index, entry);
+        return new StoredEntry(index, LogEntryEncoding.LeafHash(encoding), encoding, time, entry.NaqilId);
+    }
+
+    private static StoredTreeHead Head(long size, byte[] root) =>
+        new(new SignedTreeHead(new TreeHead(size, root, T0.AddSeconds(size)), new byte[64]), "signer");
+
+    private sealed class EntryComparer : IEqualityComparer<(long Index, byte[] Encoding, byte[] Leaf)>
+    {
+        public bool Equals((long Index, byte[] Encoding, byte[] Leaf) x, (long Index, byte[] Encoding, byte[] Leaf) y) =>
+            x.Index == y.Index && x.Encoding.AsSpan().SequenceEqual(y.Encoding) && x.Leaf.AsSpan().SequenceEqual(y.Leaf);
+
+        public int GetHashCode((long Index, byte[] Encoding, byte[] Leaf) obj) => obj.Index.GetHashCode();
+    }
+}
+
+public sealed class SqliteMessageLogStoreTests : MessageLogStoreContract, IDisposable
+{
+    private readonly string _directory = Directory.CreateTempSubdirectory("naqil-log-").FullName;
+
+    private protected override async Task<IMessageLogStore> OpenAsync()
+    {
+        var store = new SqliteMessageLogStore(Path.Combine(_directory, "messagelog.db"));
+        await store.InitializeAsync(Ct);
+        return store;
+    }
+
+    public void Dispose() => Directory.Delete(_directory, recursive: true);
+}
+
+public sealed class PostgresMessageLogStoreTests : MessageLogStoreContract
+{
+    private readonly string _database = $"naqil_log_{Guid.NewGuid():N}";
+    private string? _connectionString;
+
+    public override async ValueTask InitializeAsync()
+    {
+        _connectionString = await TestPostgres.CreateDatabaseAsync(_database);
+        await base.InitializeAsync();
+    }
+
+    public override async ValueTask DisposeAsync()
+    {
+        await base.DisposeAsync();
+        await TestPostgres.DropDatabaseAsync(_database);
+    }
+
+    private protected override async Task<IMessageLogStore> OpenAsync()
+    {
+        var store = new PostgresMessageLogStore(_connectionString!);
+        await store.InitializeAsync(Ct);
+        return store;
+    }
+}
+
+/// <summary>
+/// The PostgreSQL server of <c>NAQIL_TEST_POSTGRES</c> (started by <c>.ci/postgres.sh</c>): absent,
+/// the tests skip locally and fail under CI. Each test gets its own database.
+/// </summary>
+internal static class TestPostgres
+{
+    public static string ServerConnectionString()
+    {
+        var connectionString = Environment.GetEnvironmentVariable("NAQIL_TEST_POSTGRES");
+        if (string.IsNullOrEmpty(connectionString))
+        {
+            if (string.Equals(Environment.GetEnvironmentVariable("CI"), "true", StringComparison.OrdinalIgnoreCase))
+            {
+                Assert.Fail("NAQIL_TEST_POSTGRES is not set: under CI the PostgreSQL tests must run (.ci/postgres.sh starts a server).");
+            }
+
+            Assert.Skip("NAQIL_TEST_POSTGRES is not set; run `. .ci/postgres.sh` to test against PostgreSQL.");
+        }
+
+        return connectionString;
+    }
+
+    public static async Task<string> CreateDatabaseAsync(string database)
+    {
+        var server = ServerConnectionString();
+        await using (var connection = new NpgsqlConnection(server))
+        {
+            await connection.OpenAsync();
+            await using var command = new NpgsqlCommand($"CREATE DATABASE {database}", connection);
+            await command.ExecuteNonQueryAsync();
+        }
+
+        return new NpgsqlConnectionStringBuilder(server) { Database = database }.ConnectionString;
+    }
+
+    public static async Task DropDatabaseAsync(string database)
+    {
+        var server = Environment.GetEnvironmentVariable("NAQIL_TEST_POSTGRES");
+        if (string.IsNullOrEmpty(server))
+        {
+            return;
+        }
+
+        NpgsqlConnection.ClearAllPools();
+        await using var connection = new NpgsqlConnection(server);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand($"DROP DATABASE IF EXISTS {database} WITH (FORCE)", connection);
+        await command.ExecuteNonQueryAsync();
+    }
+
+    /// <summary>Makes a database refuse every connection (and ends those open), or accept them again.</summary>
+    public static async Task SetAcceptingConnectionsAsync(string database, bool accepting)
+    {
+        await using var connection = new NpgsqlConnection(ServerConnectionString());
+        await connection.OpenAsync();
+        await using var alter = new NpgsqlCommand($"ALTER DATABASE {database} ALLOW_CONNECTIONS {(accepting ? "true" : "false")}", connection);
+        await alter.ExecuteNonQueryAsync();
+        if (!accepting)
+        {
+            await using var terminate = new NpgsqlCommand($"SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '{database}'", connection);
+            await terminate.ExecuteNonQueryAsync();
+        }
+    }
+}
