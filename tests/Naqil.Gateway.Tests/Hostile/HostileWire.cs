@@ -63,7 +63,8 @@ internal static class HostileWire
                 {
                     TargetHost = "localhost",
                     EnabledSslProtocols = protocols,
-                    ClientCertificates = clientCertificate is null ? null : [clientCertificate],
+                    // Offer exactly this certificate, whatever its dates or issuer: that is the attack.
+                    LocalCertificateSelectionCallback = clientCertificate is null ? null : (_, _, _, _, _) => clientCertificate,
                     RemoteCertificateValidationCallback = (_, _, _, _) => true,
                 }, deadline.Token);
             }
