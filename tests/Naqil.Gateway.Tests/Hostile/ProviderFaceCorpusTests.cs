@@ -141,13 +141,14 @@ public sealed class ProviderFaceCorpusTests(SharedGateway gateway) : IClassFixtu
         new Random(seed).NextBytes(garbage);
         if (seed == 3)
         {
-            // A TLS record header claiming a handshake, then noise.
+            // A TLS record header claiming a handshake, then noise; the client then closes its side,
+            // or Kestrel would wait out its 10 s handshake timeout.
             garbage[0] = 0x16;
             garbage[1] = 0x03;
             garbage[2] = 0x01;
         }
 
-        var answer = await HostileWire.SendAsync(env.Provider.ProviderUrl.Replace("https://", "http://", StringComparison.Ordinal), garbage);
+        var answer = await HostileWire.SendAsync(env.Provider.ProviderUrl.Replace("https://", "http://", StringComparison.Ordinal), garbage, closeSendingSide: true);
 
         Assert.False(answer.Answered && answer.Status < 400, answer.ToString());
         await gateway.AssertStillServingAsync();
