@@ -67,6 +67,8 @@ public sealed class AdminApiCorpusTests(SharedGateway gateway) : IClassFixture<S
     [InlineData("DELETE /admin/v1/acl?service=%FF%FE&client=%C0%AF HTTP/1.1" + Auth, 400, "bad-identifier")]
     [InlineData("DELETE /admin/v1/acl HTTP/1.1" + Auth, 400, "bad-identifier")]
     [InlineData("GET /admin/v1/%2e%2e/acl HTTP/1.1" + Auth, 404, "not-found")]
+    [InlineData("GET /admin/v1/acl.json HTTP/1.1" + Auth, 404, "not-found")]
+    [InlineData("GET /favicon.ico HTTP/1.1", 404, "not-found")]
     [InlineData("GET /admin/v1/acl HTTP/1.1\nAuthorization: Bearer test-admin-token-0123456789\u00FF", 400, "kestrel")]
     [InlineData("GET /admin/v1/acl HTTP/1.1\nAuthorization: Bearer test-admin-token-012345678\u00D1\u0080", 401, "unauthorized")]
     [InlineData("GET /admin/v1/acl HTTP/1.1\nAuthorization: Bearer  test-admin-token-0123456789 x", 401, "unauthorized")]
