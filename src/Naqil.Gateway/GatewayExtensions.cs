@@ -164,7 +164,8 @@ public static class GatewayExtensions
         });
         endpoints.MapAdminApi();
         endpoints.MapMetaApi();
-        endpoints.MapFallback(context => new GatewayProblem(GatewayError.NotFound, "nothing is here; exchanges go to /r1/{service}/...").WriteAsync(context, null));
+        // "{**path}": the default fallback pattern skips paths that look like file names (a bare 404).
+        endpoints.MapFallback("{**path}", context => new GatewayProblem(GatewayError.NotFound, "nothing is here; exchanges go to /r1/{service}/...").WriteAsync(context, null));
         return endpoints;
     }
 

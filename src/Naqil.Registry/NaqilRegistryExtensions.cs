@@ -70,7 +70,8 @@ public static class NaqilRegistryExtensions
         endpoints.MapTrustApi();
         endpoints.MapNaqilTimestampAuthority();
         // Anything else, including a known path with a method it does not take, is a problem+json too.
-        endpoints.MapFallback((HttpContext context) => RegistryProblem.NotFound(
+        // "{**path}" rather than the default "{*path:nonfile}", which left paths with a dot in the last segment to a bare 404.
+        endpoints.MapFallback("{**path}", (HttpContext context) => RegistryProblem.NotFound(
             $"the registry has no endpoint for {context.Request.Method} {context.Request.Path}; see docs/protocol.md, section 10"));
         return endpoints;
     }

@@ -33,6 +33,13 @@ internal static class CertificatePem
             return false;
         }
 
+        if (!pem.AsSpan(fields.Location.End.GetOffset(pem.Length)).IsWhiteSpace())
+        {
+            // A second block would be stored and published unchecked: one field, one certificate.
+            error = $"'{field}' holds more than one PEM block; send exactly one certificate";
+            return false;
+        }
+
         X509Certificate2 parsed;
         try
         {
