@@ -12,6 +12,7 @@ internal static class NaqilCommand
         root.Subcommands.Add(RegistryCommand.Create());
         root.Subcommands.Add(GatewayCommand.Create());
         root.Subcommands.Add(AnchorCommand.Create());
+        root.Subcommands.Add(LogCommand.Create());
         return root;
     }
 
