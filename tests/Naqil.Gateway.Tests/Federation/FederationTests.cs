@@ -27,6 +27,15 @@ public sealed class FederationTests
         Assert.True(HttpMessageSignatures.TryParse(string.Join(", ", response.Headers.GetValues("Signature-Input")), string.Join(", ", response.Headers.GetValues("Signature")), "naqil", out var signature, out _, out _));
         Assert.Equal(SignedTrustConfiguration.Thumbprint(env.IqPost.Signing), signature.Parameters.KeyId);
         Assert.Equal(0, env.Sy.Backend.Calls);
+
+        // Both countries' gateways hold the exchange in their logs, each side with the other as peer.
+        var naqilId = Assert.Single(response.Headers.GetValues("Naqil-Id"));
+        var syEntry = Assert.Single(await MessageLog.ExchangeLogTests.EntriesAsync(env.Sy.Consumer, naqilId));
+        var iqEntry = Assert.Single(await MessageLog.ExchangeLogTests.EntriesAsync(env.IqPost, naqilId));
+        Assert.Equal(("consumer", "ok", "IQ/GOV/POST/gw1"), (syEntry.Side, syEntry.Outcome, syEntry.Peer));
+        Assert.Equal(("provider", "ok", "SY/GOV/MOCT/gw1"), (iqEntry.Side, iqEntry.Outcome, iqEntry.Peer));
+        Assert.Equal(FederationTestEnvironment.Items, iqEntry.Service);
+        Assert.Equal(syEntry.ResponseSignature, iqEntry.ResponseSignature);
     }
 
     [Fact]
