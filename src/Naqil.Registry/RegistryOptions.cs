@@ -22,6 +22,12 @@ public sealed record RegistryOptions
     /// <summary>The registry's base URL as gateways reach it; informational.</summary>
     public string? PublicUrl { get; init; }
 
+    /// <summary>
+    /// External RFC 3161 TSAs to publish in the trust configuration (production). When empty, the
+    /// registry publishes its own sandbox TSA at <see cref="PublicUrl"/><c>/tsa</c>, if that is set.
+    /// </summary>
+    public IReadOnlyList<ExternalTsaOptions> Tsas { get; init; } = [];
+
     /// <summary>Every problem with these options, each a sentence naming the option and the fix; empty when valid.</summary>
     public IReadOnlyList<string> Validate()
     {
@@ -56,6 +62,29 @@ public sealed record RegistryOptions
             errors.Add($"{nameof(RegistryOptions)}.{nameof(PublicUrl)} '{PublicUrl}' is not an absolute http(s) URL; set it to the registry's base URL or leave it unset.");
         }
 
+        for (var i = 0; i < Tsas.Count; i++)
+        {
+            var tsa = Tsas[i];
+            if (!Uri.TryCreate(tsa.Url, UriKind.Absolute, out var tsaUrl) || (tsaUrl.Scheme != Uri.UriSchemeHttps && tsaUrl.Scheme != Uri.UriSchemeHttp))
+            {
+                errors.Add($"{nameof(RegistryOptions)}.{nameof(Tsas)}[{i}].Url '{tsa.Url}' is not an absolute http(s) URL of an RFC 3161 TSA.");
+            }
+
+            if (string.IsNullOrWhiteSpace(tsa.CertificateFile) || !File.Exists(tsa.CertificateFile))
+            {
+                errors.Add($"{nameof(RegistryOptions)}.{nameof(Tsas)}[{i}].CertificateFile '{tsa.CertificateFile}' is not an existing file; point it at the TSA's PEM certificate.");
+            }
+        }
+
         return errors;
     }
+}
+
+/// <summary>An external time-stamping authority: where RFC 3161 requests go and the certificate its tokens verify with.</summary>
+public sealed record ExternalTsaOptions
+{
+    public string Url { get; init; } = "";
+
+    /// <summary>PEM file with the TSA's certificate.</summary>
+    public string CertificateFile { get; init; } = "";
 }

@@ -45,20 +45,24 @@ internal sealed class RegistryHost : IAsyncDisposable
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    public static async Task<RegistryHost> StartAsync(string dataDirectory, FakeTimeProvider? time = null, TimeSpan? lifetime = null, string? publicUrl = null)
-    {
-        time ??= new FakeTimeProvider(new DateTimeOffset(2026, 3, 1, 8, 0, 0, TimeSpan.Zero));
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.Services.AddSingleton<TimeProvider>(time);
-        builder.Services.AddNaqilRegistry(new RegistryOptions
+    public static Task<RegistryHost> StartAsync(string dataDirectory, FakeTimeProvider? time = null, TimeSpan? lifetime = null, string? publicUrl = null) =>
+        StartAsync(new RegistryOptions
         {
             Instance = "SY",
             DataDirectory = dataDirectory,
             AdminToken = AdminToken,
             ConfigurationLifetime = lifetime ?? TimeSpan.FromMinutes(10),
             PublicUrl = publicUrl,
-        });
+        }, time);
+
+    public static async Task<RegistryHost> StartAsync(RegistryOptions options, FakeTimeProvider? time = null)
+    {
+        var dataDirectory = options.DataDirectory;
+        time ??= new FakeTimeProvider(new DateTimeOffset(2026, 3, 1, 8, 0, 0, TimeSpan.Zero));
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.Services.AddSingleton<TimeProvider>(time);
+        builder.Services.AddNaqilRegistry(options);
         var app = builder.Build();
         app.MapNaqilRegistry();
         app.Urls.Add("http://127.0.0.1:0");

@@ -79,11 +79,30 @@ internal sealed class TrustConfigurationPublisher(
             Services = [.. snapshot.Services.Select(s => new ServiceEntry(s.Id.ToString(), s.PersonalData, s.Description, s.OpenApi))],
             TrustedCas = [.. snapshot.TrustedCas.Select(Convert.ToBase64String)],
             Partners = [.. snapshot.Partners.Select(p => new PartnerEntry(p.Instance, Convert.ToBase64String(p.Anchor), p.ConfigUrl))],
-            // The sandbox TSA is published where gateways can reach it: at the registry's public URL.
-            Tsas = options.PublicUrl is { } url ? [new TsaEntry($"{url.TrimEnd('/')}/tsa", Convert.ToBase64String(keys.TsaCertificate.RawData))] : [],
+            Tsas = PublishedTsas(),
         };
         var signed = SignedTrustConfiguration.Sign(configuration, keys.SigningKey, keys.AnchorCertificate);
         return new PublishedConfiguration(signed, ETagOf(signed.Payload));
+    }
+
+    /// <summary>
+    /// The TSAs gateways use: the external ones the options name, else the sandbox TSA where
+    /// gateways can reach it, at the registry's public URL.
+    /// </summary>
+    private TsaEntry[] PublishedTsas()
+    {
+        if (options.Tsas.Count > 0)
+        {
+            return [.. options.Tsas.Select(t => new TsaEntry(t.Url, Convert.ToBase64String(PemCertificateDer(t.CertificateFile))))];
+        }
+
+        return options.PublicUrl is { } url ? [new TsaEntry($"{url.TrimEnd('/')}/tsa", Convert.ToBase64String(keys.TsaCertificate.RawData))] : [];
+    }
+
+    private static byte[] PemCertificateDer(string path)
+    {
+        using var certificate = System.Security.Cryptography.X509Certificates.X509Certificate2.CreateFromPem(File.ReadAllText(path));
+        return certificate.RawData;
     }
 
     /// <summary>Quoted lower-case hex of the first 16 bytes of SHA-256 over the payload.</summary>

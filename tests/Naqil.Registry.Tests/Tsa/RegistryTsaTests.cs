@@ -59,5 +59,29 @@ public sealed class RegistryTsaTests : IDisposable
         Assert.Empty((await host.ConfigurationAsync()).Tsas);
     }
 
+    [Fact]
+    public async Task ExternalTsa_Configured_PublishedInsteadOfTheSandboxOne()
+    {
+        using var external = Naqil.Registry.Certificates.Tsa.TimestampAuthorityCertificates.Create("CN=External TSA", TimeProvider.System, TimeSpan.FromDays(30));
+        var certificateFile = Path.Combine(_directory.Path, "external-tsa.pem");
+        await File.WriteAllTextAsync(certificateFile, external.ExportCertificatePem(), Ct);
+        var options = new RegistryOptions
+        {
+            Instance = "SY",
+            DataDirectory = _directory.Path,
+            AdminToken = RegistryHost.AdminToken,
+            PublicUrl = "http://registry.sy.test",
+            Tsas = [new ExternalTsaOptions { Url = "https://tsa.example.test/rfc3161", CertificateFile = certificateFile }],
+        };
+        Assert.Empty(options.Validate());
+        Assert.NotEmpty((options with { Tsas = [new ExternalTsaOptions { Url = "not a url", CertificateFile = "/nonexistent.pem" }] }).Validate());
+
+        await using var host = await RegistryHost.StartAsync(options);
+
+        var tsa = Assert.Single((await host.ConfigurationAsync()).Tsas);
+        Assert.Equal("https://tsa.example.test/rfc3161", tsa.Url);
+        Assert.Equal(Convert.ToBase64String(external.RawData), tsa.Certificate);
+    }
+
     public void Dispose() => _directory.Dispose();
 }
