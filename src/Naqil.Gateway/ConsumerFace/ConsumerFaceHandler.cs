@@ -209,7 +209,7 @@ internal sealed class ConsumerFaceHandler
         var signedRequest = _requests.Create(provider, new HttpMethod(request.Method), target, headers, body, request.ContentLength is not null);
         using var message = signedRequest.Message;
         exchange.RequestSignature = signedRequest.Signature;
-        exchange.Peer = $"{provider.Member}/{provider.Code}";
+        exchange.Peer = provider.Id;
         foreach (var name in PassedRequestHeaders)
         {
             if (request.Headers.TryGetValue(name, out var value))

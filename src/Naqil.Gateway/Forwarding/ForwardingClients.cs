@@ -22,12 +22,12 @@ internal sealed class ProviderGatewayClient(GatewayKeys keys, IOptions<GatewayOp
     private readonly ConcurrentDictionary<(string Authority, string Thumbprint), HttpMessageInvoker> _pools = new();
 
     public HttpMessageInvoker For(PeerGateway provider) =>
-        _pools.GetOrAdd((provider.Address.GetLeftPart(UriPartial.Authority), provider.TlsThumbprint), key => Create(key.Thumbprint));
+        _pools.GetOrAdd((provider.Authority, provider.TlsThumbprint), key => Create(key.Thumbprint));
 
     /// <summary>Closes the pools of gateways that are no longer in <paramref name="current"/>.</summary>
     public void Retain(IEnumerable<PeerGateway> current)
     {
-        var keep = current.Select(p => (p.Address.GetLeftPart(UriPartial.Authority), p.TlsThumbprint)).ToHashSet();
+        var keep = current.Select(p => (p.Authority, p.TlsThumbprint)).ToHashSet();
         foreach (var key in _pools.Keys)
         {
             if (!keep.Contains(key) && _pools.TryRemove(key, out var invoker))

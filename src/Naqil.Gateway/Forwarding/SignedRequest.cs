@@ -19,7 +19,7 @@ internal sealed class SignedRequestFactory(ExchangeSignatures signatures)
     public SignedRequest Create(PeerGateway provider, HttpMethod method, ExchangeTarget target, Dictionary<string, string> headers, byte[] body, bool hasContent)
     {
         headers["content-digest"] = ContentDigest.Compute(body);
-        var uri = new Uri($"{provider.Address.GetLeftPart(UriPartial.Authority)}{ExchangeTarget.Prefix}{target.ServiceText}{target.Path}{target.Query}");
+        var uri = new Uri($"{provider.Authority}{ExchangeTarget.Prefix}{target.ServiceText}{target.Path}{target.Query}");
         var view = MessageViews.FromOutgoing(method, uri, headers);
         var signed = signatures.SignRequest(view, headers);
 

@@ -90,13 +90,13 @@ internal sealed class ProviderFaceHandler
         }
 
         var certificate = context.Connection.ClientCertificate;
-        if (certificate is null || !_trust.TryFindGatewayByTls(SignedTrustConfiguration.Thumbprint(certificate), out var peerTrust, out var peer))
+        if (certificate is null || !_trust.TryFindGatewayByTls(ConnectionThumbprint(context, certificate), out var peerTrust, out var peer))
         {
             Log.UnknownTlsPeer(_logger);
             return new GatewayProblem(GatewayError.UnknownPeer, "the TLS client certificate is not one the trust configuration lists for a gateway");
         }
 
-        exchange.Peer = $"{peer.Member}/{peer.Code}";
+        exchange.Peer = peer.Id;
         if (peer.Member.Instance != trust.Configuration.Instance)
         {
             switch (_trust.Check(peer.Member.Instance, out var partnerTrust))
@@ -216,6 +216,25 @@ internal sealed class ProviderFaceHandler
 
         exchange.Answer = new Answer((int)response.StatusCode, headers, result.Body!);
         return null;
+    }
+
+    /// <summary>The TLS client certificate's thumbprint, computed once per connection rather than per exchange.</summary>
+    private static string ConnectionThumbprint(HttpContext context, System.Security.Cryptography.X509Certificates.X509Certificate2 certificate)
+    {
+        const string key = "naqil.peer-thumbprint";
+        var items = context.Features.Get<Microsoft.AspNetCore.Connections.Features.IConnectionItemsFeature>()?.Items;
+        if (items?.TryGetValue(key, out var cached) == true && cached is string thumbprint)
+        {
+            return thumbprint;
+        }
+
+        thumbprint = SignedTrustConfiguration.Thumbprint(certificate);
+        if (items is not null)
+        {
+            items[key] = thumbprint;
+        }
+
+        return thumbprint;
     }
 
     private static Answer Refusal(GatewayProblem problem, string? naqilId)

@@ -18,8 +18,8 @@ internal enum ReplayCheck
 /// </summary>
 internal sealed class ReplayCache(IOptions<GatewayOptions> options)
 {
-    private readonly ConcurrentDictionary<string, long> _seen = new(StringComparer.Ordinal);
-    private readonly ConcurrentQueue<(string Key, long ExpiresAt)> _order = new();
+    private readonly ConcurrentDictionary<(string KeyId, Guid Id), long> _seen = new();
+    private readonly ConcurrentQueue<((string KeyId, Guid Id) Key, long ExpiresAt)> _order = new();
     private readonly Lock _sweepGate = new();
     private readonly int _capacity = options.Value.ReplayCacheCapacity;
 
@@ -38,7 +38,8 @@ internal sealed class ReplayCache(IOptions<GatewayOptions> options)
             return ReplayCheck.Full;
         }
 
-        var key = string.Concat(keyId, ":", naqilId);
+        // The key id string is the peer's own (shared) instance, so the key allocates nothing.
+        var key = (keyId, Guid.ParseExact(naqilId, "D"));
         var until = rememberUntil.ToUnixTimeMilliseconds();
         if (!_seen.TryAdd(key, until))
         {

@@ -13,7 +13,14 @@ internal sealed record PeerGateway(
     Uri Address,
     string TlsThumbprint,
     string SigningThumbprint,
-    ECDsa SigningKey);
+    ECDsa SigningKey)
+{
+    /// <summary><c>SY/GOV/CIVREG/gw1</c>, as the message log names the peer.</summary>
+    public string Id { get; } = $"{Member}/{Code}";
+
+    /// <summary><c>https://host:port</c> of its provider face.</summary>
+    public string Authority { get; } = Address.GetLeftPart(UriPartial.Authority);
+}
 
 /// <summary>
 /// A verified trust configuration, indexed for the lookups every exchange makes. Immutable: a
