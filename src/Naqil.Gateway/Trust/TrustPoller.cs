@@ -193,7 +193,7 @@ internal sealed class TrustPoller : BackgroundService
                 return false;
             }
 
-            if (!TrustSnapshot.TryCreate(signed, out var snapshot, out var indexError))
+            if (!TrustSnapshot.TryCreate(signed, _state.Partners.GetValueOrDefault(partner.Instance), out var snapshot, out var indexError))
             {
                 error = $"the configuration was refused whole: {indexError}";
                 return false;
@@ -225,7 +225,7 @@ internal sealed class TrustPoller : BackgroundService
             return false;
         }
 
-        if (!TrustSnapshot.TryCreate(signed, out var snapshot, out var indexError))
+        if (!TrustSnapshot.TryCreate(signed, _state.Current, out var snapshot, out var indexError))
         {
             error = $"the configuration was refused whole: {indexError}";
             return false;

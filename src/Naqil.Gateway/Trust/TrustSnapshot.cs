@@ -1,6 +1,5 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Security.Cryptography;
-using System.Security.Cryptography.X509Certificates;
 using Naqil.Identifiers;
 using Naqil.Trust;
 
@@ -13,8 +12,11 @@ internal sealed record PeerGateway(
     Uri Address,
     string TlsThumbprint,
     string SigningThumbprint,
-    ECDsa SigningKey)
+    Lazy<ECDsa> LazySigningKey)
 {
+    /// <summary>The public key of its signing certificate, imported on first use.</summary>
+    public ECDsa SigningKey => LazySigningKey.Value;
+
     /// <summary><c>SY/GOV/CIVREG/gw1</c>, as the message log names the peer.</summary>
     public string Id { get; } = $"{Member}/{Code}";
 
@@ -73,7 +75,11 @@ internal sealed class TrustSnapshot
     /// Indexes a verified configuration. Refuses it whole when it vouches for another instance
     /// than its own or carries a certificate that does not parse as ECDSA P-256.
     /// </summary>
-    public static bool TryCreate(SignedTrustConfiguration signed, [NotNullWhen(true)] out TrustSnapshot? snapshot, [NotNullWhen(false)] out string? error)
+    /// <param name="signed">The verified document.</param>
+    /// <param name="previous">The snapshot it replaces, whose imported keys are reused for unchanged certificates.</param>
+    /// <param name="snapshot">The index.</param>
+    /// <param name="error">Why the document was refused.</param>
+    public static bool TryCreate(SignedTrustConfiguration signed, TrustSnapshot? previous, [NotNullWhen(true)] out TrustSnapshot? snapshot, [NotNullWhen(false)] out string? error)
     {
         snapshot = null;
         var configuration = signed.Configuration;
@@ -128,13 +134,16 @@ internal sealed class TrustSnapshot
                 return false;
             }
 
-            if (!TryReadCertificate(entry.TlsCertificate, out var tlsThumbprint, out _) || !TryReadCertificate(entry.SigningCertificate, out var signingThumbprint, out var signingKey))
+            if (!CertificateInfo.TryRead(entry.TlsCertificate, out var tlsThumbprint, out _) || !CertificateInfo.TryRead(entry.SigningCertificate, out var signingThumbprint, out var signingKey))
             {
                 error = $"gateway '{entry.Member}/{entry.Code}' has a certificate that is not base64 DER with an ECDSA P-256 key";
                 return false;
             }
 
-            var peer = new PeerGateway(member, entry.Code, address, tlsThumbprint, signingThumbprint, signingKey!);
+            var key = previous is not null && previous._bySigningThumbprint.TryGetValue(signingThumbprint, out var known)
+                ? known.LazySigningKey
+                : new Lazy<ECDsa>(() => CertificateInfo.ImportKey(signingKey), LazyThreadSafetyMode.ExecutionAndPublication);
+            var peer = new PeerGateway(member, entry.Code, address, tlsThumbprint, signingThumbprint, key);
             byTls[tlsThumbprint] = peer;
             bySigning[signingThumbprint] = peer;
             if (!byMember.TryGetValue(member, out var list))
@@ -148,29 +157,5 @@ internal sealed class TrustSnapshot
         snapshot = new TrustSnapshot(signed, byTls, bySigning, byMember.ToDictionary(p => p.Key, p => p.Value.ToArray()), services, subsystems);
         error = null;
         return true;
-    }
-
-    private static bool TryReadCertificate(string base64, out string thumbprint, out ECDsa? key)
-    {
-        thumbprint = "";
-        key = null;
-        try
-        {
-            using var certificate = X509CertificateLoader.LoadCertificate(Convert.FromBase64String(base64));
-            key = certificate.GetECDsaPublicKey();
-            if (key is null || key.KeySize != 256)
-            {
-                key?.Dispose();
-                key = null;
-                return false;
-            }
-
-            thumbprint = SignedTrustConfiguration.Thumbprint(certificate);
-            return true;
-        }
-        catch (Exception e) when (e is FormatException or CryptographicException)
-        {
-            return false;
-        }
     }
 }
