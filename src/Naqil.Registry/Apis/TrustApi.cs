@@ -48,9 +48,17 @@ internal static class TrustApi
         TypedResults.Ok(new HealthResponse("ok", await store.GetSerialAsync(cancellationToken)));
 
     // Weak comparison (RFC 9110 §13.1.2): a tag matches whether or not the client marked it W/.
+    // "*" counts only as the whole field value (RFC 9110 §13.1.2: "*" / #entity-tag); in a list it
+    // is malformed, and a malformed condition is ignored, so the document is sent.
     private static bool Matches(HttpRequest request, string eTag)
     {
+        var raw = request.Headers.IfNoneMatch;
+        if (raw.Count == 1 && raw[0]?.Trim() == "*")
+        {
+            return true;
+        }
+
         var tags = request.GetTypedHeaders().IfNoneMatch;
-        return tags.Any(t => t.Tag.Equals("*") || t.Tag.Equals(eTag));
+        return !tags.Any(t => t.Tag.Equals("*")) && tags.Any(t => t.Tag.Equals(eTag));
     }
 }

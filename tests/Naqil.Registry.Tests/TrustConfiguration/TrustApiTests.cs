@@ -75,6 +75,21 @@ public sealed class TrustApiTests : IAsyncLifetime
         Assert.False(second.Headers.Contains(SignedTrustConfiguration.SignatureHeader));
     }
 
+    [Theory]
+    [InlineData("*", HttpStatusCode.NotModified)]
+    [InlineData("\"abc\", *", HttpStatusCode.OK)]
+    [InlineData("*, \"abc\"", HttpStatusCode.OK)]
+    [InlineData("\"abc\"", HttpStatusCode.OK)]
+    public async Task Config_IfNoneMatchStar_OnlyAloneMeansAnything(string ifNoneMatch, HttpStatusCode expected)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/trust/v1/config");
+        request.Headers.TryAddWithoutValidation("If-None-Match", ifNoneMatch);
+
+        using var response = await _host.Anonymous.SendAsync(request, Ct);
+
+        Assert.Equal(expected, response.StatusCode);
+    }
+
     [Fact]
     public async Task Config_IfNoneMatchStaleETag_AfterChange_ReturnsNewConfiguration()
     {
