@@ -13,6 +13,12 @@ if (args.Contains("--help") || args.Contains("-h"))
     return 0;
 }
 
+// Tables are wide; when the output is a file or a pipe, do not fold them to 80 columns.
+if (Console.IsOutputRedirected)
+{
+    AnsiConsole.Profile.Width = 240;
+}
+
 try
 {
     var options = HarnessOptions.Parse(args);

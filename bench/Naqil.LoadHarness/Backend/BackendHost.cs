@@ -32,6 +32,7 @@ internal static class BackendHost
         builder.Services.Configure<JsonOptions>(o => o.SerializerOptions.Encoder = JavaScriptEncoder.Create(UnicodeRanges.All));
         await using var app = builder.Build();
         app.MapCivilRegistry();
+        app.MapGet("/persons/{id}/record", GetRecord);
         app.MapPost("/echo", EchoAsync);
         app.MapGet("/health", () => "ok");
         await app.StartAsync();
@@ -41,6 +42,21 @@ internal static class BackendHost
         await app.StopAsync();
         return 0;
     }
+
+    /// <summary>
+    /// The person as the civil registry serves it, inside a civil-status record (registration and
+    /// family): about 600 bytes of JSON, the GET answer issue 5 sets for the load. The registry's own
+    /// <c>GET /persons/{id}</c> answers about 290 bytes.
+    /// </summary>
+    private static IResult GetRecord(string id) =>
+        SyntheticPersons.All.FirstOrDefault(p => p.NationalId == id) is { } person
+            ? Microsoft.AspNetCore.Http.Results.Ok(new CivilStatusRecord(person, new Registration("أمانة السجل المدني في دمشق", "Damascus-12", 4821, new DateOnly(1990, 3, 14)),
+                ["01010000002", "01010000003"], "2026-01-01T00:00:00Z"))
+            : Microsoft.AspNetCore.Http.Results.NotFound();
+
+    private sealed record Registration(string Office, string Register, int Entry, DateOnly Registered);
+
+    private sealed record CivilStatusRecord(Person Person, Registration Registration, IReadOnlyList<string> Family, string Issued);
 
     private static async Task EchoAsync(HttpContext context)
     {

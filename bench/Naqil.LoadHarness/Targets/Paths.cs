@@ -6,9 +6,9 @@ internal static class Paths
     public const string Person = "01010000001";
     public const string Service = "SY/GOV/CIVREG/registry/persons";
     public const string Client = "SY/GOV/MOCT/portal";
-    public const string DirectGet = "/persons/" + Person;
+    public const string DirectGet = "/persons/" + Person + "/record";
     public const string DirectPost = "/echo";
-    public const string NaqilGet = "/r1/" + Service + "/persons/" + Person;
+    public const string NaqilGet = "/r1/" + Service + "/persons/" + Person + "/record";
     public const string NaqilPost = "/r1/" + Service + "/echo";
 
     /// <summary>Sent to every target alike, so the request bytes differ only in the path.</summary>
