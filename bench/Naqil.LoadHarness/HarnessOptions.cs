@@ -17,7 +17,12 @@ internal sealed record HarnessOptions
 
     public TimeSpan CellDuration { get; init; } = TimeSpan.FromSeconds(10);
 
-    public TimeSpan Warmup { get; init; } = TimeSpan.FromSeconds(4);
+    /// <summary>
+    /// Load per target before measuring (GET, then half as long POST). On two busy cores tiered
+    /// compilation and dynamic PGO keep re-jitting the gateways for tens of seconds; a profile of a
+    /// cell measured after a 6-second warm-up showed a fifth of the gateways' CPU in the JIT.
+    /// </summary>
+    public TimeSpan Warmup { get; init; } = TimeSpan.FromSeconds(15);
 
     public IReadOnlyList<int> Connections { get; init; } = [16, 64];
 
@@ -82,6 +87,7 @@ internal sealed record HarnessOptions
                                    {data} in a value is the gateway's data folder; %VAR% expands
           --runs N                 closed-loop runs per cell, interleaved across targets (default 3)
           --duration S             seconds per wrk cell (default 10)
+          --warmup S               seconds of GET load (then S/2 of POST) per target before measuring (default 15)
           --connections LIST       wrk connections (default 16,64)
           --rate N                 open-loop exchanges per second (default 1000)
           --open-loop S            seconds of open-loop load per target (default 15)
@@ -116,6 +122,7 @@ internal sealed record HarnessOptions
                 "--naqil-variant" => Add(options, variants, Value()),
                 "--runs" => options with { Runs = Int(name, Value()) },
                 "--duration" => options with { CellDuration = TimeSpan.FromSeconds(Int(name, Value())) },
+                "--warmup" => options with { Warmup = TimeSpan.FromSeconds(Int(name, Value())) },
                 "--connections" => options with { Connections = [.. List(Value()).Select(v => Int(name, v))] },
                 "--rate" => options with { Rate = Int(name, Value()) },
                 "--open-loop" => options with { OpenLoopDuration = TimeSpan.FromSeconds(Int(name, Value())) },
@@ -143,7 +150,7 @@ internal sealed record HarnessOptions
         Quick = true,
         Runs = 1,
         CellDuration = TimeSpan.FromSeconds(3),
-        Warmup = TimeSpan.FromSeconds(2),
+        Warmup = TimeSpan.FromSeconds(6),
         OpenLoopDuration = TimeSpan.FromSeconds(4),
         SequentialRequests = 1000,
         BodySizes = [1 << 10, 1 << 20],
