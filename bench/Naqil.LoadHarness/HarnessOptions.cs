@@ -93,6 +93,7 @@ internal sealed record HarnessOptions
           --open-loop S            seconds of open-loop load per target (default 15)
           --sequential N           requests on one connection per target (default 5000)
           --body-sizes LIST        POST body sizes for the sweep, with K/M suffixes (default 1K,16K,256K,1M,8M)
+          --body-duration S        seconds per body-size cell (default 4)
           --trust-sizes LIST       trust configuration member counts (default 10,100,1000,10000)
           --log-sizes LIST         message log sizes (default 1000,10000,100000,1000000)
           --skip LIST              any of: closed,open,sequential,bodies,trust,log
@@ -127,6 +128,7 @@ internal sealed record HarnessOptions
                 "--rate" => options with { Rate = Int(name, Value()) },
                 "--open-loop" => options with { OpenLoopDuration = TimeSpan.FromSeconds(Int(name, Value())) },
                 "--sequential" => options with { SequentialRequests = Int(name, Value()) },
+                "--body-duration" => options with { BodyCellDuration = TimeSpan.FromSeconds(Int(name, Value())) },
                 "--body-sizes" => options with { BodySizes = [.. List(Value()).Select(v => Size(name, v))] },
                 "--trust-sizes" => options with { TrustSizes = [.. List(Value()).Select(v => Int(name, v))] },
                 "--log-sizes" => options with { LogSizes = [.. List(Value()).Select(v => Int(name, v))] },

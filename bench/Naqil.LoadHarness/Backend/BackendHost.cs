@@ -51,12 +51,12 @@ internal static class BackendHost
     private static IResult GetRecord(string id) =>
         SyntheticPersons.All.FirstOrDefault(p => p.NationalId == id) is { } person
             ? Microsoft.AspNetCore.Http.Results.Ok(new CivilStatusRecord(person, new Registration("أمانة السجل المدني في دمشق", "Damascus-12", 4821, new DateOnly(1990, 3, 14)),
-                ["01010000002", "01010000003"], "2026-01-01T00:00:00Z"))
+                ["01010000002", "01010000003", "01010000004"], "Damascus, Al-Mazzeh, Street 12, Building 4", "2026-01-01T00:00:00Z"))
             : Microsoft.AspNetCore.Http.Results.NotFound();
 
     private sealed record Registration(string Office, string Register, int Entry, DateOnly Registered);
 
-    private sealed record CivilStatusRecord(Person Person, Registration Registration, IReadOnlyList<string> Family, string Issued);
+    private sealed record CivilStatusRecord(Person Person, Registration Registration, IReadOnlyList<string> Family, string Address, string Issued);
 
     private static async Task EchoAsync(HttpContext context)
     {
