@@ -30,6 +30,7 @@ internal sealed class BenchmarkRun(HarnessOptions options, string repositoryRoot
         var openLoop = new List<OpenLoopRow>();
         var sequential = new List<SequentialRow>();
         var bodies = new List<BodySizeRow>();
+        var faults = new List<FaultRow>();
         var histograms = Path.Combine(Output, "histograms");
         Directory.CreateDirectory(histograms);
 
@@ -183,6 +184,20 @@ internal sealed class BenchmarkRun(HarnessOptions options, string repositoryRoot
                 })];
             }
 
+            if (!options.Skip.Contains("faults"))
+            {
+                // Last of the load phases: a kill leaves fresh processes (cold JIT) behind it.
+                foreach (var target in targets.Where(t => t.Name is not "direct" and not "nginx-pair"))
+                {
+                    foreach (var victim in target.Processes.Reverse())
+                    {
+                        progress($"fault: SIGKILL {victim.Role} of {target.Name} under {options.FaultRate}/s, restart after {options.FaultTimes.Down} s");
+                        faults.Add(await Faults.RunAsync(target, victim, options.FaultRate, TimeSpan.FromSeconds(options.FaultTimes.Before),
+                            TimeSpan.FromSeconds(options.FaultTimes.Down), TimeSpan.FromSeconds(options.FaultTimes.After)));
+                    }
+                }
+            }
+
             foreach (var target in targets)
             {
                 foreach (var process in target.Processes.Where(p => p.Process.HasExited))
@@ -206,6 +221,7 @@ internal sealed class BenchmarkRun(HarnessOptions options, string repositoryRoot
             OpenLoop = openLoop,
             Sequential = sequential,
             BodySizes = bodies,
+            Faults = faults,
             TrustScale = trust,
             LogScale = log,
             Notes = _notes,

@@ -42,6 +42,12 @@ internal sealed record HarnessOptions
 
     public int BodyConnections { get; init; } = 16;
 
+    /// <summary>Open-loop rate while a process is killed and restarted; low enough not to saturate the target.</summary>
+    public int FaultRate { get; init; } = 200;
+
+    /// <summary>Seconds of load before the kill, with the process down, and after the restart.</summary>
+    public (int Before, int Down, int After) FaultTimes { get; init; } = (4, 4, 8);
+
     public IReadOnlyList<int> TrustSizes { get; init; } = [10, 100, 1_000, 10_000];
 
     public IReadOnlyList<int> LogSizes { get; init; } = [1_000, 10_000, 100_000, 1_000_000];
@@ -96,7 +102,8 @@ internal sealed record HarnessOptions
           --body-duration S        seconds per body-size cell (default 4)
           --trust-sizes LIST       trust configuration member counts (default 10,100,1000,10000)
           --log-sizes LIST         message log sizes (default 1000,10000,100000,1000000)
-          --skip LIST              any of: closed,open,sequential,bodies,trust,log
+          --skip LIST              any of: closed,open,sequential,bodies,faults,trust,log
+          --fault-rate N           open-loop rate while processes are killed and restarted (default 200)
           --nginx-workers N|auto   worker_processes of each nginx (default auto)
           --env KEY=VALUE          a runtime setting for every .NET process (repeatable)
           --no-default-env         drop the default runtime settings (DOTNET_gcServer=0,
@@ -125,6 +132,7 @@ internal sealed record HarnessOptions
                 "--duration" => options with { CellDuration = TimeSpan.FromSeconds(Int(name, Value())) },
                 "--warmup" => options with { Warmup = TimeSpan.FromSeconds(Int(name, Value())) },
                 "--connections" => options with { Connections = [.. List(Value()).Select(v => Int(name, v))] },
+                "--fault-rate" => options with { FaultRate = Int(name, Value()) },
                 "--rate" => options with { Rate = Int(name, Value()) },
                 "--open-loop" => options with { OpenLoopDuration = TimeSpan.FromSeconds(Int(name, Value())) },
                 "--sequential" => options with { SequentialRequests = Int(name, Value()) },
@@ -157,6 +165,8 @@ internal sealed record HarnessOptions
         SequentialRequests = 1000,
         BodySizes = [1 << 10, 1 << 20],
         BodyCellDuration = TimeSpan.FromSeconds(2),
+        FaultRate = 100,
+        FaultTimes = (2, 3, 5),
         TrustSizes = [10, 1_000],
         LogSizes = [1_000, 100_000],
     };

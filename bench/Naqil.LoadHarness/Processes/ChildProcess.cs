@@ -9,14 +9,16 @@ namespace Naqil.LoadHarness.Processes;
 /// </summary>
 internal sealed class ChildProcess : IDisposable
 {
-    private readonly Process _process;
     private readonly StreamWriter _log;
+    private readonly ProcessStartInfo _info;
+    private Process _process;
 
-    private ChildProcess(string name, Process process, StreamWriter log)
+    private ChildProcess(string name, Process process, StreamWriter log, ProcessStartInfo info)
     {
         Name = name;
         _process = process;
         _log = log;
+        _info = info;
     }
 
     public string Name { get; }
@@ -49,17 +51,43 @@ internal sealed class ChildProcess : IDisposable
 
         var logFile = Path.Combine(logDirectory, $"{name}.log");
         var log = new StreamWriter(logFile, append: true, Encoding.UTF8) { AutoFlush = true };
+        return new ChildProcess(name, Launch(name, info, log), log, info) { LogFile = logFile };
+    }
+
+    private static Process Launch(string name, ProcessStartInfo info, StreamWriter log)
+    {
         var process = new Process { StartInfo = info, EnableRaisingEvents = true };
         process.OutputDataReceived += (_, e) => Write(log, e.Data);
         process.ErrorDataReceived += (_, e) => Write(log, e.Data);
         if (!process.Start())
         {
-            throw new HarnessException($"could not start {name} ({fileName})");
+            throw new HarnessException($"could not start {name} ({info.FileName})");
         }
 
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        return new ChildProcess(name, process, log) { LogFile = logFile };
+        return process;
+    }
+
+    /// <summary>SIGKILL, as a crash or an operator's kill -9 would: no shutdown hooks run.</summary>
+    public void KillHard()
+    {
+        Write(_log, $"--- naqil-load: SIGKILL {Name} (pid {_process.Id}) at {DateTimeOffset.Now:HH:mm:ss.fff}");
+        _process.Kill(entireProcessTree: true);
+        _process.WaitForExit(5_000);
+    }
+
+    /// <summary>Starts the process again with the same program, arguments and environment.</summary>
+    public void Restart()
+    {
+        if (!_process.HasExited)
+        {
+            throw new InvalidOperationException($"{Name} is still running");
+        }
+
+        _process.Dispose();
+        Write(_log, $"--- naqil-load: restarting {Name} at {DateTimeOffset.Now:HH:mm:ss.fff}");
+        _process = Launch(Name, _info, _log);
     }
 
     private static void Write(StreamWriter log, string? line)

@@ -40,6 +40,13 @@ internal static class Budgets
             }
         }
 
+        foreach (var fault in result.Faults)
+        {
+            rows.Add(new BudgetRow($"SIGKILL {fault.Victim}: clear errors, no hang, recovery within seconds", fault.Target,
+                $"{fault.Hung} hung, max {fault.MaxLatencyMs / 1000:0.0} s, recovery {(fault.RecoverySeconds is { } s ? $"{s:0.0} s" : "never")}",
+                Verdict(fault.Hung == 0 && fault.FailedBeforeKill == 0 && fault.RecoverySeconds is <= 5)));
+        }
+
         if (result.TrustScale.FirstOrDefault(r => r.Members == 10_000) is { } trust)
         {
             rows.Add(new BudgetRow("10,000-member trust configuration verified and indexed ≤ 200 ms", "gateway", $"{trust.VerifyAndIndexMs:0} ms", Verdict(trust.VerifyAndIndexMs <= 200)));

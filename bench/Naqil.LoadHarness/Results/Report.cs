@@ -79,6 +79,17 @@ internal static class Report
                     .. bodyRoles.Select(x => b.CpuMicrosPerExchange.TryGetValue(x, out var v) ? v.ToString("0", CultureInfo.InvariantCulture) : "")])]));
         }
 
+        if (r.Faults.Count > 0)
+        {
+            sections.Add(new Section("Faults under load: SIGKILL one process, start it again",
+                "An open-loop GET load runs throughout; the process is killed with SIGKILL, left down, then started again with the same configuration. 'recovery' is from the restart to the last failed request. A request open longer than 40 s (beyond the gateway's 5 s connect + 30 s response timeouts) counts as hung. The message log's checks (no acknowledged exchange missing, the logs verify) come with the durable log.",
+                ["target", "killed", "rate", "down s", "sent", "ok", "failed before", "failed while down", "failed after restart", "how they failed", "max ms", "max ms while down", "hung", "recovery s"],
+                [.. r.Faults.Select(f => (IReadOnlyList<string>)[f.Target, f.Victim, f.Rate.ToString(CultureInfo.InvariantCulture), F(f.DownSeconds), f.Sent.ToString(CultureInfo.InvariantCulture),
+                    f.Ok.ToString(CultureInfo.InvariantCulture), f.FailedBeforeKill.ToString(CultureInfo.InvariantCulture), f.FailedWhileDown.ToString(CultureInfo.InvariantCulture),
+                    f.FailedAfterRestart.ToString(CultureInfo.InvariantCulture), string.Join("; ", f.Failures.OrderByDescending(p => p.Value).Select(p => $"{p.Key} ×{p.Value}")),
+                    F(f.MaxLatencyMs), F(f.MaxLatencyWhileDownMs), f.Hung.ToString(CultureInfo.InvariantCulture), f.RecoverySeconds is { } s ? F(s) : "never"])]));
+        }
+
         if (r.TrustScale.Count > 0)
         {
             sections.Add(new Section("How cost grows with the trust configuration",

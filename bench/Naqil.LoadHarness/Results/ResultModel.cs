@@ -24,6 +24,8 @@ internal sealed record RunResult
 
     public IReadOnlyList<BodySizeRow> BodySizes { get; init; } = [];
 
+    public IReadOnlyList<FaultRow> Faults { get; init; } = [];
+
     public IReadOnlyList<TrustScaleRow> TrustScale { get; init; } = [];
 
     public IReadOnlyList<LogScaleRow> LogScale { get; init; } = [];
