@@ -294,7 +294,7 @@ internal sealed class BenchmarkRun(HarnessOptions options, string repositoryRoot
         {
             var direct = summaries.FirstOrDefault(d => d.Target == "direct" && d.Method == s.Method && d.Connections == s.Connections);
             var nginx = summaries.FirstOrDefault(d => d.Target == "nginx-pair" && d.Method == s.Method && d.Connections == s.Connections);
-            return new RatioRow(s.Target, s.Method, s.Connections, direct is { RequestsPerSecond: > 0 } ? s.RequestsPerSecond / direct.RequestsPerSecond : double.NaN,
+            return new RatioRow(s.Target, s.Method, s.Connections, direct is { RequestsPerSecond: > 0 } ? s.RequestsPerSecond / direct.RequestsPerSecond : null,
                 nginx is { RequestsPerSecond: > 0 } ? s.RequestsPerSecond / nginx.RequestsPerSecond : null);
         })];
 

@@ -37,7 +37,7 @@ internal static class Report
         if (r.Ratios.Count > 0)
         {
             sections.Add(new Section("Ratios of throughput", null, ["target", "load", "÷ direct", "÷ nginx pair"],
-                [.. r.Ratios.Select(x => (IReadOnlyList<string>)[x.Target, $"{x.Method} c{x.Connections}", x.VersusDirect.ToString("0.00", CultureInfo.InvariantCulture), x.VersusNginx?.ToString("0.00", CultureInfo.InvariantCulture) ?? "–"])]));
+                [.. r.Ratios.Select(x => (IReadOnlyList<string>)[x.Target, $"{x.Method} c{x.Connections}", x.VersusDirect?.ToString("0.00", CultureInfo.InvariantCulture) ?? "–", x.VersusNginx?.ToString("0.00", CultureInfo.InvariantCulture) ?? "–"])]));
         }
 
         if (r.OpenLoop.Count > 0)

@@ -55,7 +55,7 @@ internal sealed record ClosedLoopSummary(string Target, string Method, int Conne
     double P50Ms, double P90Ms, double P99Ms, long Errors, IReadOnlyDictionary<string, double> CpuMicrosPerExchange, double CpuMicrosTotal, double LoadGeneratorCpuMicros,
     IReadOnlyDictionary<string, long> PeakRssBytes);
 
-internal sealed record RatioRow(string Target, string Method, int Connections, double VersusDirect, double? VersusNginx);
+internal sealed record RatioRow(string Target, string Method, int Connections, double? VersusDirect, double? VersusNginx);
 
 internal sealed record OpenLoopRow(string Target, int Rate, long Count, long Errors, LatencySummary FromIntendedUs, LatencySummary ServiceUs, LatencySummary PacerLagUs,
     double? AddedP50Ms, double? AddedP99Ms, IReadOnlyDictionary<string, double> CpuMicrosPerExchange, IReadOnlyDictionary<string, long> PeakRssBytes, string HistogramFile);
