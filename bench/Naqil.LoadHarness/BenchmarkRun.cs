@@ -31,6 +31,7 @@ internal sealed class BenchmarkRun(HarnessOptions options, string repositoryRoot
         var sequential = new List<SequentialRow>();
         var bodies = new List<BodySizeRow>();
         var faults = new List<FaultRow>();
+        var hostile = new List<HostileResult>();
         var histograms = Path.Combine(Output, "histograms");
         Directory.CreateDirectory(histograms);
 
@@ -184,6 +185,14 @@ internal sealed class BenchmarkRun(HarnessOptions options, string repositoryRoot
                 })];
             }
 
+            if (!options.Skip.Contains("hostile"))
+            {
+                foreach (var target in targets.Where(t => t.Faces is not null))
+                {
+                    hostile.Add(await Hostile.RunAsync(target, progress));
+                }
+            }
+
             if (!options.Skip.Contains("faults"))
             {
                 // Last of the load phases: a kill leaves fresh processes (cold JIT) behind it.
@@ -222,6 +231,7 @@ internal sealed class BenchmarkRun(HarnessOptions options, string repositoryRoot
             Sequential = sequential,
             BodySizes = bodies,
             Faults = faults,
+            Hostile = hostile,
             TrustScale = trust,
             LogScale = log,
             Notes = _notes,

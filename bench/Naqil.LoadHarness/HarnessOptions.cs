@@ -102,7 +102,7 @@ internal sealed record HarnessOptions
           --body-duration S        seconds per body-size cell (default 4)
           --trust-sizes LIST       trust configuration member counts (default 10,100,1000,10000)
           --log-sizes LIST         message log sizes (default 1000,10000,100000,1000000)
-          --skip LIST              any of: closed,open,sequential,bodies,faults,trust,log
+          --skip LIST              any of: closed,open,sequential,bodies,hostile,faults,trust,log
           --fault-rate N           open-loop rate while processes are killed and restarted (default 200)
           --nginx-workers N|auto   worker_processes of each nginx (default auto)
           --env KEY=VALUE          a runtime setting for every .NET process (repeatable)

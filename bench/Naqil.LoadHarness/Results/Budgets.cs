@@ -40,6 +40,14 @@ internal static class Budgets
             }
         }
 
+        foreach (var h in result.Hostile)
+        {
+            var unrefused = h.Cases.Where(c => !c.Refused).Select(c => c.Case).ToList();
+            rows.Add(new BudgetRow("hostile input: every case refused, no process dies, nothing stored", h.Target,
+                unrefused.Count == 0 ? $"{h.Cases.Count} cases refused" : $"not refused: {string.Join("; ", unrefused)}",
+                Verdict(unrefused.Count == 0 && h.DeadProcesses.Count == 0 && h.RegistryMembersBefore == h.RegistryMembersAfter)));
+        }
+
         foreach (var fault in result.Faults)
         {
             rows.Add(new BudgetRow($"SIGKILL {fault.Victim}: clear errors, no hang, recovery within seconds", fault.Target,

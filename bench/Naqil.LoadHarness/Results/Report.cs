@@ -90,6 +90,14 @@ internal static class Report
                     F(f.MaxLatencyMs), F(f.MaxLatencyWhileDownMs), f.Hung.ToString(CultureInfo.InvariantCulture), f.RecoverySeconds is { } s ? F(s) : "never"])]));
         }
 
+        foreach (var h in r.Hostile)
+        {
+            sections.Add(new Section($"Hostile input against every face of {h.Target}",
+                $"Raw bytes (no client library tidies them). 'refused': a 4xx, or the TLS handshake or connection refused (for the two 'expect 200' cases: served normally); 'clear': a problem+json body or Naqil-Error code (or Kestrel's own 400/413/431). Processes that died: {(h.DeadProcesses.Count == 0 ? "none" : string.Join(", ", h.DeadProcesses))}. Registry members before → after: {h.RegistryMembersBefore} → {h.RegistryMembersAfter}. Slowloris: {h.Slowloris.SlowConnections} connections dribbling a header byte a second ({h.Slowloris.StillOpen} still open after the test), meanwhile {h.Slowloris.Exchanges} ordinary exchanges, {h.Slowloris.Errors} errors, p50 {F(h.Slowloris.P50Ms)} ms, p99 {F(h.Slowloris.P99Ms)} ms.",
+                ["face", "case", "answer", "refused", "clear"],
+                [.. h.Cases.Select(c => (IReadOnlyList<string>)[c.Face, c.Case, c.Outcome, c.Refused ? "yes" : "NO", c.Clear ? "yes" : "NO"])]));
+        }
+
         if (r.TrustScale.Count > 0)
         {
             sections.Add(new Section("How cost grows with the trust configuration",

@@ -26,6 +26,8 @@ internal sealed record RunResult
 
     public IReadOnlyList<FaultRow> Faults { get; init; } = [];
 
+    public IReadOnlyList<HostileResult> Hostile { get; init; } = [];
+
     public IReadOnlyList<TrustScaleRow> TrustScale { get; init; } = [];
 
     public IReadOnlyList<LogScaleRow> LogScale { get; init; } = [];

@@ -67,6 +67,7 @@ internal static class NaqilPair
         var consumerProcess = workspace.StartDotnet($"{variant.Name}-consumer-gw", naqil, ["gateway", "--config", consumer.ConfigFile]);
         await Workspace.WaitHealthyAsync(consumerProcess, $"{consumer.ConsumerUrl}/health", TimeSpan.FromSeconds(60));
         await Workspace.WaitHealthyAsync(providerProcess, $"{provider.ConsumerUrl}/health", TimeSpan.FromSeconds(60));
+        await WaitExchangingAsync(consumer.ConsumerUrl + Paths.NaqilGet, consumerProcess, providerProcess);
         var settings = variant.Settings.Count == 0 ? "" : "; " + string.Join(", ", variant.Settings.Select(s => $"Gateway:{s.Key}={s.Value}"));
         return new Target
         {
@@ -75,6 +76,7 @@ internal static class NaqilPair
             BaseUrl = consumer.ConsumerUrl,
             GetPath = Paths.NaqilGet,
             PostPath = Paths.NaqilPost,
+            Faces = new NaqilFaces(consumer.ConsumerUrl, provider.ProviderUrl, registry.Url, registry.AdminToken, consumer.TlsCertificate, consumer.TlsKey),
             Processes =
             [
                 backend,
@@ -84,7 +86,41 @@ internal static class NaqilPair
         };
     }
 
-    private sealed record Configured(string ConfigFile, string ConsumerUrl);
+    /// <summary>Both gateways healthy is not yet an exchange: wait until one goes through end to end.</summary>
+    private static async Task WaitExchangingAsync(string url, params ChildProcess[] processes)
+    {
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
+        var last = "";
+        for (var attempt = 0; attempt < 60; attempt++)
+        {
+            if (processes.FirstOrDefault(p => p.HasExited) is { } dead)
+            {
+                throw new HarnessException($"{dead.Name} exited while starting; its log ({dead.LogFile}) ends with:\n{dead.Tail()}");
+            }
+
+            try
+            {
+                using var request = Load.HttpLoad.Request(url, null);
+                using var response = await http.SendAsync(request);
+                if (response.IsSuccessStatusCode)
+                {
+                    return;
+                }
+
+                last = $"{(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}";
+            }
+            catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
+            {
+                last = e.Message;
+            }
+
+            await Task.Delay(500);
+        }
+
+        throw new HarnessException($"no exchange went through {url} within 30 s; last answer: {last}; logs: {string.Join(", ", processes.Select(p => p.LogFile))}");
+    }
+
+    private sealed record Configured(string ConfigFile, string ConsumerUrl, string ProviderUrl, string TlsCertificate, string TlsKey);
 
     private static async Task<Configured> ConfigureAsync(Workspace workspace, HttpClient admin, Registry registry, NaqilVariant variant, string member, string code, Action<JsonObject> add)
     {
@@ -123,7 +159,7 @@ internal static class NaqilPair
 
         var configFile = Path.Combine(folder, "gateway.json");
         await File.WriteAllTextAsync(configFile, new JsonObject { ["Gateway"] = gateway }.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
-        return new Configured(configFile, consumerUrl);
+        return new Configured(configFile, consumerUrl, providerUrl, tls.Certificate, tls.Key);
     }
 
     /// <summary>Sets <c>A:B:C</c> in nested objects; configuration binding reads every value from text.</summary>

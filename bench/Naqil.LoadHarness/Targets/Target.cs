@@ -22,8 +22,14 @@ internal sealed record Target
     /// <summary>The processes on the path, by role (backend, gateways, proxies), measured per exchange.</summary>
     public required IReadOnlyList<MeasuredProcess> Processes { get; init; }
 
+    /// <summary>Every listening face of a Naqil target, for the hostile-input corpus; null for the others.</summary>
+    public NaqilFaces? Faces { get; init; }
+
     public string Url(string path) => BaseUrl + path;
 }
+
+/// <summary>Where a Naqil target listens, and the consumer gateway's TLS identity (to speak to the provider face as a real peer would).</summary>
+internal sealed record NaqilFaces(string ConsumerUrl, string ProviderUrl, string RegistryUrl, string RegistryAdminToken, string ConsumerTlsCertificate, string ConsumerTlsKey);
 
 /// <summary>A process on a target's path by its role (<c>backend</c>, <c>consumer-gw</c>, <c>nginx-front</c>…); gateways are held to the memory budget.</summary>
 internal sealed record MeasuredProcess(string Role, ChildProcess Process, bool IsGateway);
