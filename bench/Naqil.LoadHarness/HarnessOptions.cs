@@ -15,7 +15,7 @@ internal sealed record HarnessOptions
 
     public int Runs { get; init; } = 3;
 
-    public TimeSpan CellDuration { get; init; } = TimeSpan.FromSeconds(10);
+    public TimeSpan CellDuration { get; init; } = TimeSpan.FromSeconds(8);
 
     /// <summary>
     /// Load per target before measuring (GET, then half as long POST). On two busy cores tiered
@@ -92,7 +92,7 @@ internal sealed record HarnessOptions
                                    several (default: one variant 'naqil' with no extra settings).
                                    {data} in a value is the gateway's data folder; %VAR% expands
           --runs N                 closed-loop runs per cell, interleaved across targets (default 3)
-          --duration S             seconds per wrk cell (default 10)
+          --duration S             seconds per wrk cell (default 8)
           --warmup S               seconds of GET load (then S/2 of POST) per target before measuring (default 15)
           --connections LIST       wrk connections (default 16,64)
           --rate N                 open-loop exchanges per second (default 1000)
