@@ -86,7 +86,7 @@ internal sealed record HarnessOptions
 
           dotnet run -c Release --project bench/Naqil.LoadHarness -- [options]
 
-          --quick                  a 1–2 minute smoke run (1 run, short cells, small sweeps)
+          --quick                  a 2-minute smoke run (1 run, short cells, small sweeps)
           --targets LIST           direct,nginx,naqil (default: all)
           --naqil-variant SPEC     NAME[:KEY=VALUE;KEY=VALUE], extra Gateway settings; repeat for
                                    several (default: one variant 'naqil' with no extra settings).
@@ -160,13 +160,13 @@ internal sealed record HarnessOptions
         Quick = true,
         Runs = 1,
         CellDuration = TimeSpan.FromSeconds(3),
-        Warmup = TimeSpan.FromSeconds(6),
+        Warmup = TimeSpan.FromSeconds(5),
         OpenLoopDuration = TimeSpan.FromSeconds(4),
         SequentialRequests = 1000,
         BodySizes = [1 << 10, 1 << 20],
         BodyCellDuration = TimeSpan.FromSeconds(2),
         FaultRate = 100,
-        FaultTimes = (2, 3, 5),
+        FaultTimes = (2, 2, 3),
         TrustSizes = [10, 1_000],
         LogSizes = [1_000, 100_000],
     };
