@@ -1,0 +1,358 @@
+using System.Diagnostics;
+using System.Reflection;
+using Naqil.LoadHarness.Backend;
+using Naqil.LoadHarness.Load;
+using Naqil.LoadHarness.Processes;
+using Naqil.LoadHarness.Results;
+using Naqil.LoadHarness.Scale;
+using Naqil.LoadHarness.Targets;
+
+namespace Naqil.LoadHarness;
+
+/// <summary>
+/// One run: start the backend and every target side by side, drive them in turn with the same load
+/// (interleaved, so drift and noise from other work on the machine fall on all targets alike), then
+/// the scale measurements, and hand back everything measured.
+/// </summary>
+internal sealed class BenchmarkRun(HarnessOptions options, string repositoryRoot, Action<string> progress)
+{
+    private readonly List<string> _notes = [];
+
+    public async Task<RunResult> ExecuteAsync()
+    {
+        var started = DateTimeOffset.Now;
+        var clock = Stopwatch.StartNew();
+        var loadAtStart = File.ReadAllText("/proc/loadavg").Trim();
+        var naqil = LocateNaqil();
+        var targets = new List<Target>();
+        var targetInfos = new List<TargetInfo>();
+        var cells = new List<ClosedLoopCell>();
+        var openLoop = new List<OpenLoopRow>();
+        var sequential = new List<SequentialRow>();
+        var bodies = new List<BodySizeRow>();
+        var faults = new List<FaultRow>();
+        var hostile = new List<HostileResult>();
+        var histograms = Path.Combine(Output, "histograms");
+        Directory.CreateDirectory(histograms);
+
+        using (var workspace = new Workspace(options.DotnetEnvironment, options.Keep))
+        {
+            progress($"temp folder {workspace.Root}");
+            var backendUrl = $"http://127.0.0.1:{Workspace.FreePort()}";
+            var backend = workspace.StartDotnet("backend", SelfProgram(), ["backend", "--url", backendUrl]);
+            await Workspace.WaitHealthyAsync(backend, $"{backendUrl}/health", TimeSpan.FromSeconds(30));
+            var backendProcess = new MeasuredProcess("backend", backend, IsGateway: false);
+            if (options.Targets.Contains("direct"))
+            {
+                targets.Add(new Target
+                {
+                    Name = "direct",
+                    Description = "the sample backend alone (Kestrel: the civil registry and /echo)",
+                    BaseUrl = backendUrl,
+                    GetPath = Paths.DirectGet,
+                    PostPath = Paths.DirectPost,
+                    Processes = [backendProcess],
+                });
+            }
+
+            if (options.Targets.Contains("nginx"))
+            {
+                progress("starting the nginx pair");
+                targets.Add(await NginxPair.StartAsync(workspace, backendProcess, backendUrl, options.Nginx, options.NginxWorkers));
+            }
+
+            if (options.Targets.Contains("naqil"))
+            {
+                progress("starting the registry");
+                var registry = await NaqilPair.StartRegistryAsync(workspace, naqil);
+                var index = 1;
+                foreach (var variant in options.Variants)
+                {
+                    progress($"starting the gateways of {variant.Name}");
+                    targets.Add(await NaqilPair.StartAsync(workspace, naqil, registry, backendProcess, backendUrl, variant, index++));
+                }
+            }
+
+            if (targets.Count == 0)
+            {
+                throw new HarnessException("no targets: --targets takes direct, nginx, naqil");
+            }
+
+            var post = HttpLoad.Body(options.PostBytes);
+            using (var http = HttpLoad.Client(4))
+            {
+                foreach (var target in targets)
+                {
+                    var getBytes = await HttpLoad.ProbeAsync(http, target.Url(target.GetPath), null);
+                    var postBytes = await HttpLoad.ProbeAsync(http, target.Url(target.PostPath), post);
+                    targetInfos.Add(new TargetInfo(target.Name, target.Description, target.Url(target.GetPath), target.Url(target.PostPath), getBytes, postBytes,
+                        [.. target.Processes.Select(p => p.Role)]));
+                }
+            }
+
+            var scripts = workspace.Folder("wrk");
+            var getScript = Wrk.WriteScript(scripts, "GET", 0, Paths.Headers);
+            var postScript = Wrk.WriteScript(scripts, "POST", options.PostBytes, Paths.Headers);
+
+            progress("warming up (JIT tiers, connection pools)");
+            foreach (var target in targets)
+            {
+                await Wrk.RunAsync(options.Wrk, target.Url(target.GetPath), getScript, 64, options.WrkThreads, options.Warmup);
+                await Wrk.RunAsync(options.Wrk, target.Url(target.PostPath), postScript, 16, options.WrkThreads, options.Warmup / 2);
+            }
+
+            if (!options.Skip.Contains("closed"))
+            {
+                for (var run = 1; run <= options.Runs; run++)
+                {
+                    foreach (var (method, connections) in Scenarios())
+                    {
+                        // Rotate the order each run so no target always goes first after a pause.
+                        foreach (var target in Rotate(targets, run))
+                        {
+                            progress($"run {run}/{options.Runs}: {method} c{connections} → {target.Name}");
+                            var script = method == "GET" ? getScript : postScript;
+                            var path = method == "GET" ? target.GetPath : target.PostPath;
+                            var (wrk, cpu, peak, generator) = await MeasureAsync(target, () => Wrk.RunAsync(options.Wrk, target.Url(path), script, connections, options.WrkThreads, options.CellDuration),
+                                r => r.Requests, inProcessGenerator: false);
+                            cells.Add(new ClosedLoopCell(run, target.Name, method, connections, wrk, cpu, peak, generator));
+                            Warn(wrk, target.Name, $"{method} c{connections}");
+                        }
+                    }
+                }
+            }
+
+            if (!options.Skip.Contains("open"))
+            {
+                foreach (var target in targets)
+                {
+                    progress($"open loop: {options.Rate}/s GET for {options.OpenLoopDuration.TotalSeconds:0}s → {target.Name}");
+                    var (open, cpu, peak, _) = await MeasureAsync(target,
+                        () => HttpLoad.OpenLoopAsync(target.Url(target.GetPath), null, options.Rate, options.OpenLoopDuration, TimeSpan.FromSeconds(options.Quick ? 1 : 3)),
+                        r => r.FromIntended.Count, inProcessGenerator: true);
+                    var file = Path.Combine(histograms, $"open-loop-{target.Name}.hgrm");
+                    await using (var writer = new StreamWriter(file))
+                    {
+                        open.FromIntended.WriteDistribution(writer);
+                    }
+
+                    openLoop.Add(new OpenLoopRow(target.Name, options.Rate, open.FromIntended.Count, open.Errors, open.FromIntended.Summary(), open.Service.Summary(),
+                        open.PacerLag.Summary(), null, null, cpu, peak, Path.GetRelativePath(Output, file)));
+                }
+
+                openLoop = AddedLatency(openLoop);
+            }
+
+            if (!options.Skip.Contains("sequential"))
+            {
+                foreach (var target in targets)
+                {
+                    progress($"sequential: {options.SequentialRequests} GETs on one connection → {target.Name}");
+                    var one = await HttpLoad.SequentialAsync(target.Url(target.GetPath), null, options.SequentialRequests, Math.Min(500, options.SequentialRequests / 5));
+                    var file = Path.Combine(histograms, $"sequential-{target.Name}.hgrm");
+                    await using (var writer = new StreamWriter(file))
+                    {
+                        one.Latency.WriteDistribution(writer);
+                    }
+
+                    sequential.Add(new SequentialRow(target.Name, one.Latency.Count, one.Errors, one.RequestsPerSecond, one.Latency.Summary(), null, Path.GetRelativePath(Output, file)));
+                }
+
+                var direct = sequential.FirstOrDefault(r => r.Target == "direct");
+                sequential = [.. sequential.Select(r => r with { AddedP50Ms = direct is null ? null : (r.LatencyUs.P50 - direct.LatencyUs.P50) / 1000.0 })];
+            }
+
+            if (!options.Skip.Contains("bodies"))
+            {
+                foreach (var size in options.BodySizes)
+                {
+                    var script = Wrk.WriteScript(scripts, "POST", size, Paths.Headers);
+                    foreach (var target in targets)
+                    {
+                        progress($"body size {Report.Bytes(size)}: POST c{options.BodyConnections} → {target.Name}");
+                        var (wrk, cpu, _, _) = await MeasureAsync(target,
+                            () => Wrk.RunAsync(options.Wrk, target.Url(target.PostPath), script, options.BodyConnections, options.WrkThreads, options.BodyCellDuration),
+                            r => r.Requests, inProcessGenerator: false);
+                        Warn(wrk, target.Name, $"POST {Report.Bytes(size)}");
+                        var rps = wrk.RequestsPerSecond;
+                        bodies.Add(new BodySizeRow(size, target.Name, rps, rps * size / 1e6, wrk.P50 / 1000.0, wrk.P99 / 1000.0, wrk.Errors, null, cpu));
+                    }
+                }
+
+                bodies = [.. bodies.Select(b => b with
+                {
+                    VersusDirect = bodies.FirstOrDefault(d => d.Target == "direct" && d.BodyBytes == b.BodyBytes) is { RequestsPerSecond: > 0 } d ? b.RequestsPerSecond / d.RequestsPerSecond : null,
+                })];
+            }
+
+            if (!options.Skip.Contains("hostile"))
+            {
+                foreach (var target in targets.Where(t => t.Faces is not null))
+                {
+                    hostile.Add(await Hostile.RunAsync(target, progress));
+                }
+            }
+
+            if (!options.Skip.Contains("faults"))
+            {
+                // Last of the load phases: a kill leaves fresh processes (cold JIT) behind it.
+                foreach (var target in targets.Where(t => t.Name is not "direct" and not "nginx-pair"))
+                {
+                    foreach (var victim in target.Processes.Reverse())
+                    {
+                        progress($"fault: SIGKILL {victim.Role} of {target.Name} under {options.FaultRate}/s, restart after {options.FaultTimes.Down} s");
+                        faults.Add(await Faults.RunAsync(target, victim, options.FaultRate, TimeSpan.FromSeconds(options.FaultTimes.Before),
+                            TimeSpan.FromSeconds(options.FaultTimes.Down), TimeSpan.FromSeconds(options.FaultTimes.After)));
+                    }
+                }
+            }
+
+            foreach (var target in targets)
+            {
+                foreach (var process in target.Processes.Where(p => p.Process.HasExited))
+                {
+                    _notes.Add($"{target.Name}: {process.Role} exited during the run; see its log {process.Process.LogFile}");
+                }
+            }
+        }
+
+        var trust = options.Skip.Contains("trust") ? [] : await TrustScale.RunAsync(options.TrustSizes, progress);
+        var log = options.Skip.Contains("log") ? [] : LogScale.Run(options.LogSizes, progress);
+        var summaries = Summarise(cells);
+        var result = new RunResult
+        {
+            Machine = Machine.Describe(started, loadAtStart, clock.Elapsed.TotalSeconds),
+            Settings = Settings(naqil),
+            Targets = targetInfos,
+            ClosedLoopCells = cells,
+            ClosedLoop = summaries,
+            Ratios = Ratios(summaries),
+            OpenLoop = openLoop,
+            Sequential = sequential,
+            BodySizes = bodies,
+            Faults = faults,
+            Hostile = hostile,
+            TrustScale = trust,
+            LogScale = log,
+            Notes = _notes,
+        };
+        return result with { Budgets = Budgets.Evaluate(result) };
+    }
+
+    public string Output => options.Output ?? Path.Combine(repositoryRoot, "bench", "results");
+
+    private IEnumerable<(string Method, int Connections)> Scenarios() =>
+        from method in new[] { "GET", "POST" } from connections in options.Connections select (method, connections);
+
+    private static IEnumerable<Target> Rotate(List<Target> targets, int run) =>
+        targets.Skip((run - 1) % targets.Count).Concat(targets.Take((run - 1) % targets.Count));
+
+    /// <summary>
+    /// Runs <paramref name="load"/> with CPU and peak memory of every process on the target's path
+    /// measured around it; CPU is charged per completed exchange.
+    /// </summary>
+    private static async Task<(T Result, Dictionary<string, double> Cpu, Dictionary<string, long> Peak, double Generator)> MeasureAsync<T>(
+        Target target, Func<Task<T>> load, Func<T, long> exchanges, bool inProcessGenerator)
+    {
+        foreach (var process in target.Processes)
+        {
+            ProcFs.ResetPeak(process.Process.Id);
+        }
+
+        var before = target.Processes.ToDictionary(p => p.Role, p => ProcFs.CpuSeconds(p.Process.Id));
+        var generatorBefore = inProcessGenerator ? ProcFs.OwnCpuSeconds() : ProcFs.ReapedChildrenCpuSeconds();
+        var result = await load();
+        var generatorAfter = inProcessGenerator ? ProcFs.OwnCpuSeconds() : ProcFs.ReapedChildrenCpuSeconds();
+        var count = Math.Max(1, exchanges(result));
+        var cpu = target.Processes.ToDictionary(p => p.Role, p => (ProcFs.CpuSeconds(p.Process.Id) - before[p.Role]) * 1e6 / count);
+        var peak = target.Processes.ToDictionary(p => p.Role, p => ProcFs.PeakResidentBytes(p.Process.Id));
+        return (result, cpu, peak, (generatorAfter - generatorBefore) * 1e6 / count);
+    }
+
+    private void Warn(WrkResult wrk, string target, string what)
+    {
+        if (wrk.Errors > 0)
+        {
+            _notes.Add($"{target} {what}: wrk counted {wrk.Errors} errors (connect {wrk.ConnectErrors}, read {wrk.ReadErrors}, write {wrk.WriteErrors}, status {wrk.StatusErrors}, timeout {wrk.Timeouts}) of {wrk.Requests} requests");
+        }
+    }
+
+    private static List<OpenLoopRow> AddedLatency(List<OpenLoopRow> rows)
+    {
+        var direct = rows.FirstOrDefault(r => r.Target == "direct");
+        return [.. rows.Select(r => r with
+        {
+            AddedP50Ms = direct is null ? null : (r.FromIntendedUs.P50 - direct.FromIntendedUs.P50) / 1000.0,
+            AddedP99Ms = direct is null ? null : (r.FromIntendedUs.P99 - direct.FromIntendedUs.P99) / 1000.0,
+        })];
+    }
+
+    private static List<ClosedLoopSummary> Summarise(List<ClosedLoopCell> cells) =>
+        [.. cells.GroupBy(c => (c.Target, c.Method, c.Connections)).Select(g =>
+        {
+            var roles = g.First().CpuMicrosPerExchange.Keys;
+            var cpu = roles.ToDictionary(r => r, r => Median(g.Select(c => c.CpuMicrosPerExchange[r])));
+            return new ClosedLoopSummary(g.Key.Target, g.Key.Method, g.Key.Connections, g.Count(),
+                Median(g.Select(c => c.Wrk.RequestsPerSecond)), g.Min(c => c.Wrk.RequestsPerSecond), g.Max(c => c.Wrk.RequestsPerSecond),
+                Median(g.Select(c => (double)c.Wrk.P50)) / 1000, Median(g.Select(c => (double)c.Wrk.P90)) / 1000, Median(g.Select(c => (double)c.Wrk.P99)) / 1000,
+                g.Sum(c => c.Wrk.Errors), cpu, cpu.Values.Sum(), Median(g.Select(c => c.LoadGeneratorCpuMicros)),
+                roles.ToDictionary(r => r, r => g.Max(c => c.PeakRssBytes[r])));
+        })];
+
+    private static List<RatioRow> Ratios(List<ClosedLoopSummary> summaries) =>
+        [.. summaries.Where(s => s.Target is not "direct" and not "nginx-pair").Select(s =>
+        {
+            var direct = summaries.FirstOrDefault(d => d.Target == "direct" && d.Method == s.Method && d.Connections == s.Connections);
+            var nginx = summaries.FirstOrDefault(d => d.Target == "nginx-pair" && d.Method == s.Method && d.Connections == s.Connections);
+            return new RatioRow(s.Target, s.Method, s.Connections, direct is { RequestsPerSecond: > 0 } ? s.RequestsPerSecond / direct.RequestsPerSecond : null,
+                nginx is { RequestsPerSecond: > 0 } ? s.RequestsPerSecond / nginx.RequestsPerSecond : null);
+        })];
+
+    internal static double Median(IEnumerable<double> values)
+    {
+        var sorted = values.Order().ToArray();
+        return sorted.Length == 0 ? double.NaN : sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[(sorted.Length / 2) - 1] + sorted[sorted.Length / 2]) / 2;
+    }
+
+    private RunSettings Settings(string naqil) => new(options.Quick, options.DotnetEnvironment,
+        options.DotnetEnvironment.TryGetValue("DOTNET_gcServer", out var server) && server == "1" ? "server" : "workstation (concurrent)",
+        System.Runtime.GCSettings.IsServerGC ? "server" : "workstation", options.Runs, options.CellDuration.TotalSeconds, options.Warmup.TotalSeconds,
+        options.Connections, options.WrkThreads, options.PostBytes, options.Rate, options.OpenLoopDuration.TotalSeconds, options.SequentialRequests, options.NginxWorkers,
+        options.Wrk, options.Nginx, Path.GetRelativePath(repositoryRoot, naqil),
+        [.. options.Variants.Select(v => v.Settings.Count == 0 ? v.Name : $"{v.Name}: {string.Join("; ", v.Settings.Select(s => $"Gateway:{s.Key}={s.Value}"))}")]);
+
+    /// <summary>The naqil build next to this harness (same configuration), or --naqil.</summary>
+    private string LocateNaqil()
+    {
+        if (options.Naqil is { } given)
+        {
+            return File.Exists(given) ? Path.GetFullPath(given) : throw new HarnessException($"--naqil {given}: no such file");
+        }
+
+        // bench/Naqil.LoadHarness/bin/<Configuration>/net10.0/ → src/Naqil.Cli/bin/<Configuration>/net10.0/
+        var configuration = new DirectoryInfo(AppContext.BaseDirectory).Parent?.Name ?? "Release";
+        var folder = Path.Combine(repositoryRoot, "src", "Naqil.Cli", "bin", configuration, "net10.0");
+        foreach (var candidate in new[] { Path.Combine(folder, "naqil"), Path.Combine(folder, "naqil.dll") })
+        {
+            if (File.Exists(candidate))
+            {
+                return candidate;
+            }
+        }
+
+        throw new HarnessException($"no naqil build in {folder}; build it with `dotnet build -c {configuration} src/Naqil.Cli` or pass --naqil PATH");
+    }
+
+    /// <summary>This harness as a program to start again in the backend role.</summary>
+    private static string SelfProgram()
+    {
+        var path = Environment.ProcessPath ?? "dotnet";
+        return Path.GetFileNameWithoutExtension(path) == "dotnet" ? Assembly.GetEntryAssembly()!.Location : path;
+    }
+
+    public static Task<int> RunBackendAsync(string[] args)
+    {
+        var url = args.SkipWhile(a => a != "--url").Skip(1).FirstOrDefault() ?? throw new HarnessException("backend needs --url http://127.0.0.1:PORT");
+        return BackendHost.RunAsync(url, 16 << 20);
+    }
+}

@@ -1,0 +1,70 @@
+using Naqil.LoadHarness.Load;
+using Naqil.LoadHarness.Scale;
+
+namespace Naqil.LoadHarness.Results;
+
+/// <summary>Everything one run measured, as written to <c>latest.json</c>.</summary>
+internal sealed record RunResult
+{
+    public required MachineInfo Machine { get; init; }
+
+    public required RunSettings Settings { get; init; }
+
+    public required IReadOnlyList<TargetInfo> Targets { get; init; }
+
+    public IReadOnlyList<ClosedLoopCell> ClosedLoopCells { get; init; } = [];
+
+    public IReadOnlyList<ClosedLoopSummary> ClosedLoop { get; init; } = [];
+
+    public IReadOnlyList<RatioRow> Ratios { get; init; } = [];
+
+    public IReadOnlyList<OpenLoopRow> OpenLoop { get; init; } = [];
+
+    public IReadOnlyList<SequentialRow> Sequential { get; init; } = [];
+
+    public IReadOnlyList<BodySizeRow> BodySizes { get; init; } = [];
+
+    public IReadOnlyList<FaultRow> Faults { get; init; } = [];
+
+    public IReadOnlyList<HostileResult> Hostile { get; init; } = [];
+
+    public IReadOnlyList<TrustScaleRow> TrustScale { get; init; } = [];
+
+    public IReadOnlyList<LogScaleRow> LogScale { get; init; } = [];
+
+    public IReadOnlyList<BudgetRow> Budgets { get; init; } = [];
+
+    public IReadOnlyList<string> Notes { get; init; } = [];
+}
+
+internal sealed record MachineInfo(string CpuModel, int LogicalCores, long MemoryBytes, string Kernel, string Runtime, string OsDescription, string LoadAverageAtStart, string LoadAverageAtEnd, DateTimeOffset Started, double WallSeconds);
+
+internal sealed record RunSettings(bool Quick, IReadOnlyDictionary<string, string> DotnetEnvironment, string GcMode, string HarnessGc, int Runs, double CellSeconds, double WarmupSeconds,
+    IReadOnlyList<int> Connections, int WrkThreads, int PostBytes, int Rate, double OpenLoopSeconds, int SequentialRequests, string NginxWorkers, string Wrk, string Nginx, string Naqil,
+    IReadOnlyList<string> Variants);
+
+/// <summary>A measured target; response sizes are body lengths as the client receives them.</summary>
+internal sealed record TargetInfo(string Name, string Description, string GetUrl, string PostUrl, int GetResponseBytes, int PostResponseBytes, IReadOnlyList<string> Processes);
+
+/// <summary>
+/// One wrk cell. CPU per process role is user + system time over the cell divided by completed
+/// exchanges; peak RSS per role is VmHWM, reset before the cell.
+/// </summary>
+internal sealed record ClosedLoopCell(int Run, string Target, string Method, int Connections, WrkResult Wrk,
+    IReadOnlyDictionary<string, double> CpuMicrosPerExchange, IReadOnlyDictionary<string, long> PeakRssBytes, double LoadGeneratorCpuMicros);
+
+internal sealed record ClosedLoopSummary(string Target, string Method, int Connections, int Runs, double RequestsPerSecond, double MinRequestsPerSecond, double MaxRequestsPerSecond,
+    double P50Ms, double P90Ms, double P99Ms, long Errors, IReadOnlyDictionary<string, double> CpuMicrosPerExchange, double CpuMicrosTotal, double LoadGeneratorCpuMicros,
+    IReadOnlyDictionary<string, long> PeakRssBytes);
+
+internal sealed record RatioRow(string Target, string Method, int Connections, double? VersusDirect, double? VersusNginx);
+
+internal sealed record OpenLoopRow(string Target, int Rate, long Count, long Errors, LatencySummary FromIntendedUs, LatencySummary ServiceUs, LatencySummary PacerLagUs,
+    double? AddedP50Ms, double? AddedP99Ms, IReadOnlyDictionary<string, double> CpuMicrosPerExchange, IReadOnlyDictionary<string, long> PeakRssBytes, string HistogramFile);
+
+internal sealed record SequentialRow(string Target, long Count, long Errors, double RequestsPerSecond, LatencySummary LatencyUs, double? AddedP50Ms, string HistogramFile);
+
+internal sealed record BodySizeRow(int BodyBytes, string Target, double RequestsPerSecond, double MegabytesPerSecond, double P50Ms, double P99Ms, long Errors, double? VersusDirect,
+    IReadOnlyDictionary<string, double> CpuMicrosPerExchange);
+
+internal sealed record BudgetRow(string Budget, string Target, string Measured, string Verdict);

@@ -1,0 +1,167 @@
+using System.Diagnostics;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+using Naqil.Gateway.Trust;
+using Naqil.Trust;
+
+namespace Naqil.LoadHarness.Scale;
+
+/// <summary>
+/// How a trust configuration's cost grows with the number of members (each with one subsystem, one
+/// service and one gateway with its own TLS and signing certificates): signing at the registry,
+/// fetching over loopback HTTP, verifying the JWS and parsing, and indexing. The gateway's own
+/// indexer (<c>TrustSnapshot.TryCreate</c>) is internal; the harness does the same work through
+/// public APIs (identifier parsing, certificate loading, key import, SHA-256 thumbprints, the same
+/// dictionaries), and <c>bench/Naqil.Benchmarks</c> times the real one (<c>TrustSnapshotBenchmarks</c>).
+/// </summary>
+internal static class TrustScale
+{
+    public static async Task<IReadOnlyList<TrustScaleRow>> RunAsync(IReadOnlyList<int> sizes, Action<string> progress)
+    {
+        using var anchorKey = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        using var anchor = new CertificateRequest("CN=SY registry (load harness)", anchorKey, HashAlgorithmName.SHA256)
+            .CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(1));
+        progress($"generating {2 * sizes.Max():N0} gateway certificates");
+        var certificates = Certificates(2 * sizes.Max());
+        var rows = new List<TrustScaleRow>();
+        byte[] payload = [];
+        var jws = "";
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        var port = Targets.Workspace.FreePort();
+        builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
+        await using var app = builder.Build();
+        app.MapGet("/trust/v1/config", (HttpContext context) =>
+        {
+            context.Response.Headers[SignedTrustConfiguration.SignatureHeader] = jws;
+            return TypedResults.Bytes(payload, "application/json");
+        });
+        await app.StartAsync();
+        using var http = new HttpClient();
+
+        foreach (var members in sizes)
+        {
+            progress($"trust configuration with {members:N0} members");
+            var configuration = Build(members, certificates);
+            var sign = Median(3, () => SignedTrustConfiguration.Sign(configuration, anchorKey, anchor), out var signed);
+            payload = signed.Payload;
+            jws = signed.Jws;
+            var fetchTimes = new List<double>();
+            byte[] fetched = [];
+            string? fetchedJws = null;
+            for (var i = 0; i < 3; i++)
+            {
+                var clock = Stopwatch.StartNew();
+                using var response = await http.GetAsync($"http://127.0.0.1:{port}/trust/v1/config");
+                fetched = await response.Content.ReadAsByteArrayAsync();
+                fetchedJws = response.Headers.GetValues(SignedTrustConfiguration.SignatureHeader).Single();
+                fetchTimes.Add(clock.Elapsed.TotalMilliseconds);
+            }
+
+            var verify = Median(3, () => SignedTrustConfiguration.TryVerify(fetched, fetchedJws, anchor, out var verified, out var error)
+                ? verified : throw new HarnessException($"the harness's own configuration did not verify: {error}"), out var verifiedConfiguration);
+            // The gateway's own indexer, cold (no previous snapshot), as a gateway meets a new configuration.
+            var index = Median(3, () => TrustSnapshot.TryCreate(verifiedConfiguration, null, out var snapshot, out var error)
+                ? snapshot : throw new HarnessException($"the gateway refused the harness's configuration: {error}"), out var indexed);
+            var lookup = LookupNanoseconds(indexed, configuration);
+            rows.Add(new TrustScaleRow(members, payload.Length, sign, fetchTimes.Order().ElementAt(1), verify, index, lookup));
+        }
+
+        await app.StopAsync();
+        foreach (var certificate in certificates)
+        {
+            certificate.Dispose();
+        }
+
+        return rows;
+    }
+
+    private static TrustConfiguration Build(int members, IReadOnlyList<X509Certificate2> certificates)
+    {
+        var now = DateTimeOffset.UtcNow;
+        var memberEntries = new List<MemberEntry>(members);
+        var subsystems = new List<SubsystemEntry>(members);
+        var services = new List<ServiceEntry>(members);
+        var gateways = new List<GatewayEntry>(members);
+        for (var i = 0; i < members; i++)
+        {
+            var member = $"SY/{(i % 3) switch { 0 => "GOV", 1 => "COM", _ => "ORG" }}/M{i:D5}";
+            memberEntries.Add(new MemberEntry(member, $"Member number {i} / العضو رقم {i}"));
+            subsystems.Add(new SubsystemEntry($"{member}/system"));
+            services.Add(new ServiceEntry($"{member}/system/records", PersonalData: i % 2 == 0, Description: "Records held by this member: GET /records/{id}"));
+            gateways.Add(new GatewayEntry(member, "gw1", $"https://gw{i}.members.sy.example:8443",
+                Convert.ToBase64String(certificates[2 * i].RawData), Convert.ToBase64String(certificates[(2 * i) + 1].RawData)));
+        }
+
+        return new TrustConfiguration
+        {
+            Instance = "SY",
+            Serial = 1,
+            Issued = now,
+            Expires = now.AddMinutes(10),
+            Members = memberEntries,
+            Subsystems = subsystems,
+            Services = services,
+            Gateways = gateways,
+        };
+    }
+
+    private static List<X509Certificate2> Certificates(int count)
+    {
+        var list = new List<X509Certificate2>(count);
+        var notBefore = DateTimeOffset.UtcNow.AddDays(-1);
+        for (var i = 0; i < count; i++)
+        {
+            using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+            var request = new CertificateRequest($"CN=gateway {i}", key, HashAlgorithmName.SHA256);
+            var certificate = request.CreateSelfSigned(notBefore, notBefore.AddDays(365));
+            list.Add(X509CertificateLoader.LoadCertificate(certificate.RawData));
+            certificate.Dispose();
+        }
+
+        return list;
+    }
+
+    private static double Median<T>(int runs, Func<T> action, out T last)
+    {
+        var times = new List<double>(runs);
+        last = default!;
+        for (var i = 0; i < runs; i++)
+        {
+            var clock = Stopwatch.StartNew();
+            last = action();
+            times.Add(clock.Elapsed.TotalMilliseconds);
+        }
+
+        return times.Order().ElementAt(runs / 2);
+    }
+
+    /// <summary>Mean time of the per-exchange lookups (service, subsystem, peer by TLS thumbprint), in ns.</summary>
+    private static double LookupNanoseconds(TrustSnapshot snapshot, TrustConfiguration configuration)
+    {
+        var services = configuration.Services.Select(s => s.Id).ToArray();
+        var subsystems = configuration.Subsystems.Select(s => s.Id).ToArray();
+        var thumbprints = snapshot.AllGateways.Select(g => g.TlsThumbprint).ToArray();
+        const int Rounds = 200_000;
+        var found = 0;
+        var clock = Stopwatch.StartNew();
+        for (var i = 0; i < Rounds; i++)
+        {
+            found += snapshot.TryGetService(services[i % services.Length], out _) ? 1 : 0;
+            found += snapshot.HasSubsystem(subsystems[i % subsystems.Length]) ? 1 : 0;
+            found += snapshot.TryGetGatewayByTls(thumbprints[i % thumbprints.Length], out _) ? 1 : 0;
+        }
+
+        return found == 3 * Rounds ? clock.Elapsed.TotalNanoseconds / Rounds : throw new HarnessException("an indexed entry was not found");
+    }
+}
+
+/// <summary>Times in milliseconds (medians of three), lookup in nanoseconds per exchange (three lookups).</summary>
+internal sealed record TrustScaleRow(int Members, int PayloadBytes, double SignMs, double FetchMs, double VerifyMs, double IndexMs, double LookupNs)
+{
+    public double VerifyAndIndexMs => VerifyMs + IndexMs;
+}
