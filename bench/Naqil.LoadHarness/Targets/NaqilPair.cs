@@ -46,7 +46,7 @@ internal static class NaqilPair
 
     /// <summary>
     /// Starts a consumer and a provider gateway for one variant. The variant's settings are extra
-    /// <c>Gateway</c> keys (<c>MessageLog:Store=Sqlite</c>) written into both gateways' config files.
+    /// <c>Gateway</c> keys (<c>MessageLog:Storage=sqlite</c>) written into both gateways' config files.
     /// </summary>
     public static async Task<Target> StartAsync(Workspace workspace, string naqil, Registry registry, MeasuredProcess backend, string backendUrl,
         NaqilVariant variant, int index)
@@ -226,7 +226,7 @@ internal static class NaqilPair
 
 /// <summary>
 /// A Naqil configuration to measure: a name and extra <c>Gateway</c> settings, e.g.
-/// <c>naqil-sqlite:MessageLog:Store=Sqlite</c>. <c>{data}</c> in a value is the gateway's data folder.
+/// <c>naqil-sqlite:MessageLog:Storage=sqlite</c>. <c>{data}</c> in a value is the gateway's data folder.
 /// </summary>
 internal sealed record NaqilVariant(string Name, IReadOnlyList<KeyValuePair<string, string>> Settings)
 {
@@ -242,7 +242,7 @@ internal sealed record NaqilVariant(string Name, IReadOnlyList<KeyValuePair<stri
                 var equals = pair.IndexOf('=', StringComparison.Ordinal);
                 if (equals <= 0)
                 {
-                    throw new HarnessException($"--naqil-variant '{text}': '{pair}' is not KEY=VALUE (keys are Gateway settings, e.g. MessageLog:Store=Sqlite)");
+                    throw new HarnessException($"--naqil-variant '{text}': '{pair}' is not KEY=VALUE (keys are Gateway settings, e.g. MessageLog:Storage=sqlite)");
                 }
 
                 settings.Add(new(pair[..equals], pair[(equals + 1)..]));

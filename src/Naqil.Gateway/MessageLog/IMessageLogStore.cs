@@ -29,6 +29,9 @@ internal interface IMessageLogStore : IDisposable
     /// <summary>A small durable write, to learn whether the store can be written again.</summary>
     Task ProbeAsync(DateTimeOffset now, CancellationToken cancellationToken);
 
+    /// <summary>Housekeeping off the append path (SQLite: a passive WAL checkpoint); a no-op where the store needs none.</summary>
+    Task MaintainAsync(CancellationToken cancellationToken);
+
     /// <summary>Entries with indices in <c>[start, end)</c>, in index order, without bodies.</summary>
     Task<IReadOnlyList<StoredEntry>> ReadEntriesAsync(long start, long end, CancellationToken cancellationToken);
 

@@ -52,6 +52,7 @@ internal sealed class LogHeartbeat : BackgroundService
 
             var now = _time.GetUtcNow();
             await SignTreeHeadAsync(now, cancellationToken);
+            await _log.Store.MaintainAsync(cancellationToken);
             if (now >= _nextTimestamp)
             {
                 await TimestampAsync(now, cancellationToken);

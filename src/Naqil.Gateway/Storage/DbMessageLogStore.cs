@@ -69,6 +69,8 @@ internal abstract class DbMessageLogStore : IMessageLogStore
 
     protected abstract Task<DbTransaction> BeginWriteAsync(DbConnection connection, CancellationToken cancellationToken);
 
+    public virtual Task MaintainAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
     public abstract void Dispose();
 
     public async Task InitializeAsync(CancellationToken cancellationToken)

@@ -11,6 +11,10 @@ namespace Naqil.Gateway.Storage;
 /// </summary>
 internal sealed class SqliteMessageLogStore(string databasePath, TimeSpan busyTimeout) : DbMessageLogStore
 {
+    // SQLite's own busy handler retries after 1, 2, 5 ... ms; without it the driver's retry loop
+    // sleeps 150 ms whenever the heartbeat's write and an append meet, which showed as p99 spikes.
+    private readonly string _pragmas = $"PRAGMA busy_timeout = {(int)busyTimeout.TotalMilliseconds}; PRAGMA synchronous = FULL; PRAGMA wal_autocheckpoint = 0;";
+
     private readonly string _connectionString = new SqliteConnectionStringBuilder
     {
         DataSource = databasePath,
@@ -38,7 +42,9 @@ internal sealed class SqliteMessageLogStore(string databasePath, TimeSpan busyTi
         try
         {
             await connection.OpenAsync(cancellationToken);
-            await ExecuteAsync(connection, null, "PRAGMA synchronous = FULL;", cancellationToken);
+            // Checkpoints run from MaintainAsync, never inside a commit, so an append waits for its
+            // own fsync only, not for the database file to catch up with the WAL.
+            await ExecuteAsync(connection, null, _pragmas, cancellationToken);
             return connection;
         }
         catch
@@ -57,6 +63,12 @@ internal sealed class SqliteMessageLogStore(string databasePath, TimeSpan busyTi
 
     protected override async Task<DbTransaction> BeginWriteAsync(DbConnection connection, CancellationToken cancellationToken) =>
         await ((SqliteConnection)connection).BeginTransactionAsync(System.Data.IsolationLevel.Serializable, cancellationToken);
+
+    public override async Task MaintainAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await ExecuteAsync(connection, null, "PRAGMA wal_checkpoint(PASSIVE);", cancellationToken);
+    }
 
     public override void Dispose()
     {
