@@ -23,8 +23,6 @@ internal sealed class ReplayCache(IOptions<GatewayOptions> options)
     private readonly Lock _sweepGate = new();
     private readonly int _capacity = options.Value.ReplayCacheCapacity;
 
-    public int Count => _seen.Count;
-
     /// <param name="keyId">The signer's key id, so one signer's ids cannot block another's.</param>
     /// <param name="naqilId">The exchange id.</param>
     /// <param name="rememberUntil">When the signature stops being fresh; afterwards the entry may go.</param>

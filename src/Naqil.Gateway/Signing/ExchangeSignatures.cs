@@ -21,8 +21,6 @@ internal sealed class ExchangeSignatures(GatewayKeys keys, TimeProvider time)
 
     private static readonly string[] ResponseOptional = ["content-type", "naqil-error"];
 
-    public string KeyId => keys.SigningKeyId;
-
     /// <summary>Signs a request whose signed header fields are all in <paramref name="headers"/> (lower-case names).</summary>
     public SignedFields SignRequest(HttpMessageComponents request, IReadOnlyDictionary<string, string> headers) =>
         HttpMessageSignatures.Sign(request, null, Parameters(RequestBase, RequestOptional, headers, NaqilHeaders.RequestTag), NaqilHeaders.Label, keys.SigningKey);

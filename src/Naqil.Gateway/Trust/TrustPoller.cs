@@ -96,8 +96,12 @@ internal sealed class TrustPoller : BackgroundService
                 }
             }
 
-            await RefreshPartnersAsync(cancellationToken);
-            _providers.Retain(_state.AllGateways());
+            // Connection pools follow the gateways listed; rebuild that set only when a document changed.
+            if (await RefreshPartnersAsync(cancellationToken) | adopted)
+            {
+                _providers.Retain(_state.AllGateways());
+            }
+
             return adopted;
         }
         finally
@@ -106,11 +110,13 @@ internal sealed class TrustPoller : BackgroundService
         }
     }
 
-    private async Task RefreshPartnersAsync(CancellationToken cancellationToken)
+    /// <summary>Fetches each allowed partner's configuration; true when any was adopted.</summary>
+    private async Task<bool> RefreshPartnersAsync(CancellationToken cancellationToken)
     {
+        var adopted = false;
         if (_state.Current is not { } own)
         {
-            return;
+            return adopted;
         }
 
         foreach (var partner in _state.AllowedPartners(own))
@@ -125,12 +131,15 @@ internal sealed class TrustPoller : BackgroundService
             if (TryAcceptPartner(partner, fetched.Payload, fetched.Jws, out var error))
             {
                 source.ETag = fetched.ETag;
+                adopted = true;
             }
             else
             {
                 Log.TrustRejected(_logger, $"partner {partner.Instance}: {error}");
             }
         }
+
+        return adopted;
     }
 
     private async Task<Fetched?> FetchAsync(string url, Source source, bool conditional, CancellationToken cancellationToken)

@@ -63,8 +63,6 @@ internal sealed class TrustSnapshot
 
     public IEnumerable<PeerGateway> AllGateways => _byTlsThumbprint.Values;
 
-    public bool IsKnownTlsCertificate(string thumbprint) => _byTlsThumbprint.ContainsKey(thumbprint);
-
     public IReadOnlyList<PeerGateway> GatewaysOf(MemberId member) => _byMember.TryGetValue(member, out var gateways) ? gateways : [];
 
     public bool TryGetService(string serviceId, [NotNullWhen(true)] out ServiceEntry? service) => _services.TryGetValue(serviceId, out service);
