@@ -1,4 +1,3 @@
-using System.Threading.Channels;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Naqil.Gateway.Configuration;
@@ -8,12 +7,16 @@ using Naqil.MessageLog;
 namespace Naqil.Gateway.MessageLog;
 
 /// <summary>
-/// The gateway's durable Merkle message log. Appends queue in a channel; one writer takes all that
-/// is pending (up to <see cref="MessageLogOptions.MaxBatch"/>), encodes each entry at its index,
-/// writes the batch and the new tree frontier in ONE transaction, and only then completes every
-/// waiter — one fsync per batch, not per exchange. A failed write answers false to its appends
-/// and makes <see cref="CheckAvailable"/> refuse exchanges until a probe (<see cref="LogHeartbeat"/>)
-/// finds the store writable again. Restart restores the tree from the stored frontier.
+/// The gateway's durable Merkle message log, with group commit: an append that finds no write in
+/// progress becomes the writer and commits at once on its own thread (no hand-off, so a lone
+/// exchange waits for its own fsync only); appends that arrive while a write is in progress queue
+/// and are committed together by the next write — all that is pending, up to
+/// <see cref="MessageLogOptions.MaxBatch"/>, in ONE transaction with the new tree frontier, and
+/// only then is every waiter completed: one fsync per batch, not per exchange. The writer that
+/// committed its own entry hands the rest of the queue to a background drain and returns.
+/// A failed write answers false to its appends and makes <see cref="CheckAvailable"/> refuse
+/// exchanges until a probe (<see cref="LogHeartbeat"/>) finds the store writable again. Restart
+/// restores the tree from the stored frontier.
 /// </summary>
 internal sealed class MerkleMessageLog : IExchangeLog, IHostedService, IDisposable
 {
@@ -22,14 +25,14 @@ internal sealed class MerkleMessageLog : IExchangeLog, IHostedService, IDisposab
     private readonly MessageLogOptions _options;
     private readonly TimeProvider _time;
     private readonly ILogger<MerkleMessageLog> _logger;
-    private readonly Channel<PendingAppend> _pending = Channel.CreateBounded<PendingAppend>(new BoundedChannelOptions(65_536)
-    {
-        SingleReader = true,
-        FullMode = BoundedChannelFullMode.Wait,
-    });
+    private readonly Lock _gate = new();
+    private List<PendingAppend> _queue = [];
+    private List<PendingAppend> _spare = [];
+    private bool _writing;
+    private bool _closed;
+    private TaskCompletionSource? _drained;
 
     private MerkleTreeBuilder _builder = new();
-    private Task _writer = Task.CompletedTask;
     private volatile CommittedTree? _committed;
     private volatile string? _storeFailure = "the message log has not been opened yet";
     private volatile bool _reloadBeforeWrite = true;
@@ -85,9 +88,34 @@ internal sealed class MerkleMessageLog : IExchangeLog, IHostedService, IDisposab
         ArgumentNullException.ThrowIfNull(entry);
         var policy = _vault.PolicyFor(entry);
         var pending = new PendingAppend(entry, policy, policy == BodyPolicy.None ? default : requestBody, policy == BodyPolicy.None ? default : responseBody);
+        bool lead;
+        lock (_gate)
+        {
+            if (_closed)
+            {
+                return false;
+            }
+
+            _queue.Add(pending);
+            lead = !_writing;
+            _writing = true;
+        }
+
+        if (lead)
+        {
+            // Nobody is writing: commit now on this thread. The batch holds this entry and
+            // whatever queued meanwhile; what queues during the write is drained in the background.
+            await WriteQueuedAsync();
+            if (ReleaseOrContinue())
+            {
+                _ = Task.Run(DrainAsync, CancellationToken.None);
+            }
+
+            return await pending.Completion.Task;
+        }
+
         try
         {
-            await _pending.Writer.WriteAsync(pending, cancellationToken);
             return await pending.Completion.Task.WaitAsync(cancellationToken);
         }
         catch (OperationCanceledException)
@@ -95,10 +123,59 @@ internal sealed class MerkleMessageLog : IExchangeLog, IHostedService, IDisposab
             // The caller went away; the entry may still be written, but nobody is told it was.
             return false;
         }
-        catch (ChannelClosedException)
+    }
+
+    /// <summary>Writes what is queued (up to MaxBatch) as one batch and completes its appends.</summary>
+    private async Task WriteQueuedAsync()
+    {
+        List<PendingAppend> batch;
+        lock (_gate)
         {
+            if (_queue.Count <= _options.MaxBatch)
+            {
+                batch = _queue;
+                _queue = _spare;
+                _spare = batch;
+            }
+            else
+            {
+                batch = _queue.GetRange(0, _options.MaxBatch);
+                _queue.RemoveRange(0, _options.MaxBatch);
+            }
+        }
+
+        var durable = await WriteBatchAsync(batch);
+        foreach (var pending in batch)
+        {
+            pending.Completion.TrySetResult(durable);
+        }
+
+        batch.Clear();
+    }
+
+    /// <summary>After a write: true when more is queued and the caller must keep writing, else releases the writer role.</summary>
+    private bool ReleaseOrContinue()
+    {
+        lock (_gate)
+        {
+            if (_queue.Count > 0)
+            {
+                return true;
+            }
+
+            _writing = false;
+            _drained?.TrySetResult();
             return false;
         }
+    }
+
+    private async Task DrainAsync()
+    {
+        do
+        {
+            await WriteQueuedAsync();
+        }
+        while (ReleaseOrContinue());
     }
 
     public async Task StartAsync(CancellationToken cancellationToken)
@@ -116,15 +193,25 @@ internal sealed class MerkleMessageLog : IExchangeLog, IHostedService, IDisposab
             _storeFailure = "the message log's database could not be opened";
             Log.MessageLogWriteFailed(_logger, e.GetType().Name, e.Message);
         }
-
-        _writer = Task.Run(WriteLoopAsync, CancellationToken.None);
     }
 
     public async Task StopAsync(CancellationToken cancellationToken)
     {
-        // Drain: appends already queued are written before the host stops.
-        _pending.Writer.TryComplete();
-        await _writer.WaitAsync(cancellationToken);
+        // Drain: appends already queued are written before the host stops; later ones are refused.
+        Task drained;
+        lock (_gate)
+        {
+            _closed = true;
+            if (!_writing)
+            {
+                return;
+            }
+
+            _drained ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            drained = _drained.Task;
+        }
+
+        await drained.WaitAsync(cancellationToken);
     }
 
     public void Dispose() => _store.Dispose();
@@ -188,26 +275,6 @@ internal sealed class MerkleMessageLog : IExchangeLog, IHostedService, IDisposab
         _builder = MerkleTreeBuilder.FromFrontier(state.Size, state.Frontier);
         _committed = new CommittedTree(_builder.Size, _builder.ComputeRoot());
         _reloadBeforeWrite = false;
-    }
-
-    private async Task WriteLoopAsync()
-    {
-        var batch = new List<PendingAppend>(_options.MaxBatch);
-        var reader = _pending.Reader;
-        while (await reader.WaitToReadAsync())
-        {
-            batch.Clear();
-            while (batch.Count < _options.MaxBatch && reader.TryRead(out var pending))
-            {
-                batch.Add(pending);
-            }
-
-            var durable = await WriteBatchAsync(batch);
-            foreach (var pending in batch)
-            {
-                pending.Completion.TrySetResult(durable);
-            }
-        }
     }
 
     private async Task<bool> WriteBatchAsync(List<PendingAppend> batch)

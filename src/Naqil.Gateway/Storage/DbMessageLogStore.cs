@@ -56,6 +56,8 @@ internal abstract class DbMessageLogStore : IMessageLogStore
             at BIGINT NOT NULL);
         """;
 
+    private WriterSession? _idleWriter;
+
     public abstract string Kind { get; }
 
     /// <summary>Reads the stored size inside the append transaction, locking it against a second writer.</summary>
@@ -71,7 +73,14 @@ internal abstract class DbMessageLogStore : IMessageLogStore
 
     public virtual Task MaintainAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
-    public abstract void Dispose();
+    public void Dispose()
+    {
+        Interlocked.Exchange(ref _idleWriter, null)?.Dispose();
+        DisposeCore();
+    }
+
+    /// <summary>Releases the store's connections (the pool or data source).</summary>
+    protected abstract void DisposeCore();
 
     public async Task InitializeAsync(CancellationToken cancellationToken)
     {
@@ -96,30 +105,25 @@ internal abstract class DbMessageLogStore : IMessageLogStore
     {
         ArgumentNullException.ThrowIfNull(entries);
         ArgumentNullException.ThrowIfNull(state);
-        await using var connection = await OpenAsync(cancellationToken);
-        await using var transaction = await BeginWriteAsync(connection, cancellationToken);
-        long stored;
-        await using (var lockState = Command(connection, transaction, LockStateSql))
+
+        // The log has one writer at a time; it keeps its connection and prepared statements
+        // between batches. A second caller at the same moment gets a session of its own.
+        var session = Interlocked.Exchange(ref _idleWriter, null) ?? new WriterSession(await OpenAsync(cancellationToken), LockStateSql);
+        try
         {
-            stored = await lockState.ExecuteScalarAsync(cancellationToken) is { } size and not DBNull ? Convert.ToInt64(size, System.Globalization.CultureInfo.InvariantCulture) : 0;
+            await session.AppendAsync(this, entries, state, cancellationToken);
+        }
+        catch
+        {
+            // Whatever failed (the server went away, the file is locked), start afresh next time.
+            session.Dispose();
+            throw;
         }
 
-        var first = entries.Count > 0 ? entries[0].Index : state.Size;
-        if (first != stored || state.Size != first + entries.Count)
+        if (Interlocked.CompareExchange(ref _idleWriter, session, null) is not null)
         {
-            throw new InvalidOperationException($"the log holds {stored} entries; a batch starting at {first} cannot follow (is a second gateway writing to this store?)");
+            session.Dispose();
         }
-
-        await InsertEntriesAsync(connection, transaction, entries, cancellationToken);
-        await using (var command = Command(connection, transaction,
-            "INSERT INTO log_state (id, size, frontier) VALUES (1, @size, @frontier) ON CONFLICT (id) DO UPDATE SET size = excluded.size, frontier = excluded.frontier"))
-        {
-            Add(command, "size", state.Size);
-            Add(command, "frontier", state.Frontier.SelectMany(n => n).ToArray());
-            await command.ExecuteNonQueryAsync(cancellationToken);
-        }
-
-        await transaction.CommitAsync(cancellationToken);
     }
 
     public async Task ProbeAsync(DateTimeOffset now, CancellationToken cancellationToken)
@@ -345,56 +349,13 @@ internal abstract class DbMessageLogStore : IMessageLogStore
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
+    private const string SaveStateSql =
+        "INSERT INTO log_state (id, size, frontier) VALUES (1, @size, @frontier) ON CONFLICT (id) DO UPDATE SET size = excluded.size, frontier = excluded.frontier";
+
     private const string InsertEntrySql = "INSERT INTO log_entries (idx, naqil_id, leaf, entry, at) VALUES (@idx, @id, @leaf, @entry, @at)";
 
     private const string InsertBodiesSql =
         "INSERT INTO log_bodies (idx, request_length, response_length, nonce, ciphertext, purged, at) VALUES (@idx, @req, @resp, @nonce, @ct, 0, @at)";
-
-    private static async Task InsertEntriesAsync(DbConnection connection, DbTransaction transaction, IReadOnlyList<StoredEntry> entries, CancellationToken cancellationToken)
-    {
-        if (connection.CanCreateBatch)
-        {
-            // One round trip for the whole batch where the driver can (PostgreSQL).
-            await using var batch = connection.CreateBatch();
-            batch.Transaction = transaction;
-            foreach (var e in entries)
-            {
-                var entry = batch.CreateBatchCommand();
-                entry.CommandText = InsertEntrySql;
-                AddEntryParameters(entry.CreateParameter, entry.Parameters, e);
-                batch.BatchCommands.Add(entry);
-                if (e.Bodies is { } b)
-                {
-                    var bodies = batch.CreateBatchCommand();
-                    bodies.CommandText = InsertBodiesSql;
-                    AddBodiesParameters(bodies.CreateParameter, bodies.Parameters, e, b);
-                    batch.BatchCommands.Add(bodies);
-                }
-            }
-
-            if (batch.BatchCommands.Count > 0)
-            {
-                await batch.ExecuteNonQueryAsync(cancellationToken);
-            }
-
-            return;
-        }
-
-        await using var entryCommand = Command(connection, transaction, InsertEntrySql);
-        await using var bodiesCommand = Command(connection, transaction, InsertBodiesSql);
-        foreach (var e in entries)
-        {
-            entryCommand.Parameters.Clear();
-            AddEntryParameters(entryCommand.CreateParameter, entryCommand.Parameters, e);
-            await entryCommand.ExecuteNonQueryAsync(cancellationToken);
-            if (e.Bodies is { } b)
-            {
-                bodiesCommand.Parameters.Clear();
-                AddBodiesParameters(bodiesCommand.CreateParameter, bodiesCommand.Parameters, e, b);
-                await bodiesCommand.ExecuteNonQueryAsync(cancellationToken);
-            }
-        }
-    }
 
     private static void AddEntryParameters(Func<DbParameter> create, DbParameterCollection parameters, StoredEntry e)
     {
@@ -437,4 +398,129 @@ internal abstract class DbMessageLogStore : IMessageLogStore
     }
 
     private static byte[][] SplitFrontier(byte[] bytes) => bytes.Chunk(MerkleTree.HashSize).ToArray();
+
+    /// <summary>
+    /// The writer's connection and its append statements, prepared once and reused batch after
+    /// batch: on SQLite a batch then costs its inserts and one fsync, with no parsing or pragmas.
+    /// </summary>
+    private sealed class WriterSession(DbConnection connection, string lockStateSql) : IDisposable
+    {
+        private DbCommand? _lockState;
+        private DbCommand? _insertEntry;
+        private DbCommand? _insertBodies;
+        private DbCommand? _saveState;
+
+        public async Task AppendAsync(DbMessageLogStore store, IReadOnlyList<StoredEntry> entries, TreeState state, CancellationToken cancellationToken)
+        {
+            await using var transaction = await store.BeginWriteAsync(connection, cancellationToken);
+            var lockState = Prepare(ref _lockState, lockStateSql, transaction);
+            var stored = await lockState.ExecuteScalarAsync(cancellationToken) is { } size and not DBNull ? Convert.ToInt64(size, System.Globalization.CultureInfo.InvariantCulture) : 0;
+            var first = entries.Count > 0 ? entries[0].Index : state.Size;
+            if (first != stored || state.Size != first + entries.Count)
+            {
+                throw new InvalidOperationException($"the log holds {stored} entries; a batch starting at {first} cannot follow (is a second gateway writing to this store?)");
+            }
+
+            if (connection.CanCreateBatch)
+            {
+                await InsertAsBatchAsync(transaction, entries, cancellationToken);
+            }
+            else
+            {
+                var insertEntry = Prepare(ref _insertEntry, InsertEntrySql, transaction, "idx", "id", "leaf", "entry", "at");
+                foreach (var e in entries)
+                {
+                    Set(insertEntry, e.Index, e.NaqilId, e.LeafHash, e.Encoding, e.Time.ToUnixTimeMilliseconds());
+                    await insertEntry.ExecuteNonQueryAsync(cancellationToken);
+                    if (e.Bodies is { } b)
+                    {
+                        var insertBodies = Prepare(ref _insertBodies, InsertBodiesSql, transaction, "idx", "req", "resp", "nonce", "ct", "at");
+                        Set(insertBodies, e.Index, b.RequestLength, b.ResponseLength, b.Nonce, b.Ciphertext, e.Time.ToUnixTimeMilliseconds());
+                        await insertBodies.ExecuteNonQueryAsync(cancellationToken);
+                    }
+                }
+            }
+
+            var saveState = Prepare(ref _saveState, SaveStateSql, transaction, "size", "frontier");
+            Set(saveState, state.Size, Concat(state.Frontier));
+            await saveState.ExecuteNonQueryAsync(cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+        }
+
+        public void Dispose()
+        {
+            _lockState?.Dispose();
+            _insertEntry?.Dispose();
+            _insertBodies?.Dispose();
+            _saveState?.Dispose();
+            connection.Dispose();
+        }
+
+        /// <summary>One round trip for the whole batch where the driver can (PostgreSQL).</summary>
+        private async Task InsertAsBatchAsync(DbTransaction transaction, IReadOnlyList<StoredEntry> entries, CancellationToken cancellationToken)
+        {
+            await using var batch = connection.CreateBatch();
+            batch.Transaction = transaction;
+            foreach (var e in entries)
+            {
+                var entry = batch.CreateBatchCommand();
+                entry.CommandText = InsertEntrySql;
+                AddEntryParameters(entry.CreateParameter, entry.Parameters, e);
+                batch.BatchCommands.Add(entry);
+                if (e.Bodies is { } b)
+                {
+                    var bodies = batch.CreateBatchCommand();
+                    bodies.CommandText = InsertBodiesSql;
+                    AddBodiesParameters(bodies.CreateParameter, bodies.Parameters, e, b);
+                    batch.BatchCommands.Add(bodies);
+                }
+            }
+
+            if (batch.BatchCommands.Count > 0)
+            {
+                await batch.ExecuteNonQueryAsync(cancellationToken);
+            }
+        }
+
+        private DbCommand Prepare(ref DbCommand? command, string sql, DbTransaction transaction, params string[] parameters)
+        {
+            if (command is null)
+            {
+                command = Command(connection, transaction, sql);
+                foreach (var name in parameters)
+                {
+                    var parameter = command.CreateParameter();
+                    parameter.ParameterName = name;
+                    command.Parameters.Add(parameter);
+                }
+            }
+
+            command.Transaction = transaction;
+            return command;
+        }
+
+        private static void Set(DbCommand command, params object?[] values)
+        {
+            for (var i = 0; i < values.Length; i++)
+            {
+                var parameter = command.Parameters[i];
+                parameter.Value = values[i] ?? DBNull.Value;
+                if (values[i] is null)
+                {
+                    parameter.DbType = DbType.Binary;
+                }
+            }
+        }
+
+        private static byte[] Concat(IReadOnlyList<byte[]> frontier)
+        {
+            var bytes = new byte[frontier.Count * MerkleTree.HashSize];
+            for (var i = 0; i < frontier.Count; i++)
+            {
+                frontier[i].CopyTo(bytes, i * MerkleTree.HashSize);
+            }
+
+            return bytes;
+        }
+    }
 }

@@ -34,5 +34,5 @@ internal sealed class PostgresMessageLogStore : DbMessageLogStore
     protected override async Task<DbTransaction> BeginWriteAsync(DbConnection connection, CancellationToken cancellationToken) =>
         await ((NpgsqlConnection)connection).BeginTransactionAsync(IsolationLevel.ReadCommitted, cancellationToken);
 
-    public override void Dispose() => _dataSource.Dispose();
+    protected override void DisposeCore() => _dataSource.Dispose();
 }

@@ -70,7 +70,7 @@ internal sealed class SqliteMessageLogStore(string databasePath, TimeSpan busyTi
         await ExecuteAsync(connection, null, "PRAGMA wal_checkpoint(PASSIVE);", cancellationToken);
     }
 
-    public override void Dispose()
+    protected override void DisposeCore()
     {
         using var connection = new SqliteConnection(_connectionString);
         SqliteConnection.ClearPool(connection);
