@@ -37,10 +37,10 @@ public static class HttpMessageSignatures
             throw new ArgumentException($"ecdsa-p256-sha256 needs a P-256 key; this key has {key.KeySize} bits.", nameof(key));
         }
 
-        string signatureBase = SignatureBase.Build(message, request, parameters);
-        byte[] signature = WithUtf8(signatureBase, key, static (data, k) => k.SignData(data, HashAlgorithmName.SHA256));
+        string signatureParams = parameters.Serialize();
+        byte[] signature = WithBase(message, request, parameters, signatureParams, key, static (data, k) => k.SignData(data, HashAlgorithmName.SHA256));
         return new SignedFields(
-            string.Concat(label, "=", parameters.Serialize()),
+            string.Concat(label, "=", signatureParams),
             string.Concat(label, "=:", Convert.ToBase64String(signature), ":"));
     }
 
@@ -86,21 +86,15 @@ public static class HttpMessageSignatures
             return Fail(SignatureFailure.Invalid, $"the verification key has {publicKey.KeySize} bits, not P-256's 256", out failure, out detail);
         }
 
-        string signatureBase;
+        bool valid;
         try
         {
-            signatureBase = SignatureBase.Build(message, request, parsed.Parameters);
+            valid = WithBase(message, request, parsed.Parameters, parsed.Parameters.Serialize(), (publicKey, parsed.Signature), static (data, state) =>
+                state.publicKey.VerifyData(data, state.Signature, HashAlgorithmName.SHA256));
         }
         catch (SignatureException e)
         {
             return Fail(e.Failure, e.Message, out failure, out detail);
-        }
-
-        bool valid;
-        try
-        {
-            valid = WithUtf8(signatureBase, (publicKey, parsed.Signature), static (data, state) =>
-                state.publicKey.VerifyData(data, state.Signature, HashAlgorithmName.SHA256));
         }
         catch (CryptographicException)
         {
@@ -120,18 +114,31 @@ public static class HttpMessageSignatures
     /// <summary>r || s, 32 bytes each (IEEE P1363), as RFC 9421 §3.3.4 requires.</summary>
     private const int SignatureLength = 64;
 
-    /// <summary>Encodes the base into a pooled buffer: the base is a few hundred bytes and built per exchange.</summary>
-    private static TResult WithUtf8<TState, TResult>(string text, TState state, Utf8Func<TState, TResult> action)
+    /// <summary>
+    /// Builds the base as UTF-8 in pooled buffers and hands it to <paramref name="action"/>: the
+    /// base is a few hundred bytes, built four times per exchange, and never needed as a string.
+    /// </summary>
+    private static TResult WithBase<TState, TResult>(HttpMessageComponents message, HttpMessageComponents? request, SignatureParameters parameters, string signatureParams, TState state, Utf8Func<TState, TResult> action)
     {
-        byte[] buffer = ArrayPool<byte>.Shared.Rent(Encoding.UTF8.GetMaxByteCount(text.Length));
+        var chars = new CharBuffer(1024);
         try
         {
-            int length = Encoding.UTF8.GetBytes(text, buffer);
-            return action(buffer.AsSpan(0, length), state);
+            SignatureBase.Write(message, request, parameters, signatureParams, ref chars);
+            ReadOnlySpan<char> written = chars.Written;
+            byte[] buffer = ArrayPool<byte>.Shared.Rent(Encoding.UTF8.GetMaxByteCount(written.Length));
+            try
+            {
+                int length = Encoding.UTF8.GetBytes(written, buffer);
+                return action(buffer.AsSpan(0, length), state);
+            }
+            finally
+            {
+                ArrayPool<byte>.Shared.Return(buffer);
+            }
         }
         finally
         {
-            ArrayPool<byte>.Shared.Return(buffer);
+            chars.Dispose();
         }
     }
 

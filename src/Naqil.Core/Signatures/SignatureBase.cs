@@ -1,5 +1,5 @@
+using System.Buffers;
 using System.Globalization;
-using System.Text;
 
 namespace Naqil.Signatures;
 
@@ -8,15 +8,31 @@ internal static class SignatureBase
 {
     public static string Build(HttpMessageComponents message, HttpMessageComponents? request, SignatureParameters parameters)
     {
+        var buffer = new CharBuffer(512);
+        try
+        {
+            Write(message, request, parameters, parameters.Serialize(), ref buffer);
+            return new string(buffer.Written);
+        }
+        finally
+        {
+            buffer.Dispose();
+        }
+    }
+
+    /// <summary>
+    /// Writes the base into <paramref name="buffer"/>, with <paramref name="signatureParams"/> (the
+    /// parameters' serialization, made once by the caller) as its last line.
+    /// </summary>
+    public static void Write(HttpMessageComponents message, HttpMessageComponents? request, SignatureParameters parameters, string signatureParams, ref CharBuffer buffer)
+    {
         IReadOnlyList<ComponentId> components = parameters.Components;
-        string signatureParams = parameters.Serialize();
         if (signatureParams.AsSpan().IndexOfAny('\r', '\n') >= 0)
         {
             // Only a hand-made Raw can get here: a parsed one cannot hold line breaks.
             throw new SignatureException(SignatureFailure.Malformed, "the signature parameters contain a line break");
         }
 
-        var builder = new StringBuilder(64 + signatureParams.Length + (components.Count * 64));
         for (int i = 0; i < components.Count; i++)
         {
             ComponentId component = components[i];
@@ -45,19 +61,15 @@ internal static class SignatureBase
                         : $"the message has no component {component.Serialize()}");
             }
 
-            builder.Append('"').Append(component.Name).Append('"');
-            if (component.FromRequest)
-            {
-                builder.Append(";req");
-            }
-
-            builder.Append(": ");
-            AppendValue(builder, component, value);
-            builder.Append('\n');
+            buffer.Append('"');
+            buffer.Append(component.Name);
+            buffer.Append(component.FromRequest ? "\";req: " : "\": ");
+            AppendValue(ref buffer, component, value);
+            buffer.Append('\n');
         }
 
-        builder.Append("\"@signature-params\": ").Append(signatureParams);
-        return builder.ToString();
+        buffer.Append("\"@signature-params\": ");
+        buffer.Append(signatureParams);
     }
 
     private static string? GetValue(HttpMessageComponents source, string name)
@@ -99,7 +111,7 @@ internal static class SignatureBase
         return string.Concat(source.Scheme, "://", source.Authority, path, query);
     }
 
-    private static void AppendValue(StringBuilder builder, ComponentId component, string value)
+    private static void AppendValue(ref CharBuffer buffer, ComponentId component, string value)
     {
         // RFC 9421 §2.1: leading and trailing white space is not part of the value. Trimming here
         // as well keeps signer and verifier in step whatever their adapters do.
@@ -110,6 +122,61 @@ internal static class SignatureBase
             throw new SignatureException(SignatureFailure.Malformed, $"the value of {component.Serialize()} contains a line break or NUL");
         }
 
-        builder.Append(trimmed);
+        buffer.Append(trimmed);
+    }
+}
+
+/// <summary>A growable character buffer on <see cref="ArrayPool{T}"/>: the signature base is built per exchange.</summary>
+internal ref struct CharBuffer
+{
+    private char[] _array;
+    private int _length;
+
+    public CharBuffer(int capacity)
+    {
+        _array = ArrayPool<char>.Shared.Rent(capacity);
+        _length = 0;
+    }
+
+    public readonly ReadOnlySpan<char> Written => _array.AsSpan(0, _length);
+
+    public void Append(char c)
+    {
+        if (_length == _array.Length)
+        {
+            Grow(1);
+        }
+
+        _array[_length++] = c;
+    }
+
+    public void Append(scoped ReadOnlySpan<char> text)
+    {
+        if (_length + text.Length > _array.Length)
+        {
+            Grow(text.Length);
+        }
+
+        text.CopyTo(_array.AsSpan(_length));
+        _length += text.Length;
+    }
+
+    public void Dispose()
+    {
+        var array = _array;
+        _array = [];
+        _length = 0;
+        if (array.Length > 0)
+        {
+            ArrayPool<char>.Shared.Return(array);
+        }
+    }
+
+    private void Grow(int needed)
+    {
+        var larger = ArrayPool<char>.Shared.Rent(Math.Max(_array.Length * 2, _length + needed));
+        _array.AsSpan(0, _length).CopyTo(larger);
+        ArrayPool<char>.Shared.Return(_array);
+        _array = larger;
     }
 }
