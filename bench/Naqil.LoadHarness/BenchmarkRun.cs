@@ -63,12 +63,11 @@ internal sealed class BenchmarkRun(HarnessOptions options, string repositoryRoot
 
             if (options.Targets.Contains("naqil"))
             {
-                progress("starting the registry");
-                var registry = await NaqilPair.StartRegistryAsync(workspace, naqil);
                 var index = 1;
                 foreach (var variant in options.Variants)
                 {
-                    progress($"starting the gateways of {variant.Name}");
+                    progress($"starting the registry and the gateways of {variant.Name}");
+                    var registry = await NaqilPair.StartRegistryAsync(workspace, naqil, $"{variant.Name}-registry");
                     targets.Add(await NaqilPair.StartAsync(workspace, naqil, registry, backendProcess, backendUrl, variant, index++));
                 }
             }

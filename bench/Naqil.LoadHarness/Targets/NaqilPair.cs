@@ -17,20 +17,25 @@ internal static class NaqilPair
 {
     private const string Instance = "SY";
 
-    /// <summary>A registry shared by every Naqil variant of the run.</summary>
+    /// <summary>
+    /// A Naqil variant's own registry (and so its own trust configuration and sandbox TSA): a
+    /// consumer gateway spreads its exchanges round-robin over every gateway registered for the
+    /// provider's member, so variants sharing one registry would cross into each other's gateways.
+    /// </summary>
     internal sealed record Registry(string Url, string AnchorFile, string AdminToken, ChildProcess Process);
 
-    public static async Task<Registry> StartRegistryAsync(Workspace workspace, string naqil)
+    public static async Task<Registry> StartRegistryAsync(Workspace workspace, string naqil, string name)
     {
-        var folder = workspace.Folder("registry");
+        var folder = workspace.Folder(name);
         var url = $"http://127.0.0.1:{Workspace.FreePort()}";
         var token = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(24));
         var config = Path.Combine(folder, "registry.json");
         await File.WriteAllTextAsync(config, JsonSerializer.Serialize(new
         {
-            Registry = new { Instance, DataDirectory = Path.Combine(folder, "data"), AdminToken = token, Url = url, ConfigurationLifetime = "00:10:00" },
+            // PublicUrl makes the registry publish its own sandbox TSA (at /tsa) in the trust configuration.
+            Registry = new { Instance, DataDirectory = Path.Combine(folder, "data"), AdminToken = token, Url = url, PublicUrl = url, ConfigurationLifetime = "00:10:00" },
         }));
-        var process = workspace.StartDotnet("registry", naqil, ["registry", "--config", config]);
+        var process = workspace.StartDotnet(name, naqil, ["registry", "--config", config]);
         await Workspace.WaitHealthyAsync(process, $"{url}/health", TimeSpan.FromSeconds(60));
 
         using var admin = Admin(url, token);
@@ -150,6 +155,9 @@ internal static class NaqilPair
             ["ProviderUrl"] = providerUrl,
             ["AdminToken"] = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(24)),
             ["TrustPollInterval"] = "00:00:05",
+            // A token every 2 s instead of every 60 s: a TSA outage of a few seconds (the fault
+            // phase) then always meets a timestamping attempt. One loopback request per 2 s.
+            ["MessageLog"] = new JsonObject { ["TimestampInterval"] = "00:00:02" },
         };
         add(gateway);
         foreach (var (key, value) in variant.Settings)
