@@ -198,11 +198,14 @@ internal sealed class BenchmarkRun(HarnessOptions options, string repositoryRoot
                 // Last of the load phases: a kill leaves fresh processes (cold JIT) behind it.
                 foreach (var target in targets.Where(t => t.Name is not "direct" and not "nginx-pair"))
                 {
-                    foreach (var victim in target.Processes.Reverse())
+                    var logs = target.Deployment is { } deployment
+                        ? new FaultLogCheck(deployment, workspace.Folder("fault-logs"), options.DotnetEnvironment, options.Keep)
+                        : null;
+                    foreach (var victim in Faults.VictimsOf(target))
                     {
                         progress($"fault: SIGKILL {victim.Role} of {target.Name} under {options.FaultRate}/s, restart after {options.FaultTimes.Down} s");
                         faults.Add(await Faults.RunAsync(target, victim, options.FaultRate, TimeSpan.FromSeconds(options.FaultTimes.Before),
-                            TimeSpan.FromSeconds(options.FaultTimes.Down), TimeSpan.FromSeconds(options.FaultTimes.After)));
+                            TimeSpan.FromSeconds(options.FaultTimes.Down), TimeSpan.FromSeconds(options.FaultTimes.After), logs));
                     }
                 }
             }

@@ -94,6 +94,10 @@ internal static class NaqilPair
             GetPath = Paths.NaqilGet,
             PostPath = Paths.NaqilPost,
             Faces = new NaqilFaces(consumer.ConsumerUrl, provider.ProviderUrl, registry.Url, registry.AdminToken, consumer.TlsCertificate, consumer.TlsKey),
+            Deployment = new NaqilDeployment(naqil, registry,
+                new NaqilGateway("consumer-gw", consumer.ConfigFile, consumer.ConsumerUrl, consumer.AdminToken, consumerProcess),
+                new NaqilGateway("provider-gw", provider.ConfigFile, provider.ConsumerUrl, provider.AdminToken, providerProcess),
+                variant.UsesHarnessPostgres ? postgres : null),
             Processes =
             [
                 backend,
@@ -137,7 +141,7 @@ internal static class NaqilPair
         throw new HarnessException($"no exchange went through {url} within 30 s; last answer: {last}; logs: {string.Join(", ", processes.Select(p => p.LogFile))}");
     }
 
-    private sealed record Configured(string ConfigFile, string ConsumerUrl, string ProviderUrl, string TlsCertificate, string TlsKey);
+    private sealed record Configured(string ConfigFile, string ConsumerUrl, string ProviderUrl, string TlsCertificate, string TlsKey, string AdminToken);
 
     private static async Task<Configured> ConfigureAsync(Workspace workspace, HttpClient admin, Registry registry, NaqilVariant variant, PostgresServer? postgres,
         string member, string code, Action<JsonObject> add)
@@ -187,7 +191,7 @@ internal static class NaqilPair
 
         var configFile = Path.Combine(folder, "gateway.json");
         await File.WriteAllTextAsync(configFile, new JsonObject { ["Gateway"] = gateway }.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
-        return new Configured(configFile, consumerUrl, providerUrl, tls.Certificate, tls.Key);
+        return new Configured(configFile, consumerUrl, providerUrl, tls.Certificate, tls.Key, (string)gateway["AdminToken"]!);
     }
 
     /// <summary>Sets <c>A:B:C</c> in nested objects; configuration binding reads every value from text.</summary>
