@@ -36,6 +36,7 @@ internal sealed class BenchmarkRun(HarnessOptions options, string repositoryRoot
         Directory.CreateDirectory(histograms);
 
         using (var workspace = new Workspace(options.DotnetEnvironment, options.Keep))
+        using (var postgres = await StartPostgresAsync(workspace))
         {
             progress($"temp folder {workspace.Root}");
             var backendUrl = $"http://127.0.0.1:{Workspace.FreePort()}";
@@ -63,13 +64,12 @@ internal sealed class BenchmarkRun(HarnessOptions options, string repositoryRoot
 
             if (options.Targets.Contains("naqil"))
             {
-                progress("starting the registry");
-                var registry = await NaqilPair.StartRegistryAsync(workspace, naqil);
                 var index = 1;
-                foreach (var variant in options.Variants)
+                foreach (var variant in options.Variants.Where(v => !v.UsesHarnessPostgres || postgres is not null))
                 {
-                    progress($"starting the gateways of {variant.Name}");
-                    targets.Add(await NaqilPair.StartAsync(workspace, naqil, registry, backendProcess, backendUrl, variant, index++));
+                    progress($"starting the registry and the gateways of {variant.Name}");
+                    var registry = await NaqilPair.StartRegistryAsync(workspace, naqil, $"{variant.Name}-registry");
+                    targets.Add(await NaqilPair.StartAsync(workspace, naqil, registry, backendProcess, backendUrl, variant, index++, postgres));
                 }
             }
 
@@ -198,11 +198,14 @@ internal sealed class BenchmarkRun(HarnessOptions options, string repositoryRoot
                 // Last of the load phases: a kill leaves fresh processes (cold JIT) behind it.
                 foreach (var target in targets.Where(t => t.Name is not "direct" and not "nginx-pair"))
                 {
-                    foreach (var victim in target.Processes.Reverse())
+                    var logs = target.Deployment is { } deployment
+                        ? new FaultLogCheck(deployment, workspace.Folder("fault-logs"), options.DotnetEnvironment, options.Keep)
+                        : null;
+                    foreach (var victim in Faults.VictimsOf(target))
                     {
                         progress($"fault: SIGKILL {victim.Role} of {target.Name} under {options.FaultRate}/s, restart after {options.FaultTimes.Down} s");
                         faults.Add(await Faults.RunAsync(target, victim, options.FaultRate, TimeSpan.FromSeconds(options.FaultTimes.Before),
-                            TimeSpan.FromSeconds(options.FaultTimes.Down), TimeSpan.FromSeconds(options.FaultTimes.After)));
+                            TimeSpan.FromSeconds(options.FaultTimes.Down), TimeSpan.FromSeconds(options.FaultTimes.After), logs));
                     }
                 }
             }
@@ -240,6 +243,39 @@ internal sealed class BenchmarkRun(HarnessOptions options, string repositoryRoot
     }
 
     public string Output => options.Output ?? Path.Combine(repositoryRoot, "bench", "results");
+
+    /// <summary>
+    /// The harness's own PostgreSQL server, when a Naqil variant logs to PostgreSQL without a
+    /// connection string; null when none does, or when PostgreSQL is not installed and the
+    /// variants were the defaults (then the run says so and measures SQLite only).
+    /// </summary>
+    private async Task<PostgresServer?> StartPostgresAsync(Workspace workspace)
+    {
+        var wanting = options.Variants.Where(v => v.UsesHarnessPostgres).Select(v => v.Name).ToList();
+        if (wanting.Count == 0 || !options.Targets.Contains("naqil"))
+        {
+            return null;
+        }
+
+        if (PostgresServer.FindBinaries() is not { } binaries)
+        {
+            var missing = "PostgreSQL's programs were not found under /usr/lib/postgresql/*/bin (apt-get install postgresql)";
+            if (options.VariantsGiven)
+            {
+                throw new HarnessException($"{string.Join(", ", wanting)}: {missing}; or give MessageLog:ConnectionString of a server of your own");
+            }
+
+            _notes.Add($"{missing}: {string.Join(", ", wanting)} not measured, the durable log on SQLite only");
+            progress(_notes[^1]);
+            return null;
+        }
+
+        progress($"starting PostgreSQL ({binaries})");
+        var server = await PostgresServer.StartAsync(workspace, binaries, options.Keep);
+        _notes.Add($"{string.Join(", ", wanting)}: {server.Version} run by the harness (initdb, then postgres in the foreground on 127.0.0.1:{server.Port}, its own defaults: fsync and synchronous_commit on); each gateway logs to a database of its own");
+        progress($"{server.Version} on 127.0.0.1:{server.Port}, data in {server.Folder}");
+        return server;
+    }
 
     private IEnumerable<(string Method, int Connections)> Scenarios() =>
         from method in new[] { "GET", "POST" } from connections in options.Connections select (method, connections);

@@ -10,8 +10,14 @@ internal sealed record HarnessOptions
 
     public IReadOnlyList<string> Targets { get; init; } = ["direct", "nginx", "naqil"];
 
-    /// <summary>Naqil configurations to measure; durable logging variants are added here once the log lands.</summary>
-    public IReadOnlyList<NaqilVariant> Variants { get; init; } = [new("naqil", [])];
+    /// <summary>
+    /// Naqil configurations to measure: by default the durable log on SQLite, and on PostgreSQL
+    /// (a server of the harness's own) when PostgreSQL's programs are installed.
+    /// </summary>
+    public IReadOnlyList<NaqilVariant> Variants { get; init; } = [new("naqil", []), NaqilVariant.Postgres];
+
+    /// <summary>True when --naqil-variant chose the variants: one that cannot run then stops the run instead of being left out.</summary>
+    public bool VariantsGiven { get; init; }
 
     public int Runs { get; init; } = 3;
 
@@ -89,8 +95,13 @@ internal sealed record HarnessOptions
           --quick                  a 2-minute smoke run (1 run, short cells, small sweeps)
           --targets LIST           direct,nginx,naqil (default: all)
           --naqil-variant SPEC     NAME[:KEY=VALUE;KEY=VALUE], extra Gateway settings; repeat for
-                                   several (default: one variant 'naqil' with no extra settings).
-                                   {data} in a value is the gateway's data folder; %VAR% expands
+                                   several (default: 'naqil', the durable log on SQLite, and
+                                   'naqil-postgres:MessageLog:Storage=postgresql' when PostgreSQL is
+                                   installed under /usr/lib/postgresql). %VAR% in a value expands;
+                                   {data} is the gateway's data folder, {gateway} its code
+                                   (gw1c, gw1p, gw2c...). Storage=postgresql without
+                                   a ConnectionString: the harness runs PostgreSQL itself and gives
+                                   each gateway a database of its own
           --runs N                 closed-loop runs per cell, interleaved across targets (default 3)
           --duration S             seconds per wrk cell (default 8)
           --warmup S               seconds of GET load (then S/2 of POST) per target before measuring (default 15)
@@ -152,7 +163,7 @@ internal sealed record HarnessOptions
             };
         }
 
-        return options with { DotnetEnvironment = environment, Variants = variants.Count > 0 ? variants : options.Variants };
+        return options with { DotnetEnvironment = environment, Variants = variants.Count > 0 ? variants : options.Variants, VariantsGiven = variants.Count > 0 };
     }
 
     private static HarnessOptions QuickDefaults() => new()

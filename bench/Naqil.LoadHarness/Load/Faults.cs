@@ -7,21 +7,51 @@ namespace Naqil.LoadHarness.Load;
 /// <summary>
 /// Faults under load (issue 5, item 4): a steady open-loop load runs through a target while one of
 /// its processes is killed with SIGKILL and, a few seconds later, started again with the same
-/// configuration. Recorded per request: when it was due, how long it took and how it ended (the
-/// status and <c>Naqil-Error</c> code, or the client-side failure). What must hold: every request
+/// configuration. Recorded per request: when it was due, when it ended, how long it took and how it
+/// ended (the status and <c>Naqil-Error</c> code, or the client-side failure), and the
+/// <c>Naqil-Id</c> of every exchange the consumer face acknowledged. What must hold: every request
 /// ends, with a clear error while the process is down (never a hang past the gateway's timeouts),
-/// and traffic recovers by itself once it is back.
+/// traffic recovers by itself once it is back, and (Naqil targets) every acknowledged exchange is in
+/// both gateways' logs, which verify (<see cref="FaultLogCheck"/>).
 /// </summary>
 internal static class Faults
 {
     /// <summary>Longer than any gateway timeout (connect 5 s + response 30 s): a request still open then has hung.</summary>
     private static readonly TimeSpan ClientTimeout = TimeSpan.FromSeconds(40);
 
-    public static async Task<FaultRow> RunAsync(Target target, MeasuredProcess victim, int rate, TimeSpan before, TimeSpan down, TimeSpan after)
+    /// <summary>The registry as a victim: it serves the trust configuration and the sandbox TSA, which gateways can do without for a while.</summary>
+    public const string RegistryRole = "registry/TSA";
+
+    /// <summary>
+    /// What to kill on a target, in order: the processes on its path (provider gateway, consumer
+    /// gateway, backend), then for Naqil the registry — which also serves the sandbox TSA and the
+    /// trust configuration — and the PostgreSQL server of the log, if the target has one.
+    /// </summary>
+    public static IReadOnlyList<FaultVictim> VictimsOf(Target target)
+    {
+        var victims = target.Processes.Reverse().Select(FaultVictim.Of).ToList();
+        if (target.Deployment is { } naqil)
+        {
+            victims.Add(FaultVictim.Of(new MeasuredProcess(RegistryRole, naqil.Registry.Process, IsGateway: false)));
+            if (naqil.Postgres is { } postgres)
+            {
+                victims.Add(new FaultVictim("postgres", postgres.KillPostmasterAsync, () =>
+                {
+                    postgres.Restart();
+                    return Task.CompletedTask;
+                }));
+            }
+        }
+
+        return victims;
+    }
+
+    public static async Task<FaultRow> RunAsync(Target target, FaultVictim victim, int rate, TimeSpan before, TimeSpan down, TimeSpan after, FaultLogCheck? logs)
     {
         using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 512, UseCookies = false, UseProxy = false }) { Timeout = ClientTimeout };
         var url = target.Url(target.GetPath);
-        var outcomes = new ConcurrentBag<(double DueSeconds, double LatencyMs, string Outcome)>();
+        var baseline = logs is null ? null : await logs.BeginAsync();
+        var outcomes = new ConcurrentBag<Outcome>();
         var total = (long)(rate * (before + down + after).TotalSeconds);
         var interval = (double)Stopwatch.Frequency / rate;
         var pending = new ConcurrentBag<Task>();
@@ -43,55 +73,80 @@ internal static class Faults
 
         await Task.Delay(before);
         killedAt = Stopwatch.GetElapsedTime(start).TotalSeconds;
-        victim.Process.KillHard();
+        var killed = await victim.KillAsync();
         await Task.Delay(down);
         restartedAt = Stopwatch.GetElapsedTime(start).TotalSeconds;
-        victim.Process.Restart();
+        await victim.RestartAsync();
         await pacer;
         await Task.WhenAll(pending).WaitAsync(ClientTimeout + TimeSpan.FromSeconds(10));
 
         // Whatever happened, leave the target serving for the phases after this one.
         var recoveredForLater = await WaitServingAsync(http, url, TimeSpan.FromSeconds(60));
         var all = outcomes.OrderBy(o => o.DueSeconds).ToList();
-        bool Ok(string outcome) => outcome == "200";
-        var failuresAfterRestart = all.Where(o => o.DueSeconds >= restartedAt && !Ok(o.Outcome)).ToList();
+        var failures = all.Where(o => !o.Ok).ToList();
+        // A request that was still open when the SIGKILL came failed because of it, whenever it was due.
+        var failedBeforeKill = failures.Where(o => o.EndSeconds < killedAt).ToList();
+        var failedAfterRestart = failures.Where(o => o.DueSeconds >= restartedAt).ToList();
+        var failedWhileDown = failures.Where(o => o.EndSeconds >= killedAt && o.DueSeconds < restartedAt).ToList();
         double? recovery = !recoveredForLater ? null
-            : failuresAfterRestart.Count == 0 ? 0 : failuresAfterRestart.Max(o => o.DueSeconds) - restartedAt;
-        var outage = all.Where(o => o.DueSeconds >= killedAt && o.DueSeconds < restartedAt).ToList();
+            : failedAfterRestart.Count == 0 ? 0 : failedAfterRestart.Max(o => o.DueSeconds) - restartedAt;
+        var outage = all.Where(o => o.EndSeconds >= killedAt && o.DueSeconds < restartedAt).ToList();
+        var acknowledged = all.Where(o => o.Ok).ToList();
+        var check = logs is null ? null
+            : await logs.CheckAsync(baseline!, $"{target.Name}-{victim.Role.Replace('/', '-')}", [.. acknowledged.Where(o => o.NaqilId is not null).Select(o => o.NaqilId!)]);
         return new FaultRow(target.Name, victim.Role, rate, killedAt, restartedAt - killedAt, all.Count,
-            all.Count(o => Ok(o.Outcome)),
-            all.Count(o => o.DueSeconds < killedAt && !Ok(o.Outcome)),
-            outage.Count(o => !Ok(o.Outcome)),
-            failuresAfterRestart.Count,
-            all.Where(o => !Ok(o.Outcome)).GroupBy(o => o.Outcome).ToDictionary(g => g.Key, g => g.Count()),
+            acknowledged.Count,
+            failedBeforeKill.Count,
+            failedWhileDown.Count,
+            failedAfterRestart.Count,
+            failures.GroupBy(o => o.Result).ToDictionary(g => g.Key, g => g.Count()),
             all.Count == 0 ? 0 : all.Max(o => o.LatencyMs),
             outage.Count == 0 ? 0 : outage.Max(o => o.LatencyMs),
-            all.Count(o => o.Outcome == "client-timeout"),
-            recovery);
+            all.Count(o => o.Result == "client-timeout"),
+            recovery)
+        {
+            FailedInFlightAtKill = failedWhileDown.Count(o => o.DueSeconds < killedAt),
+            Kill = killed,
+            Log = check is null ? null : check with { AcknowledgedWithoutId = acknowledged.Count(o => o.NaqilId is null) },
+        };
 
         async Task SendAsync(long due)
         {
-            string outcome;
+            string result;
+            string? naqilId = null;
             try
             {
                 using var request = HttpLoad.Request(url, null);
                 using var response = await http.SendAsync(request);
                 await response.Content.LoadIntoBufferAsync();
-                outcome = (int)response.StatusCode == 200 ? "200"
-                    : response.Headers.TryGetValues("Naqil-Error", out var codes) ? $"{(int)response.StatusCode} {codes.First()}" : $"{(int)response.StatusCode}";
+                if ((int)response.StatusCode == 200)
+                {
+                    result = "200";
+                    naqilId = response.Headers.TryGetValues("Naqil-Id", out var ids) ? ids.FirstOrDefault() : null;
+                }
+                else
+                {
+                    result = response.Headers.TryGetValues("Naqil-Error", out var codes) ? $"{(int)response.StatusCode} {codes.First()}" : $"{(int)response.StatusCode}";
+                }
             }
             catch (TaskCanceledException)
             {
-                outcome = "client-timeout";
+                result = "client-timeout";
             }
             catch (HttpRequestException e)
             {
-                outcome = $"connection: {e.HttpRequestError}";
+                result = $"connection: {e.HttpRequestError}";
             }
 
             var done = Stopwatch.GetTimestamp();
-            outcomes.Add(((due - start) / (double)Stopwatch.Frequency, (done - due) * 1000.0 / Stopwatch.Frequency, outcome));
+            outcomes.Add(new Outcome((due - start) / (double)Stopwatch.Frequency, (done - start) / (double)Stopwatch.Frequency,
+                (done - due) * 1000.0 / Stopwatch.Frequency, result, naqilId));
         }
+    }
+
+    private sealed record Outcome(double DueSeconds, double EndSeconds, double LatencyMs, string Result, string? NaqilId)
+    {
+        public bool Ok => Result == "200";
     }
 
     private static async Task<bool> WaitServingAsync(HttpClient http, string url, TimeSpan timeout)
@@ -120,10 +175,41 @@ internal static class Faults
 }
 
 /// <summary>
+/// Something to kill under load and start again: <see cref="KillAsync"/> returns once it is dead
+/// (and says how it was killed); <see cref="RestartAsync"/> starts it with the same configuration.
+/// </summary>
+internal sealed record FaultVictim(string Role, Func<Task<string>> KillAsync, Func<Task> RestartAsync)
+{
+    public static FaultVictim Of(MeasuredProcess process) => new(process.Role,
+        () =>
+        {
+            var pid = process.Process.Id;
+            process.Process.KillHard();
+            return Task.FromResult($"SIGKILL {process.Process.Name} (pid {pid} and its children)");
+        },
+        () =>
+        {
+            process.Process.Restart();
+            return Task.CompletedTask;
+        });
+}
+
+/// <summary>
 /// One kill and restart: when the SIGKILL came (seconds from the start of the load), how long the
 /// process stayed down, how the requests ended, and the recovery time (from the restart to the last
-/// failed request; null when the target never served again).
+/// failed request; null when the target never served again). A request counts as failed before the
+/// kill only if it ended before it; one still open at the kill counts with the outage.
 /// </summary>
 internal sealed record FaultRow(string Target, string Victim, int Rate, double KilledAtSeconds, double DownSeconds, int Sent, int Ok, int FailedBeforeKill,
     int FailedWhileDown, int FailedAfterRestart, IReadOnlyDictionary<string, int> Failures, double MaxLatencyMs, double MaxLatencyWhileDownMs, int Hung,
-    double? RecoverySeconds);
+    double? RecoverySeconds)
+{
+    /// <summary>Of <see cref="FailedWhileDown"/>, the requests due before the kill that were still open when it came.</summary>
+    public int FailedInFlightAtKill { get; init; }
+
+    /// <summary>What was killed, how.</summary>
+    public string Kill { get; init; } = "";
+
+    /// <summary>The message log checks after the run (Naqil targets); null for the others.</summary>
+    public FaultLogResult? Log { get; init; }
+}

@@ -53,9 +53,15 @@ internal static class Budgets
 
         foreach (var fault in result.Faults)
         {
-            rows.Add(new BudgetRow($"SIGKILL {fault.Victim}: clear errors, no hang, recovery within seconds", fault.Target,
-                $"{fault.Hung} hung, max {fault.MaxLatencyMs / 1000:0.0} s, recovery {(fault.RecoverySeconds is { } s ? $"{s:0.0} s" : "never")}",
-                Verdict(fault.Hung == 0 && fault.FailedBeforeKill == 0 && fault.RecoverySeconds is <= 5)));
+            // Gateways hold the trust configuration for its lifetime and keep exchanging through the TSA's grace period.
+            var keepsServing = fault.Victim == Load.Faults.RegistryRole;
+            var log = fault.Log is not { } l ? ", logs not checked"
+                : $", {l.Acknowledged} acknowledged, {l.Consumer.Missing} + {l.Provider.Missing} missing from the consumer + provider logs, {(l.Consumer.Verified && l.Provider.Verified ? "both logs verify" : "a log does NOT verify")}";
+            rows.Add(new BudgetRow(keepsServing
+                    ? $"SIGKILL {fault.Victim}: exchanges go on, no acknowledged exchange missing from a log, the logs verify"
+                    : $"SIGKILL {fault.Victim}: clear errors, no hang, recovery within seconds, no acknowledged exchange missing from a log, the logs verify", fault.Target,
+                $"{(keepsServing ? $"{fault.Sent - fault.Ok} failed, " : "")}{fault.Hung} hung, max {fault.MaxLatencyMs / 1000:0.0} s, recovery {(fault.RecoverySeconds is { } s ? $"{s:0.0} s" : "never")}{log}",
+                Verdict(fault.Hung == 0 && fault.FailedBeforeKill == 0 && fault.RecoverySeconds is <= 5 && fault.Log is { Complete: true } && (!keepsServing || fault.Ok == fault.Sent))));
         }
 
         if (result.TrustScale.FirstOrDefault(r => r.Members == 10_000) is { } trust)

@@ -82,12 +82,18 @@ internal static class Report
         if (r.Faults.Count > 0)
         {
             sections.Add(new Section("Faults under load: SIGKILL one process, start it again",
-                "An open-loop GET load runs throughout; the process is killed with SIGKILL, left down, then started again with the same configuration. 'recovery' is from the restart to the last failed request. A request open longer than 40 s (beyond the gateway's 5 s connect + 30 s response timeouts) counts as hung. The message log's checks (no acknowledged exchange missing, the logs verify) come with the durable log.",
-                ["target", "killed", "rate", "down s", "sent", "ok", "failed before", "failed while down", "failed after restart", "how they failed", "max ms", "max ms while down", "hung", "recovery s"],
+                "An open-loop GET load runs throughout; the process is killed with SIGKILL, left down, then started again with the same configuration (registry/TSA: the registry, which serves the trust configuration and the sandbox TSA; postgres: the postmaster of the log's database server). A request counts as failed before the kill only if it ended before it; one still open at the kill counts with the outage ('in flight'). 'recovery' is from the restart to the last failed request. A request open longer than 40 s (beyond the gateway's 5 s connect + 30 s response timeouts) counts as hung. Log checks: every exchange the consumer face acknowledged (HTTP 200, its Naqil-Id) must be in both gateways' logs, exported with `naqil log export` once each has signed a tree head over the run, and both exports must pass `naqil log verify`.",
+                ["target", "killed", "rate", "down s", "sent", "ok", "failed before", "failed while down", "failed after restart", "how they failed", "max ms", "max ms while down", "hung", "recovery s",
+                    "acknowledged", "missing: consumer log", "missing: provider log", "logs verify", "timestamp tokens in the exports, gateways' warnings"],
                 [.. r.Faults.Select(f => (IReadOnlyList<string>)[f.Target, f.Victim, f.Rate.ToString(CultureInfo.InvariantCulture), F(f.DownSeconds), f.Sent.ToString(CultureInfo.InvariantCulture),
-                    f.Ok.ToString(CultureInfo.InvariantCulture), f.FailedBeforeKill.ToString(CultureInfo.InvariantCulture), f.FailedWhileDown.ToString(CultureInfo.InvariantCulture),
+                    f.Ok.ToString(CultureInfo.InvariantCulture), f.FailedBeforeKill.ToString(CultureInfo.InvariantCulture),
+                    f.FailedWhileDown.ToString(CultureInfo.InvariantCulture) + (f.FailedInFlightAtKill > 0 ? $" ({f.FailedInFlightAtKill} in flight)" : ""),
                     f.FailedAfterRestart.ToString(CultureInfo.InvariantCulture), string.Join("; ", f.Failures.OrderByDescending(p => p.Value).Select(p => $"{p.Key} ×{p.Value}")),
-                    F(f.MaxLatencyMs), F(f.MaxLatencyWhileDownMs), f.Hung.ToString(CultureInfo.InvariantCulture), f.RecoverySeconds is { } s ? F(s) : "never"])]));
+                    F(f.MaxLatencyMs), F(f.MaxLatencyWhileDownMs), f.Hung.ToString(CultureInfo.InvariantCulture), f.RecoverySeconds is { } s ? F(s) : "never",
+                    f.Log is { } l ? l.Acknowledged.ToString(CultureInfo.InvariantCulture) + (l.AcknowledgedWithoutId > 0 ? $" ({l.AcknowledgedWithoutId} without Naqil-Id)" : "") : "–",
+                    f.Log is null ? "–" : Missing(f.Log.Consumer), f.Log is null ? "–" : Missing(f.Log.Provider),
+                    f.Log is null ? "–" : LogVerdict(f.Log),
+                    f.Log is null ? "" : $"{Events(f.Log.Consumer)}; {Events(f.Log.Provider)}"])]));
         }
 
         foreach (var h in r.Hostile)
@@ -213,6 +219,18 @@ internal static class Report
         }
 
         return md.ToString();
+    }
+
+    private static string Missing(Load.GatewayLogCheck log) =>
+        log.Missing == 0 ? "0" : $"{log.Missing} (e.g. {string.Join(", ", log.MissingSample)})";
+
+    private static string Events(Load.GatewayLogCheck log) => $"{log.Gateway}: {log.Timestamps} tokens{(log.Events.Length > 0 ? $", {log.Events}" : "")}";
+
+    private static string LogVerdict(Load.FaultLogResult log)
+    {
+        string One(Load.GatewayLogCheck g) => (g.Verified ? "" : $"{g.Gateway}: {g.Verify}") + (g.Warning is null ? "" : $" ({g.Gateway} export: {g.Warning})");
+        var details = string.Join("; ", new[] { One(log.Consumer), One(log.Provider) }.Where(d => d.Length > 0)).Trim();
+        return (log.Consumer.Verified && log.Provider.Verified ? "yes" : "NO") + (details.Length > 0 ? $" — {details}" : "");
     }
 
     private static string Answer(RunResult r, string method) =>

@@ -17,20 +17,25 @@ internal static class NaqilPair
 {
     private const string Instance = "SY";
 
-    /// <summary>A registry shared by every Naqil variant of the run.</summary>
+    /// <summary>
+    /// A Naqil variant's own registry (and so its own trust configuration and sandbox TSA): a
+    /// consumer gateway spreads its exchanges round-robin over every gateway registered for the
+    /// provider's member, so variants sharing one registry would cross into each other's gateways.
+    /// </summary>
     internal sealed record Registry(string Url, string AnchorFile, string AdminToken, ChildProcess Process);
 
-    public static async Task<Registry> StartRegistryAsync(Workspace workspace, string naqil)
+    public static async Task<Registry> StartRegistryAsync(Workspace workspace, string naqil, string name)
     {
-        var folder = workspace.Folder("registry");
+        var folder = workspace.Folder(name);
         var url = $"http://127.0.0.1:{Workspace.FreePort()}";
         var token = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(24));
         var config = Path.Combine(folder, "registry.json");
         await File.WriteAllTextAsync(config, JsonSerializer.Serialize(new
         {
-            Registry = new { Instance, DataDirectory = Path.Combine(folder, "data"), AdminToken = token, Url = url, ConfigurationLifetime = "00:10:00" },
+            // PublicUrl makes the registry publish its own sandbox TSA (at /tsa) in the trust configuration.
+            Registry = new { Instance, DataDirectory = Path.Combine(folder, "data"), AdminToken = token, Url = url, PublicUrl = url, ConfigurationLifetime = "00:10:00" },
         }));
-        var process = workspace.StartDotnet("registry", naqil, ["registry", "--config", config]);
+        var process = workspace.StartDotnet(name, naqil, ["registry", "--config", config]);
         await Workspace.WaitHealthyAsync(process, $"{url}/health", TimeSpan.FromSeconds(60));
 
         using var admin = Admin(url, token);
@@ -46,17 +51,24 @@ internal static class NaqilPair
 
     /// <summary>
     /// Starts a consumer and a provider gateway for one variant. The variant's settings are extra
-    /// <c>Gateway</c> keys (<c>MessageLog:Storage=sqlite</c>) written into both gateways' config files.
+    /// <c>Gateway</c> keys (<c>MessageLog:Storage=sqlite</c>) written into both gateways' config files;
+    /// a variant on the harness's own PostgreSQL (<see cref="NaqilVariant.UsesHarnessPostgres"/>)
+    /// gets a database of its own per gateway on <paramref name="postgres"/>.
     /// </summary>
     public static async Task<Target> StartAsync(Workspace workspace, string naqil, Registry registry, MeasuredProcess backend, string backendUrl,
-        NaqilVariant variant, int index)
+        NaqilVariant variant, int index, PostgresServer? postgres = null)
     {
+        if (variant.UsesHarnessPostgres && postgres is null)
+        {
+            throw new HarnessException($"{variant.Name} logs to PostgreSQL without a connection string, and the harness runs no PostgreSQL server");
+        }
+
         using var admin = Admin(registry.Url, registry.AdminToken);
         var consumerCode = $"gw{index}c";
         var providerCode = $"gw{index}p";
-        var consumer = await ConfigureAsync(workspace, admin, registry, variant, "SY/GOV/MOCT", consumerCode, gateway => gateway
+        var consumer = await ConfigureAsync(workspace, admin, registry, variant, postgres, "SY/GOV/MOCT", consumerCode, gateway => gateway
             .Add("Clients", new JsonArray(new JsonObject { ["Subsystem"] = Paths.Client, ["AllowUnauthenticatedLoopback"] = true })));
-        var provider = await ConfigureAsync(workspace, admin, registry, variant, "SY/GOV/CIVREG", providerCode, gateway =>
+        var provider = await ConfigureAsync(workspace, admin, registry, variant, postgres, "SY/GOV/CIVREG", providerCode, gateway =>
         {
             gateway.Add("Services", new JsonArray(new JsonObject { ["Service"] = Paths.Service, ["Backend"] = backendUrl }));
             gateway.Add("Acl", new JsonArray(new JsonObject { ["Service"] = Paths.Service, ["Client"] = Paths.Client }));
@@ -69,6 +81,11 @@ internal static class NaqilPair
         await Workspace.WaitHealthyAsync(providerProcess, $"{provider.ConsumerUrl}/health", TimeSpan.FromSeconds(60));
         await WaitExchangingAsync(consumer.ConsumerUrl + Paths.NaqilGet, consumerProcess, providerProcess);
         var settings = variant.Settings.Count == 0 ? "" : "; " + string.Join(", ", variant.Settings.Select(s => $"Gateway:{s.Key}={s.Value}"));
+        if (variant.UsesHarnessPostgres)
+        {
+            settings += $", each gateway's log in a database of its own on the harness's {postgres!.Version}";
+        }
+
         return new Target
         {
             Name = variant.Name,
@@ -77,6 +94,10 @@ internal static class NaqilPair
             GetPath = Paths.NaqilGet,
             PostPath = Paths.NaqilPost,
             Faces = new NaqilFaces(consumer.ConsumerUrl, provider.ProviderUrl, registry.Url, registry.AdminToken, consumer.TlsCertificate, consumer.TlsKey),
+            Deployment = new NaqilDeployment(naqil, registry,
+                new NaqilGateway("consumer-gw", consumer.ConfigFile, consumer.ConsumerUrl, consumer.AdminToken, consumerProcess),
+                new NaqilGateway("provider-gw", provider.ConfigFile, provider.ConsumerUrl, provider.AdminToken, providerProcess),
+                variant.UsesHarnessPostgres ? postgres : null),
             Processes =
             [
                 backend,
@@ -120,9 +141,10 @@ internal static class NaqilPair
         throw new HarnessException($"no exchange went through {url} within 30 s; last answer: {last}; logs: {string.Join(", ", processes.Select(p => p.LogFile))}");
     }
 
-    private sealed record Configured(string ConfigFile, string ConsumerUrl, string ProviderUrl, string TlsCertificate, string TlsKey);
+    private sealed record Configured(string ConfigFile, string ConsumerUrl, string ProviderUrl, string TlsCertificate, string TlsKey, string AdminToken);
 
-    private static async Task<Configured> ConfigureAsync(Workspace workspace, HttpClient admin, Registry registry, NaqilVariant variant, string member, string code, Action<JsonObject> add)
+    private static async Task<Configured> ConfigureAsync(Workspace workspace, HttpClient admin, Registry registry, NaqilVariant variant, PostgresServer? postgres,
+        string member, string code, Action<JsonObject> add)
     {
         var folder = workspace.Folder($"{variant.Name}-{member.Replace('/', '-')}-{code}");
         var tls = await IssueAsync(admin, folder, "tls", $"{member} {code} TLS");
@@ -150,16 +172,26 @@ internal static class NaqilPair
             ["ProviderUrl"] = providerUrl,
             ["AdminToken"] = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(24)),
             ["TrustPollInterval"] = "00:00:05",
+            // A token every 2 s instead of every 60 s: a TSA outage of a few seconds (the fault
+            // phase) then always meets a timestamping attempt. One loopback request per 2 s.
+            ["MessageLog"] = new JsonObject { ["TimestampInterval"] = "00:00:02" },
         };
         add(gateway);
         foreach (var (key, value) in variant.Settings)
         {
-            Set(gateway, key, Environment.ExpandEnvironmentVariables(value.Replace("{data}", Path.Combine(folder, "data"), StringComparison.Ordinal)));
+            Set(gateway, key, Environment.ExpandEnvironmentVariables(value)
+                .Replace("{data}", Path.Combine(folder, "data"), StringComparison.Ordinal).Replace("{gateway}", code, StringComparison.Ordinal));
+        }
+
+        if (variant.UsesHarnessPostgres)
+        {
+            // Two gateways cannot share one log: the store locks its tree state against a second writer.
+            Set(gateway, "MessageLog:ConnectionString", await postgres!.CreateDatabaseAsync($"naqil_{code}"));
         }
 
         var configFile = Path.Combine(folder, "gateway.json");
         await File.WriteAllTextAsync(configFile, new JsonObject { ["Gateway"] = gateway }.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
-        return new Configured(configFile, consumerUrl, providerUrl, tls.Certificate, tls.Key);
+        return new Configured(configFile, consumerUrl, providerUrl, tls.Certificate, tls.Key, (string)gateway["AdminToken"]!);
     }
 
     /// <summary>Sets <c>A:B:C</c> in nested objects; configuration binding reads every value from text.</summary>
@@ -226,7 +258,8 @@ internal static class NaqilPair
 
 /// <summary>
 /// A Naqil configuration to measure: a name and extra <c>Gateway</c> settings, e.g.
-/// <c>naqil-sqlite:MessageLog:Storage=sqlite</c>. <c>{data}</c> in a value is the gateway's data folder.
+/// <c>naqil-sqlite:MessageLog:Storage=sqlite</c>. <c>%VAR%</c> in a value expands an environment
+/// variable; then <c>{data}</c> is the gateway's data folder and <c>{gateway}</c> its code (<c>gw2c</c>).
 /// </summary>
 internal sealed record NaqilVariant(string Name, IReadOnlyList<KeyValuePair<string, string>> Settings)
 {
@@ -251,4 +284,15 @@ internal sealed record NaqilVariant(string Name, IReadOnlyList<KeyValuePair<stri
 
         return new NaqilVariant(name, settings);
     }
+
+    /// <summary>The PostgreSQL variant measured by default when the harness finds PostgreSQL's programs.</summary>
+    public static readonly NaqilVariant Postgres = new("naqil-postgres", [new("MessageLog:Storage", "postgresql")]);
+
+    /// <summary>
+    /// PostgreSQL storage with no connection string: the harness runs the server and gives each
+    /// gateway a database of its own.
+    /// </summary>
+    public bool UsesHarnessPostgres =>
+        Settings.Any(s => s.Key.Equals("MessageLog:Storage", StringComparison.OrdinalIgnoreCase) && s.Value.Equals("postgresql", StringComparison.OrdinalIgnoreCase))
+        && !Settings.Any(s => s.Key.Equals("MessageLog:ConnectionString", StringComparison.OrdinalIgnoreCase));
 }

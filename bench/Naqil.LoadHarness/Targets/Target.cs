@@ -25,6 +25,9 @@ internal sealed record Target
     /// <summary>Every listening face of a Naqil target, for the hostile-input corpus; null for the others.</summary>
     public NaqilFaces? Faces { get; init; }
 
+    /// <summary>The registry, gateways and log database of a Naqil target, for the fault phase; null for the others.</summary>
+    public NaqilDeployment? Deployment { get; init; }
+
     public string Url(string path) => BaseUrl + path;
 }
 
