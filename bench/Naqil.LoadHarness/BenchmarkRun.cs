@@ -17,6 +17,7 @@ namespace Naqil.LoadHarness;
 internal sealed class BenchmarkRun(HarnessOptions options, string repositoryRoot, Action<string> progress)
 {
     private readonly List<string> _notes = [];
+    private readonly List<AllocationCell> _allocations = [];
 
     public async Task<RunResult> ExecuteAsync()
     {
@@ -114,7 +115,7 @@ internal sealed class BenchmarkRun(HarnessOptions options, string repositoryRoot
                             var script = method == "GET" ? getScript : postScript;
                             var path = method == "GET" ? target.GetPath : target.PostPath;
                             var (wrk, cpu, peak, generator) = await MeasureAsync(target, () => Wrk.RunAsync(options.Wrk, target.Url(path), script, connections, options.WrkThreads, options.CellDuration),
-                                r => r.Requests, inProcessGenerator: false);
+                                r => r.Requests, inProcessGenerator: false, ("closed", run, $"{method} c{connections}"));
                             cells.Add(new ClosedLoopCell(run, target.Name, method, connections, wrk, cpu, peak, generator));
                             Warn(wrk, target.Name, $"{method} c{connections}");
                         }
@@ -129,7 +130,7 @@ internal sealed class BenchmarkRun(HarnessOptions options, string repositoryRoot
                     progress($"open loop: {options.Rate}/s GET for {options.OpenLoopDuration.TotalSeconds:0}s → {target.Name}");
                     var (open, cpu, peak, _) = await MeasureAsync(target,
                         () => HttpLoad.OpenLoopAsync(target.Url(target.GetPath), null, options.Rate, options.OpenLoopDuration, TimeSpan.FromSeconds(options.Quick ? 1 : 3)),
-                        r => r.FromIntended.Count, inProcessGenerator: true);
+                        r => r.FromIntended.Count, inProcessGenerator: true, ("open", 1, $"GET {options.Rate:N0}/s"));
                     var file = Path.Combine(histograms, $"open-loop-{target.Name}.hgrm");
                     await using (var writer = new StreamWriter(file))
                     {
@@ -234,6 +235,8 @@ internal sealed class BenchmarkRun(HarnessOptions options, string repositoryRoot
             Hostile = hostile,
             TrustScale = trust,
             LogScale = log,
+            AllocationCells = _allocations,
+            Allocations = GatewayRuntime.Summarise(_allocations),
             Notes = _notes,
         };
         return result with { Budgets = Budgets.Evaluate(result) };
@@ -249,11 +252,14 @@ internal sealed class BenchmarkRun(HarnessOptions options, string repositoryRoot
 
     /// <summary>
     /// Runs <paramref name="load"/> with CPU and peak memory of every process on the target's path
-    /// measured around it; CPU is charged per completed exchange.
+    /// measured around it; CPU is charged per completed exchange. With <paramref name="runtime"/>, each
+    /// Naqil gateway's allocations and collections are read around it too (its admin API) and kept.
     /// </summary>
-    private static async Task<(T Result, Dictionary<string, double> Cpu, Dictionary<string, long> Peak, double Generator)> MeasureAsync<T>(
-        Target target, Func<Task<T>> load, Func<T, long> exchanges, bool inProcessGenerator)
+    private async Task<(T Result, Dictionary<string, double> Cpu, Dictionary<string, long> Peak, double Generator)> MeasureAsync<T>(
+        Target target, Func<Task<T>> load, Func<T, long> exchanges, bool inProcessGenerator, (string Phase, int Run, string Load)? runtime = null)
     {
+        // Read outside the CPU window, so the admin API's own work is not charged to the exchanges.
+        var runtimeBefore = runtime is null ? null : await GatewayRuntime.ReadAllAsync(target);
         foreach (var process in target.Processes)
         {
             ProcFs.ResetPeak(process.Process.Id);
@@ -266,6 +272,11 @@ internal sealed class BenchmarkRun(HarnessOptions options, string repositoryRoot
         var count = Math.Max(1, exchanges(result));
         var cpu = target.Processes.ToDictionary(p => p.Role, p => (ProcFs.CpuSeconds(p.Process.Id) - before[p.Role]) * 1e6 / count);
         var peak = target.Processes.ToDictionary(p => p.Role, p => ProcFs.PeakResidentBytes(p.Process.Id));
+        if (runtime is (var phase, var run, var label) && runtimeBefore is not null)
+        {
+            _allocations.AddRange(GatewayRuntime.Cells(phase, run, target.Name, label, count, runtimeBefore, await GatewayRuntime.ReadAllAsync(target)));
+        }
+
         return (result, cpu, peak, (generatorAfter - generatorBefore) * 1e6 / count);
     }
 
