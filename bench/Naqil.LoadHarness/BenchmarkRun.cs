@@ -33,6 +33,7 @@ internal sealed class BenchmarkRun(HarnessOptions options, string repositoryRoot
         var bodies = new List<BodySizeRow>();
         var faults = new List<FaultRow>();
         var hostile = new List<HostileResult>();
+        var soaks = new List<SoakRow>();
         var histograms = Path.Combine(Output, "histograms");
         Directory.CreateDirectory(histograms);
 
@@ -120,6 +121,23 @@ internal sealed class BenchmarkRun(HarnessOptions options, string repositoryRoot
                             Warn(wrk, target.Name, $"{method} c{connections}");
                         }
                     }
+                }
+            }
+
+            if (!options.Skip.Contains("soak"))
+            {
+                foreach (var target in targets.Where(t => GatewayRuntime.Gateways(t).Count > 0))
+                {
+                    if (Soak.RateFor(target.Name, cells, options.SoakRate) is not (var rate, var basis))
+                    {
+                        _notes.Add($"{target.Name}: no soak, for want of a closed-loop GET throughput to halve (give --soak-rate)");
+                        continue;
+                    }
+
+                    progress($"soak: {rate:N0}/s GET ({basis}) for {options.SoakDuration.TotalSeconds:0}s → {target.Name}");
+                    var (soak, cpu, peak, generator) = await MeasureAsync(target, () => Soak.RunAsync(target, rate, basis, options.SoakDuration),
+                        r => r.Sent, inProcessGenerator: true, ("soak", 1, $"GET {rate:N0}/s"));
+                    soaks.Add(soak with { CpuMicrosPerExchange = new Dictionary<string, double>(cpu) { ["load-gen"] = generator }, PeakRssBytes = peak });
                 }
             }
 
@@ -237,6 +255,7 @@ internal sealed class BenchmarkRun(HarnessOptions options, string repositoryRoot
             LogScale = log,
             AllocationCells = _allocations,
             Allocations = GatewayRuntime.Summarise(_allocations),
+            Soak = soaks,
             Notes = _notes,
         };
         return result with { Budgets = Budgets.Evaluate(result) };

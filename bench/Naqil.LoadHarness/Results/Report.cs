@@ -70,6 +70,7 @@ internal static class Report
                 [.. peaks.Select(p => (IReadOnlyList<string>)[p.Target, p.Role, Bytes(p.Peak)])]));
         }
 
+        sections.AddRange(RuntimeReport.SoakSections(r));
         if (r.BodySizes.Count > 0)
         {
             var bodyRoles = r.BodySizes.SelectMany(s => s.CpuMicrosPerExchange.Keys).Distinct().ToList();

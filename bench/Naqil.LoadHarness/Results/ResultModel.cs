@@ -38,6 +38,8 @@ internal sealed record RunResult
     /// <summary>The same per closed-loop cell, open-loop run and soak, as measured.</summary>
     public IReadOnlyList<AllocationCell> AllocationCells { get; init; } = [];
 
+    public IReadOnlyList<SoakRow> Soak { get; init; } = [];
+
     public IReadOnlyList<BudgetRow> Budgets { get; init; } = [];
 
     public IReadOnlyList<string> Notes { get; init; } = [];
