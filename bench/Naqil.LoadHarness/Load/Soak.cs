@@ -25,7 +25,7 @@ internal static class Soak
 
     public const string FlatRule = "flat: the mean RSS of the last tenth of the run is at most 16 MiB or 10 % (whichever is more) above the mean of the second tenth (the first is warm-up), and a least-squares line through the RSS samples of the second half rises by no more than 16 MiB over the whole run's length (1.6 MiB/min in a 10-minute soak)";
 
-    /// <summary>Memory is sampled every 10 s, or 60 times over a shorter soak (at least once a second).</summary>
+    /// <summary>Memory is sampled every 10 s; in a shorter soak every sixtieth of it, at most once a second.</summary>
     public static TimeSpan SampleInterval(TimeSpan duration) => TimeSpan.FromSeconds(Math.Clamp(Math.Round(duration.TotalSeconds / 60), 1, 10));
 
     /// <summary>

@@ -40,7 +40,7 @@ internal static class RuntimeReport
                 .. roles.Select(x => s.CpuMicrosPerExchange.TryGetValue(x, out var v) ? v.ToString("0", CultureInfo.InvariantCulture) : "")])]);
 
         yield return new Report.Section("Soak: each gateway's memory",
-            $"RSS is VmRSS from /proc; heap is the managed heap after the last collection (`GET /admin/v1/runtime`); both sampled every {string.Join(" / ", r.Soak.Select(s => $"{s.SampleSeconds:0} s").Distinct())} (every 10 s, or 60 times over a shorter soak). Slopes are least-squares lines through the samples of the second half. Judged {Soak.FlatRule}.",
+            $"RSS is VmRSS from /proc; heap is the managed heap after the last collection (`GET /admin/v1/runtime`); both sampled every {string.Join(" / ", r.Soak.Select(s => $"{s.SampleSeconds:0} s").Distinct())} (every 10 s; in a shorter soak every sixtieth of it, at most once a second). Slopes are least-squares lines through the samples of the second half. Judged {Soak.FlatRule}.",
             ["target", "process", "RSS start", "RSS 2nd tenth", "RSS last tenth", "RSS end", "RSS MiB/min", "heap start", "heap end", "heap MiB/min", "peak RSS", "flat", "why"],
             [.. r.Soak.SelectMany(s => s.Memory.Select(m => (IReadOnlyList<string>)[s.Target, m.Role, Report.Bytes(m.RssStartBytes), Report.Bytes(m.RssSecondTenthBytes),
                 Report.Bytes(m.RssLastTenthBytes), Report.Bytes(m.RssEndBytes), Slope(m.RssSlopeMiBPerMinute), m.HeapStartBytes is { } h0 ? Report.Bytes(h0) : "–",
