@@ -135,8 +135,10 @@ internal sealed class BenchmarkRun(HarnessOptions options, string repositoryRoot
                     }
 
                     progress($"soak: {rate:N0}/s GET ({basis}) for {options.SoakDuration.TotalSeconds:0}s → {target.Name}");
-                    var (soak, cpu, peak, generator) = await MeasureAsync(target, () => Soak.RunAsync(target, rate, basis, options.SoakDuration),
-                        r => r.Sent, inProcessGenerator: true, ("soak", 1, $"GET {rate:N0}/s"));
+                    // CPU and allocations over the warm-up are charged to its exchanges too.
+                    var warmup = TimeSpan.FromSeconds(options.Quick ? 1 : 3);
+                    var (soak, cpu, peak, generator) = await MeasureAsync(target, () => Soak.RunAsync(target, rate, basis, options.SoakDuration, warmup),
+                        r => r.Sent + (long)(rate * warmup.TotalSeconds), inProcessGenerator: true, ("soak", 1, $"GET {rate:N0}/s"));
                     soaks.Add(soak with { CpuMicrosPerExchange = new Dictionary<string, double>(cpu) { ["load-gen"] = generator }, PeakRssBytes = peak });
                 }
             }

@@ -69,12 +69,15 @@ internal static class HttpLoad
 
     /// <summary>
     /// Open loop: <paramref name="rate"/> requests per second, evenly spaced, for <paramref name="duration"/>.
-    /// <paramref name="observe"/>, when given, sees every request of the measured run (not the warm-up) as it ends.
+    /// <paramref name="observe"/>, when given, sees every request of the measured run (not the warm-up) as it ends;
+    /// <paramref name="measuring"/> is called once the warm-up is over, as the measured run begins.
     /// </summary>
-    public static async Task<OpenLoopResult> OpenLoopAsync(string url, byte[]? body, int rate, TimeSpan duration, TimeSpan warmup, Action<OpenLoopSample>? observe = null)
+    public static async Task<OpenLoopResult> OpenLoopAsync(string url, byte[]? body, int rate, TimeSpan duration, TimeSpan warmup,
+        Action<OpenLoopSample>? observe = null, Action? measuring = null)
     {
         using var http = Client(1024);
         await RunOpenLoopAsync(http, url, body, rate, warmup, null, null);
+        measuring?.Invoke();
         var result = new OpenLoopResult(new LatencyHistogram(), new LatencyHistogram(), new LatencyHistogram());
         var errors = await RunOpenLoopAsync(http, url, body, rate, duration, result, observe);
         return result with { Errors = errors };

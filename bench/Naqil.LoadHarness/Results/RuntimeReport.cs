@@ -32,7 +32,7 @@ internal static class RuntimeReport
 
         var roles = r.Soak.SelectMany(s => s.CpuMicrosPerExchange.Keys).Distinct().ToList();
         yield return new Report.Section("Soak: open-loop GET at half the measured capacity",
-            "The harness's open-loop generator (evenly spaced, latency from each request's intended send time) at half the target's median GET c64 throughput of the closed loop above, after it, with no warm-up of its own. CPU is µs per exchange over the whole soak.",
+            "The harness's open-loop generator (evenly spaced, latency from each request's intended send time) at half the target's median GET c64 throughput in the closed loop above, right after it; the generator warms up at the same rate first (its connections), outside the figures. CPU is µs per exchange over the whole soak, warm-up included (its time and its exchanges).",
             ["target", "rate", "from", "seconds", "sent", "errors", "how they failed", "p50 ms", "p99 ms", "p99.9 ms", "max ms", "lag p99 ms", .. roles.Select(x => $"{x} µs")],
             [.. r.Soak.Select(s => (IReadOnlyList<string>)[s.Target, $"{s.Rate:N0}/s", s.RateBasis, Report.F(s.DurationSeconds), s.Sent.ToString("N0", CultureInfo.InvariantCulture),
                 s.Errors.ToString(CultureInfo.InvariantCulture), s.Failures.Count == 0 ? "–" : string.Join("; ", s.Failures.Select(f => $"{f.Key} ×{f.Value}")),
@@ -40,7 +40,7 @@ internal static class RuntimeReport
                 .. roles.Select(x => s.CpuMicrosPerExchange.TryGetValue(x, out var v) ? v.ToString("0", CultureInfo.InvariantCulture) : "")])]);
 
         yield return new Report.Section("Soak: each gateway's memory",
-            $"RSS is VmRSS from /proc; heap is the managed heap after the last collection (`GET /admin/v1/runtime`); both sampled every {string.Join(" / ", r.Soak.Select(s => $"{s.SampleSeconds:0} s").Distinct())} (every 10 s; in a shorter soak every sixtieth of it, at most once a second). Slopes are least-squares lines through the samples of the second half. Judged {Soak.FlatRule}.",
+            $"RSS is VmRSS from /proc; heap is the managed heap after the last collection (`GET /admin/v1/runtime`); both sampled every {string.Join(" / ", r.Soak.Select(s => $"{s.SampleSeconds:0} s").Distinct())} (10 s; in a soak shorter than 10 minutes a sixtieth of it, at most once a second). Slopes are least-squares lines through the samples of the second half. Judged {Soak.FlatRule}.",
             ["target", "process", "RSS start", "RSS 2nd tenth", "RSS last tenth", "RSS end", "RSS MiB/min", "heap start", "heap end", "heap MiB/min", "peak RSS", "flat", "why"],
             [.. r.Soak.SelectMany(s => s.Memory.Select(m => (IReadOnlyList<string>)[s.Target, m.Role, Report.Bytes(m.RssStartBytes), Report.Bytes(m.RssSecondTenthBytes),
                 Report.Bytes(m.RssLastTenthBytes), Report.Bytes(m.RssEndBytes), Slope(m.RssSlopeMiBPerMinute), m.HeapStartBytes is { } h0 ? Report.Bytes(h0) : "–",
