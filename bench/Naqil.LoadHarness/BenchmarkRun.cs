@@ -17,6 +17,7 @@ namespace Naqil.LoadHarness;
 internal sealed class BenchmarkRun(HarnessOptions options, string repositoryRoot, Action<string> progress)
 {
     private readonly List<string> _notes = [];
+    private readonly List<AllocationCell> _allocations = [];
 
     public async Task<RunResult> ExecuteAsync()
     {
@@ -32,6 +33,7 @@ internal sealed class BenchmarkRun(HarnessOptions options, string repositoryRoot
         var bodies = new List<BodySizeRow>();
         var faults = new List<FaultRow>();
         var hostile = new List<HostileResult>();
+        var soaks = new List<SoakRow>();
         var histograms = Path.Combine(Output, "histograms");
         Directory.CreateDirectory(histograms);
 
@@ -114,11 +116,30 @@ internal sealed class BenchmarkRun(HarnessOptions options, string repositoryRoot
                             var script = method == "GET" ? getScript : postScript;
                             var path = method == "GET" ? target.GetPath : target.PostPath;
                             var (wrk, cpu, peak, generator) = await MeasureAsync(target, () => Wrk.RunAsync(options.Wrk, target.Url(path), script, connections, options.WrkThreads, options.CellDuration),
-                                r => r.Requests, inProcessGenerator: false);
+                                r => r.Requests, inProcessGenerator: false, ("closed", run, $"{method} c{connections}"));
                             cells.Add(new ClosedLoopCell(run, target.Name, method, connections, wrk, cpu, peak, generator));
                             Warn(wrk, target.Name, $"{method} c{connections}");
                         }
                     }
+                }
+            }
+
+            if (!options.Skip.Contains("soak"))
+            {
+                foreach (var target in targets.Where(t => GatewayRuntime.Gateways(t).Count > 0))
+                {
+                    if (Soak.RateFor(target.Name, cells, options.SoakRate) is not (var rate, var basis))
+                    {
+                        _notes.Add($"{target.Name}: no soak, for want of a closed-loop GET throughput to halve (give --soak-rate)");
+                        continue;
+                    }
+
+                    progress($"soak: {rate:N0}/s GET ({basis}) for {options.SoakDuration.TotalSeconds:0}s → {target.Name}");
+                    // CPU and allocations over the warm-up are charged to its exchanges too.
+                    var warmup = TimeSpan.FromSeconds(options.Quick ? 1 : 3);
+                    var (soak, cpu, peak, generator) = await MeasureAsync(target, () => Soak.RunAsync(target, rate, basis, options.SoakDuration, warmup),
+                        r => r.Sent + (long)(rate * warmup.TotalSeconds), inProcessGenerator: true, ("soak", 1, $"GET {rate:N0}/s"));
+                    soaks.Add(soak with { CpuMicrosPerExchange = new Dictionary<string, double>(cpu) { ["load-gen"] = generator }, PeakRssBytes = peak });
                 }
             }
 
@@ -127,9 +148,11 @@ internal sealed class BenchmarkRun(HarnessOptions options, string repositoryRoot
                 foreach (var target in targets)
                 {
                     progress($"open loop: {options.Rate}/s GET for {options.OpenLoopDuration.TotalSeconds:0}s → {target.Name}");
+                    // The warm-up's CPU and allocations fall inside the measurement: so do its exchanges.
+                    var warmup = TimeSpan.FromSeconds(options.Quick ? 1 : 3);
                     var (open, cpu, peak, _) = await MeasureAsync(target,
-                        () => HttpLoad.OpenLoopAsync(target.Url(target.GetPath), null, options.Rate, options.OpenLoopDuration, TimeSpan.FromSeconds(options.Quick ? 1 : 3)),
-                        r => r.FromIntended.Count, inProcessGenerator: true);
+                        () => HttpLoad.OpenLoopAsync(target.Url(target.GetPath), null, options.Rate, options.OpenLoopDuration, warmup),
+                        r => r.FromIntended.Count + (long)(options.Rate * warmup.TotalSeconds), inProcessGenerator: true, ("open", 1, $"GET {options.Rate:N0}/s"));
                     var file = Path.Combine(histograms, $"open-loop-{target.Name}.hgrm");
                     await using (var writer = new StreamWriter(file))
                     {
@@ -237,6 +260,9 @@ internal sealed class BenchmarkRun(HarnessOptions options, string repositoryRoot
             Hostile = hostile,
             TrustScale = trust,
             LogScale = log,
+            AllocationCells = _allocations,
+            Allocations = GatewayRuntime.Summarise(_allocations),
+            Soak = soaks,
             Notes = _notes,
         };
         return result with { Budgets = Budgets.Evaluate(result) };
@@ -285,11 +311,14 @@ internal sealed class BenchmarkRun(HarnessOptions options, string repositoryRoot
 
     /// <summary>
     /// Runs <paramref name="load"/> with CPU and peak memory of every process on the target's path
-    /// measured around it; CPU is charged per completed exchange.
+    /// measured around it; CPU is charged per completed exchange. With <paramref name="runtime"/>, each
+    /// Naqil gateway's allocations and collections are read around it too (its admin API) and kept.
     /// </summary>
-    private static async Task<(T Result, Dictionary<string, double> Cpu, Dictionary<string, long> Peak, double Generator)> MeasureAsync<T>(
-        Target target, Func<Task<T>> load, Func<T, long> exchanges, bool inProcessGenerator)
+    private async Task<(T Result, Dictionary<string, double> Cpu, Dictionary<string, long> Peak, double Generator)> MeasureAsync<T>(
+        Target target, Func<Task<T>> load, Func<T, long> exchanges, bool inProcessGenerator, (string Phase, int Run, string Load)? runtime = null)
     {
+        // Read outside the CPU window, so the admin API's own work is not charged to the exchanges.
+        var runtimeBefore = runtime is null ? null : await GatewayRuntime.ReadAllAsync(target);
         foreach (var process in target.Processes)
         {
             ProcFs.ResetPeak(process.Process.Id);
@@ -302,6 +331,11 @@ internal sealed class BenchmarkRun(HarnessOptions options, string repositoryRoot
         var count = Math.Max(1, exchanges(result));
         var cpu = target.Processes.ToDictionary(p => p.Role, p => (ProcFs.CpuSeconds(p.Process.Id) - before[p.Role]) * 1e6 / count);
         var peak = target.Processes.ToDictionary(p => p.Role, p => ProcFs.PeakResidentBytes(p.Process.Id));
+        if (runtime is (var phase, var run, var label) && runtimeBefore is not null)
+        {
+            _allocations.AddRange(GatewayRuntime.Cells(phase, run, target.Name, label, count, runtimeBefore, await GatewayRuntime.ReadAllAsync(target)));
+        }
+
         return (result, cpu, peak, (generatorAfter - generatorBefore) * 1e6 / count);
     }
 

@@ -54,6 +54,12 @@ internal sealed record HarnessOptions
     /// <summary>Seconds of load before the kill, with the process down, and after the restart.</summary>
     public (int Before, int Down, int After) FaultTimes { get; init; } = (4, 4, 8);
 
+    /// <summary>How long each Naqil variant is soaked at half its measured capacity.</summary>
+    public TimeSpan SoakDuration { get; init; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>A fixed soak rate instead of half the measured capacity.</summary>
+    public int? SoakRate { get; init; }
+
     public IReadOnlyList<int> TrustSizes { get; init; } = [10, 100, 1_000, 10_000];
 
     public IReadOnlyList<int> LogSizes { get; init; } = [1_000, 10_000, 100_000, 1_000_000];
@@ -113,7 +119,9 @@ internal sealed record HarnessOptions
           --body-duration S        seconds per body-size cell (default 4)
           --trust-sizes LIST       trust configuration member counts (default 10,100,1000,10000)
           --log-sizes LIST         message log sizes (default 1000,10000,100000,1000000)
-          --skip LIST              any of: closed,open,sequential,bodies,hostile,faults,trust,log
+          --skip LIST              any of: closed,soak,open,sequential,bodies,hostile,faults,trust,log
+          --soak S                 seconds of soak per Naqil variant at half its GET c64 throughput (default 600; 20 with --quick)
+          --soak-rate N            soak at N exchanges/s instead of half the measured throughput
           --fault-rate N           open-loop rate while processes are killed and restarted (default 200)
           --nginx-workers N|auto   worker_processes of each nginx (default auto)
           --env KEY=VALUE          a runtime setting for every .NET process (repeatable)
@@ -143,6 +151,8 @@ internal sealed record HarnessOptions
                 "--duration" => options with { CellDuration = TimeSpan.FromSeconds(Int(name, Value())) },
                 "--warmup" => options with { Warmup = TimeSpan.FromSeconds(Int(name, Value())) },
                 "--connections" => options with { Connections = [.. List(Value()).Select(v => Int(name, v))] },
+                "--soak" => options with { SoakDuration = TimeSpan.FromSeconds(Int(name, Value())) },
+                "--soak-rate" => options with { SoakRate = Int(name, Value()) },
                 "--fault-rate" => options with { FaultRate = Int(name, Value()) },
                 "--rate" => options with { Rate = Int(name, Value()) },
                 "--open-loop" => options with { OpenLoopDuration = TimeSpan.FromSeconds(Int(name, Value())) },
@@ -163,7 +173,11 @@ internal sealed record HarnessOptions
             };
         }
 
-        return options with { DotnetEnvironment = environment, Variants = variants.Count > 0 ? variants : options.Variants, VariantsGiven = variants.Count > 0 };
+        var given = variants.Count > 0;
+        variants = given ? variants : [.. options.Variants];
+        // The soak comes on top of everything else: the run's deadline moves with it.
+        var soak = options.Skip.Contains("soak") ? TimeSpan.Zero : (options.SoakDuration + TimeSpan.FromMinutes(1)) * variants.Count;
+        return options with { DotnetEnvironment = environment, Variants = variants, VariantsGiven = given, Deadline = options.Deadline + soak };
     }
 
     private static HarnessOptions QuickDefaults() => new()
@@ -176,6 +190,7 @@ internal sealed record HarnessOptions
         SequentialRequests = 1000,
         BodySizes = [1 << 10, 1 << 20],
         BodyCellDuration = TimeSpan.FromSeconds(2),
+        SoakDuration = TimeSpan.FromSeconds(20),
         FaultRate = 100,
         FaultTimes = (2, 2, 3),
         TrustSizes = [10, 1_000],

@@ -67,22 +67,32 @@ internal static class HttpLoad
         return content.Length;
     }
 
-    /// <summary>Open loop: <paramref name="rate"/> requests per second, evenly spaced, for <paramref name="duration"/>.</summary>
-    public static async Task<OpenLoopResult> OpenLoopAsync(string url, byte[]? body, int rate, TimeSpan duration, TimeSpan warmup)
+    /// <summary>
+    /// Open loop: <paramref name="rate"/> requests per second, evenly spaced, for <paramref name="duration"/>.
+    /// <paramref name="observe"/>, when given, sees every request of the measured run (not the warm-up) as it ends;
+    /// <paramref name="measuring"/> is called once the warm-up is over, as the measured run begins.
+    /// </summary>
+    public static async Task<OpenLoopResult> OpenLoopAsync(string url, byte[]? body, int rate, TimeSpan duration, TimeSpan warmup,
+        Action<OpenLoopSample>? observe = null, Action? measuring = null)
     {
         using var http = Client(1024);
-        await RunOpenLoopAsync(http, url, body, rate, warmup, null);
+        await RunOpenLoopAsync(http, url, body, rate, warmup, null, null);
+        measuring?.Invoke();
         var result = new OpenLoopResult(new LatencyHistogram(), new LatencyHistogram(), new LatencyHistogram());
-        var errors = await RunOpenLoopAsync(http, url, body, rate, duration, result);
+        var errors = await RunOpenLoopAsync(http, url, body, rate, duration, result, observe);
         return result with { Errors = errors };
     }
 
-    private static async Task<long> RunOpenLoopAsync(HttpClient http, string url, byte[]? body, int rate, TimeSpan duration, OpenLoopResult? result)
+    private static async Task<long> RunOpenLoopAsync(HttpClient http, string url, byte[]? body, int rate, TimeSpan duration, OpenLoopResult? result, Action<OpenLoopSample>? observe)
     {
         var total = (long)(rate * duration.TotalSeconds);
         var interval = (double)Stopwatch.Frequency / rate;
-        var pending = new List<Task>((int)Math.Min(total, 1_000_000));
         long errors = 0;
+        // Requests still open, plus one for the pacer itself: whoever brings it to zero ends the run.
+        // A counter rather than a list of every task, so a long soak keeps nothing per request alive.
+        long open = 1;
+        var drained = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        Exception? unexpected = null;
         var start = Stopwatch.GetTimestamp();
         // A dedicated thread paces the sends: it sleeps in ~1 ms steps (no spinning on a 2-core box)
         // and sends every request whose intended time has come; lateness is recorded, not hidden.
@@ -96,28 +106,30 @@ internal static class HttpLoad
                     Thread.Sleep(1);
                 }
 
-                var task = SendAsync(intended);
-                lock (pending)
-                {
-                    pending.Add(task);
-                }
+                Interlocked.Increment(ref open);
+                _ = SendAsync(i, intended);
             }
+
+            Done();
         })
         { IsBackground = true, Name = "open-loop pacer", Priority = ThreadPriority.AboveNormal };
         pacer.Start();
         await Task.Run(() => pacer.Join(duration + TimeSpan.FromSeconds(60)));
-        Task[] all;
-        lock (pending)
+        await drained.Task.WaitAsync(TimeSpan.FromSeconds(60));
+        return unexpected is null ? errors : throw new HarnessException($"the open-loop generator failed: {unexpected}");
+
+        void Done()
         {
-            all = [.. pending];
+            if (Interlocked.Decrement(ref open) == 0)
+            {
+                drained.TrySetResult();
+            }
         }
 
-        await Task.WhenAll(all).WaitAsync(TimeSpan.FromSeconds(60));
-        return errors;
-
-        async Task SendAsync(long intended)
+        async Task SendAsync(long index, long intended)
         {
             var sent = Stopwatch.GetTimestamp();
+            string? failure = null;
             try
             {
                 using var request = Request(url, body);
@@ -125,20 +137,43 @@ internal static class HttpLoad
                 await response.Content.LoadIntoBufferAsync();
                 if (!response.IsSuccessStatusCode)
                 {
-                    Interlocked.Increment(ref errors);
+                    failure = response.Headers.TryGetValues("Naqil-Error", out var codes) ? $"{(int)response.StatusCode} {codes.First()}" : $"{(int)response.StatusCode}";
                 }
             }
-            catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
+            catch (TaskCanceledException)
             {
-                Interlocked.Increment(ref errors);
+                failure = "client-timeout";
+            }
+            catch (HttpRequestException e)
+            {
+                failure = $"connection: {e.HttpRequestError}";
+            }
+            catch (Exception e)
+            {
+                failure = e.GetType().Name;
+                Interlocked.CompareExchange(ref unexpected, e, null);
             }
 
-            var done = Stopwatch.GetTimestamp();
-            if (result is not null)
+            try
             {
-                result.FromIntended.Record(Micros(done - intended));
-                result.Service.Record(Micros(done - sent));
-                result.PacerLag.Record(Micros(sent - intended));
+                if (failure is not null)
+                {
+                    Interlocked.Increment(ref errors);
+                }
+
+                var done = Stopwatch.GetTimestamp();
+                if (result is not null)
+                {
+                    result.FromIntended.Record(Micros(done - intended));
+                    result.Service.Record(Micros(done - sent));
+                    result.PacerLag.Record(Micros(sent - intended));
+                }
+
+                observe?.Invoke(new OpenLoopSample(index, total, intended, sent, done, failure));
+            }
+            finally
+            {
+                Done();
             }
         }
     }
@@ -172,7 +207,7 @@ internal static class HttpLoad
         return new SequentialResult(histogram, errors, requests / clock.Elapsed.TotalSeconds);
     }
 
-    private static long Micros(long ticks) => ticks * 1_000_000 / Stopwatch.Frequency;
+    public static long Micros(long ticks) => ticks * 1_000_000 / Stopwatch.Frequency;
 }
 
 /// <param name="FromIntended">Latency from the intended send time (what a user waiting on the schedule sees).</param>
@@ -182,5 +217,12 @@ internal sealed record OpenLoopResult(LatencyHistogram FromIntended, LatencyHist
 {
     public long Errors { get; init; }
 }
+
+/// <summary>
+/// One request of an open-loop run as it ended: its place in the schedule (<paramref name="Index"/> of
+/// <paramref name="Of"/>), when it was due, sent and done (Stopwatch ticks), and how it failed
+/// (<c>502 provider-unreachable</c>, <c>connection: ConnectionError</c>, <c>client-timeout</c>), or null.
+/// </summary>
+internal readonly record struct OpenLoopSample(long Index, long Of, long Intended, long Sent, long Done, string? Failure);
 
 internal sealed record SequentialResult(LatencyHistogram Latency, long Errors, double RequestsPerSecond);

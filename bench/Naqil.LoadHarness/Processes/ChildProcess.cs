@@ -29,6 +29,9 @@ internal sealed class ChildProcess : IDisposable
 
     public string LogFile { get; private init; } = "";
 
+    /// <summary>The arguments it was started with (a gateway's <c>--config</c> file, for its admin API).</summary>
+    public IReadOnlyList<string> Arguments => [.. _info.ArgumentList];
+
     public static ChildProcess Start(string name, string fileName, IEnumerable<string> arguments, string logDirectory, IReadOnlyDictionary<string, string> environment, string? workingDirectory = null)
     {
         var info = new ProcessStartInfo(fileName)

@@ -43,6 +43,7 @@ internal static class Budgets
             }
         }
 
+        rows.AddRange(RuntimeReport.SoakBudgets(result));
         foreach (var h in result.Hostile)
         {
             var unrefused = h.Cases.Where(c => !c.Refused).Select(c => c.Case).ToList();

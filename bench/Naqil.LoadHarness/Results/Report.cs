@@ -40,6 +40,7 @@ internal static class Report
                 [.. r.Ratios.Select(x => (IReadOnlyList<string>)[x.Target, $"{x.Method} c{x.Connections}", x.VersusDirect?.ToString("0.00", CultureInfo.InvariantCulture) ?? "–", x.VersusNginx?.ToString("0.00", CultureInfo.InvariantCulture) ?? "–"])]));
         }
 
+        sections.AddRange(RuntimeReport.AllocationSections(r));
         if (r.OpenLoop.Count > 0)
         {
             var openRoles = r.OpenLoop.SelectMany(s => s.CpuMicrosPerExchange.Keys).Distinct().ToList();
@@ -69,6 +70,7 @@ internal static class Report
                 [.. peaks.Select(p => (IReadOnlyList<string>)[p.Target, p.Role, Bytes(p.Peak)])]));
         }
 
+        sections.AddRange(RuntimeReport.SoakSections(r));
         if (r.BodySizes.Count > 0)
         {
             var bodyRoles = r.BodySizes.SelectMany(s => s.CpuMicrosPerExchange.Keys).Distinct().ToList();
@@ -236,9 +238,9 @@ internal static class Report
     private static string Answer(RunResult r, string method) =>
         string.Join(", ", r.Targets.Select(t => $"{t.Name} {(method == "GET" ? t.GetResponseBytes : t.PostResponseBytes)} B").Distinct());
 
-    private static string F(double value) => value.ToString(value >= 100 ? "0" : value >= 10 ? "0.0" : "0.00", CultureInfo.InvariantCulture);
+    internal static string F(double value) => value.ToString(value >= 100 ? "0" : value >= 10 ? "0.0" : "0.00", CultureInfo.InvariantCulture);
 
-    private static string Ms(long micros) => F(micros / 1000.0);
+    internal static string Ms(long micros) => F(micros / 1000.0);
 
     public static string Bytes(long bytes) => bytes switch
     {

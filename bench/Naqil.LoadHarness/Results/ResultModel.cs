@@ -32,6 +32,14 @@ internal sealed record RunResult
 
     public IReadOnlyList<LogScaleRow> LogScale { get; init; } = [];
 
+    /// <summary>Per Naqil gateway and load: KB allocated and collections per exchange, medians over the runs.</summary>
+    public IReadOnlyList<AllocationCell> Allocations { get; init; } = [];
+
+    /// <summary>The same per closed-loop cell, open-loop run and soak, as measured.</summary>
+    public IReadOnlyList<AllocationCell> AllocationCells { get; init; } = [];
+
+    public IReadOnlyList<SoakRow> Soak { get; init; } = [];
+
     public IReadOnlyList<BudgetRow> Budgets { get; init; } = [];
 
     public IReadOnlyList<string> Notes { get; init; } = [];

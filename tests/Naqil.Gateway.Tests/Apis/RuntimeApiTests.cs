@@ -1,0 +1,71 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text.Json;
+using Naqil.Gateway.Tests.TestEnvironment;
+
+namespace Naqil.Gateway.Tests.Apis;
+
+/// <summary>GET /admin/v1/runtime: the process's allocation, GC and memory figures, behind the admin token.</summary>
+public sealed class RuntimeApiTests
+{
+    [Theory]
+    [InlineData(null)]
+    [InlineData("Bearer wrong-token-wrong-token")]
+    public async Task Runtime_WithoutValidToken_Refused(string? authorization)
+    {
+        await using var env = await GatewayTestEnvironment.StartAsync();
+        using var request = new HttpRequestMessage(HttpMethod.Get, $"{env.Consumer.ConsumerUrl}/admin/v1/runtime");
+        if (authorization is not null)
+        {
+            request.Headers.TryAddWithoutValidation("Authorization", authorization);
+        }
+
+        using var response = await env.Client.SendAsync(request, TestContext.Current.CancellationToken);
+
+        await ResponseAssert.ProblemAsync(HttpStatusCode.Unauthorized, "unauthorized", response);
+        Assert.Equal("Bearer", response.Headers.WwwAuthenticate.ToString());
+    }
+
+    [Fact]
+    public async Task Runtime_AfterExchanges_AllocatedBytesAndCollectionsGrow()
+    {
+        const int exchanges = 50;
+        await using var env = await GatewayTestEnvironment.StartAsync();
+        using var admin = new HttpClient
+        {
+            BaseAddress = new Uri(env.Consumer.ConsumerUrl),
+            DefaultRequestHeaders = { Authorization = new AuthenticationHeaderValue("Bearer", GatewayTestEnvironment.AdminToken) },
+        };
+        var before = await ReadAsync(admin);
+
+        for (var i = 0; i < exchanges; i++)
+        {
+            using var response = await env.GetAsync(GatewayTestEnvironment.Persons, "/persons/1");
+            ResponseAssert.Status(HttpStatusCode.OK, response);
+        }
+
+        var after = await ReadAsync(admin);
+
+        // Both gateways run in this test process, so the figure counts both (and the test's own
+        // client); one signed exchange allocates tens of KB, so 4 KB each is a floor no live counter misses.
+        Assert.True(after.GetProperty("allocatedBytes").GetInt64() - before.GetProperty("allocatedBytes").GetInt64() >= exchanges * 4096,
+            $"allocatedBytes grew from {before.GetProperty("allocatedBytes")} to {after.GetProperty("allocatedBytes")} over {exchanges} exchanges");
+        foreach (var counter in new[] { "gen0Collections", "gen1Collections", "gen2Collections", "gcPauseMilliseconds" })
+        {
+            Assert.True(after.GetProperty(counter).GetDouble() >= before.GetProperty(counter).GetDouble(), $"{counter} went down");
+        }
+
+        Assert.True(after.GetProperty("heapSizeBytes").GetInt64() > 0);
+        Assert.True(after.GetProperty("committedBytes").GetInt64() >= after.GetProperty("heapSizeBytes").GetInt64() / 2);
+        Assert.True(after.GetProperty("workingSetBytes").GetInt64() > after.GetProperty("heapSizeBytes").GetInt64());
+        Assert.True(after.GetProperty("threadPoolThreads").GetInt32() > 0);
+        Assert.Contains(after.GetProperty("gcMode").GetString(), new[] { "workstation", "server" });
+    }
+
+    private static async Task<JsonElement> ReadAsync(HttpClient admin)
+    {
+        using var response = await admin.GetAsync("admin/v1/runtime", TestContext.Current.CancellationToken);
+        ResponseAssert.Status(HttpStatusCode.OK, response);
+        return JsonDocument.Parse(await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken)).RootElement.Clone();
+    }
+}
