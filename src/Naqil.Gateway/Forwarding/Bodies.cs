@@ -1,3 +1,5 @@
+using System.Buffers;
+
 namespace Naqil.Gateway.Forwarding;
 
 /// <summary>Reads whole bodies under a size limit, without trusting a declared length.</summary>
@@ -24,33 +26,45 @@ internal static class Bodies
             return exact;
         }
 
-        var buffer = new byte[16 * 1024];
+        // Unknown length (chunked): read into pooled buffers and keep only an exact copy, so a
+        // 600-byte answer costs 600 bytes, not a fresh 16 KiB buffer per exchange.
+        var buffer = ArrayPool<byte>.Shared.Rent(16 * 1024);
         var length = 0;
-        while (true)
+        try
         {
-            if (length == buffer.Length)
+            while (true)
             {
+                if (length == buffer.Length)
+                {
+                    if (length > max)
+                    {
+                        return null;
+                    }
+
+                    var larger = ArrayPool<byte>.Shared.Rent((int)Math.Min(buffer.Length * 2L, max + 1));
+                    buffer.AsSpan(0, length).CopyTo(larger);
+                    ArrayPool<byte>.Shared.Return(buffer);
+                    buffer = larger;
+                }
+
+                var read = await stream.ReadAsync(buffer.AsMemory(length), cancellationToken);
+                if (read == 0)
+                {
+                    break;
+                }
+
+                length += read;
                 if (length > max)
                 {
                     return null;
                 }
-
-                Array.Resize(ref buffer, (int)Math.Min(Math.Max(buffer.Length * 2L, 16 * 1024), max + 1));
             }
 
-            var read = await stream.ReadAsync(buffer.AsMemory(length), cancellationToken);
-            if (read == 0)
-            {
-                break;
-            }
-
-            length += read;
-            if (length > max)
-            {
-                return null;
-            }
+            return buffer.AsSpan(0, length).ToArray();
         }
-
-        return length == buffer.Length ? buffer : buffer[..length];
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
     }
 }
