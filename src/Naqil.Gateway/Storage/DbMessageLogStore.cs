@@ -71,6 +71,9 @@ internal abstract class DbMessageLogStore : IMessageLogStore
 
     protected abstract Task<DbTransaction> BeginWriteAsync(DbConnection connection, CancellationToken cancellationToken);
 
+    /// <summary>Runs on the writer's connection before each batch, while nothing else appends.</summary>
+    protected virtual Task BeforeWriteAsync(DbConnection writer, CancellationToken cancellationToken) => Task.CompletedTask;
+
     public virtual Task MaintainAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
     public void Dispose()
@@ -412,6 +415,7 @@ internal abstract class DbMessageLogStore : IMessageLogStore
 
         public async Task AppendAsync(DbMessageLogStore store, IReadOnlyList<StoredEntry> entries, TreeState state, CancellationToken cancellationToken)
         {
+            await store.BeforeWriteAsync(connection, cancellationToken);
             await using var transaction = await store.BeginWriteAsync(connection, cancellationToken);
             var lockState = Prepare(ref _lockState, lockStateSql, transaction);
             var stored = await lockState.ExecuteScalarAsync(cancellationToken) is { } size and not DBNull ? Convert.ToInt64(size, System.Globalization.CultureInfo.InvariantCulture) : 0;

@@ -8,12 +8,23 @@ namespace Naqil.Gateway.Storage;
 /// committed transaction has been fsynced and survives a crash or a power cut. Writes take the
 /// write lock at <c>BEGIN IMMEDIATE</c>; a lock held elsewhere for longer than
 /// <paramref name="busyTimeout"/> fails the write rather than stalling exchanges.
+/// <para>
+/// Checkpoints: the heartbeat's passive checkpoint (<see cref="MaintainAsync"/>) copies the bulk of
+/// the WAL into the database beside the appends, but under steady traffic it can never finish —
+/// new frames arrive while it copies — so the WAL would grow without end and every commit would
+/// extend the file (an fsync that must also journal the new size). So after each of those, the
+/// writer itself finishes the checkpoint before its next batch (a short tail, nothing appends
+/// meanwhile), and SQLite then rewrites the WAL from its start: commits overwrite, and the file
+/// stays bounded (<c>journal_size_limit</c> trims it after a burst).
+/// </para>
 /// </summary>
 internal sealed class SqliteMessageLogStore(string databasePath, TimeSpan busyTimeout) : DbMessageLogStore
 {
     // SQLite's own busy handler retries after 1, 2, 5 ... ms; without it the driver's retry loop
     // sleeps 150 ms whenever the heartbeat's write and an append meet, which showed as p99 spikes.
-    private readonly string _pragmas = $"PRAGMA busy_timeout = {(int)busyTimeout.TotalMilliseconds}; PRAGMA synchronous = FULL; PRAGMA wal_autocheckpoint = 0;";
+    private readonly string _pragmas = $"PRAGMA busy_timeout = {(int)busyTimeout.TotalMilliseconds}; PRAGMA synchronous = FULL; PRAGMA wal_autocheckpoint = 0; PRAGMA journal_size_limit = {64 << 20};";
+
+    private volatile bool _finishCheckpoint;
 
     private readonly string _connectionString = new SqliteConnectionStringBuilder
     {
@@ -68,6 +79,18 @@ internal sealed class SqliteMessageLogStore(string databasePath, TimeSpan busyTi
     {
         await using var connection = await OpenAsync(cancellationToken);
         await ExecuteAsync(connection, null, "PRAGMA wal_checkpoint(PASSIVE);", cancellationToken);
+        _finishCheckpoint = true;
+    }
+
+    protected override async Task BeforeWriteAsync(DbConnection writer, CancellationToken cancellationToken)
+    {
+        if (_finishCheckpoint)
+        {
+            // Passive: never waits for a reader (an export may be reading); if one holds old frames,
+            // the WAL restarts at a later checkpoint instead.
+            _finishCheckpoint = false;
+            await ExecuteAsync(writer, null, "PRAGMA wal_checkpoint(PASSIVE);", cancellationToken);
+        }
     }
 
     protected override void DisposeCore()
