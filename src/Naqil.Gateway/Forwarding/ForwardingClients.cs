@@ -48,6 +48,8 @@ internal sealed class ProviderGatewayClient(GatewayKeys keys, IOptions<GatewayOp
             AllowAutoRedirect = false,
             UseCookies = false,
             UseProxy = false,
+            // Nothing unsigned crosses to another member's gateway: no W3C trace headers either.
+            ActivityHeadersPropagator = null,
             SslOptions = new SslClientAuthenticationOptions
             {
                 EnabledSslProtocols = SslProtocols.Tls13,
@@ -78,6 +80,7 @@ internal sealed class BackendClient(IOptions<GatewayOptions> options) : IDisposa
         AllowAutoRedirect = false,
         UseCookies = false,
         UseProxy = false,
+        ActivityHeadersPropagator = null,
     });
 
     public void Dispose() => Invoker.Dispose();
