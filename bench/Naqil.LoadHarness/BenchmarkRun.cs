@@ -126,7 +126,7 @@ internal sealed class BenchmarkRun(HarnessOptions options, string repositoryRoot
 
             if (!options.Skip.Contains("soak"))
             {
-                foreach (var target in targets.Where(t => GatewayRuntime.Gateways(t).Count > 0))
+                foreach (var target in targets.Where(t => GatewayRuntime.Gateways(t).Count > 0 && (options.SoakVariants is null || options.SoakVariants.Contains(t.Name))))
                 {
                     if (Soak.RateFor(target.Name, cells, options.SoakRate) is not (var rate, var basis))
                     {

@@ -60,6 +60,9 @@ internal sealed record HarnessOptions
     /// <summary>A fixed soak rate instead of half the measured capacity.</summary>
     public int? SoakRate { get; init; }
 
+    /// <summary>The Naqil variants to soak; null for all of them.</summary>
+    public IReadOnlySet<string>? SoakVariants { get; init; }
+
     public IReadOnlyList<int> TrustSizes { get; init; } = [10, 100, 1_000, 10_000];
 
     public IReadOnlyList<int> LogSizes { get; init; } = [1_000, 10_000, 100_000, 1_000_000];
@@ -122,6 +125,7 @@ internal sealed record HarnessOptions
           --skip LIST              any of: closed,soak,open,sequential,bodies,hostile,faults,trust,log
           --soak S                 seconds of soak per Naqil variant at half its GET c64 throughput (default 600; 20 with --quick)
           --soak-rate N            soak at N exchanges/s instead of half the measured throughput
+          --soak-variants LIST     the Naqil variants to soak (default: every variant)
           --fault-rate N           open-loop rate while processes are killed and restarted (default 200)
           --nginx-workers N|auto   worker_processes of each nginx (default auto)
           --env KEY=VALUE          a runtime setting for every .NET process (repeatable)
@@ -153,6 +157,7 @@ internal sealed record HarnessOptions
                 "--connections" => options with { Connections = [.. List(Value()).Select(v => Int(name, v))] },
                 "--soak" => options with { SoakDuration = TimeSpan.FromSeconds(Int(name, Value())) },
                 "--soak-rate" => options with { SoakRate = Int(name, Value()) },
+                "--soak-variants" => options with { SoakVariants = new HashSet<string>(List(Value()), StringComparer.Ordinal) },
                 "--fault-rate" => options with { FaultRate = Int(name, Value()) },
                 "--rate" => options with { Rate = Int(name, Value()) },
                 "--open-loop" => options with { OpenLoopDuration = TimeSpan.FromSeconds(Int(name, Value())) },
@@ -176,7 +181,8 @@ internal sealed record HarnessOptions
         var given = variants.Count > 0;
         variants = given ? variants : [.. options.Variants];
         // The soak comes on top of everything else: the run's deadline moves with it.
-        var soak = options.Skip.Contains("soak") ? TimeSpan.Zero : (options.SoakDuration + TimeSpan.FromMinutes(1)) * variants.Count;
+        var soaked = options.SoakVariants is { } only ? variants.Count(v => only.Contains(v.Name)) : variants.Count;
+        var soak = options.Skip.Contains("soak") ? TimeSpan.Zero : (options.SoakDuration + TimeSpan.FromMinutes(1)) * soaked;
         return options with { DotnetEnvironment = environment, Variants = variants, VariantsGiven = given, Deadline = options.Deadline + soak };
     }
 
