@@ -40,6 +40,31 @@ public sealed class CertificateInfoTests
     }
 
     [Fact]
+    public void TryRead_LargeCertificateAndLineBrokenBase64_ThumbprintMatchesX509()
+    {
+        // Over 2 KiB of DER (read through a pooled buffer rather than the stack), and base64 broken
+        // into PEM-style lines, which Convert has always accepted.
+        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var request = new CertificateRequest($"CN={new string('n', 3000)}", key, HashAlgorithmName.SHA256);
+        using var large = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(1));
+        Assert.True(large.RawData.Length > 2048);
+        var lines = Convert.ToBase64String(large.RawData, Base64FormattingOptions.InsertLineBreaks);
+
+        foreach (var base64 in new[] { TestPki.Base64Der(large), lines })
+        {
+            Assert.True(CertificateInfo.TryRead(base64, out var thumbprint, out var spki));
+            Assert.Equal(SignedTrustConfiguration.Thumbprint(large), thumbprint);
+            Assert.Equal(large.PublicKey.ExportSubjectPublicKeyInfo(), spki);
+        }
+    }
+
+    [Fact]
+    public void TryRead_Missing_Refused()
+    {
+        Assert.False(CertificateInfo.TryRead(null, out _, out _));
+    }
+
+    [Fact]
     public void TryCreate_GatewayWithP384Certificate_RefusedWhole()
     {
         using var p384 = ECDsa.Create(ECCurve.NamedCurves.nistP384);
