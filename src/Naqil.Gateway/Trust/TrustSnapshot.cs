@@ -1,6 +1,7 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Runtime.InteropServices;
 using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
 using Naqil.Identifiers;
 using Naqil.Trust;
 
@@ -78,6 +79,35 @@ internal sealed class TrustSnapshot
     public bool TryGetService(string serviceId, [NotNullWhen(true)] out ServiceEntry? service) => _services.TryGetValue(serviceId, out service);
 
     public bool HasSubsystem(string subsystemId) => _subsystems.Contains(subsystemId);
+
+    /// <summary>
+    /// What a gateway does with a document it fetched or saved: verifies the detached JWS against
+    /// <paramref name="anchor"/>, parses it, checks that it speaks for <paramref name="instance"/> and
+    /// indexes it. Rollback and expiry are <see cref="TrustState"/>'s to judge.
+    /// </summary>
+    public static bool TryVerifyAndIndex(byte[] payload, string? jws, X509Certificate2 anchor, string instance, TrustSnapshot? previous,
+        [NotNullWhen(true)] out TrustSnapshot? snapshot, [NotNullWhen(false)] out string? error)
+    {
+        snapshot = null;
+        if (!SignedTrustConfiguration.TryVerify(payload, jws, anchor, out var signed, out error))
+        {
+            return false;
+        }
+
+        if (signed.Configuration.Instance != instance)
+        {
+            error = $"the configuration is for instance {signed.Configuration.Instance}, not {instance}";
+            return false;
+        }
+
+        if (!TryCreate(signed, previous, out snapshot, out var indexError))
+        {
+            error = $"the configuration was refused whole: {indexError}";
+            return false;
+        }
+
+        return true;
+    }
 
     /// <summary>
     /// Indexes a verified configuration. Refuses it whole when it vouches for another instance

@@ -146,6 +146,21 @@ public sealed class TrustSnapshotTests : IDisposable
         Assert.StartsWith($"gateway '{Member(0)}/gw1' is not a gateway of instance IQ", error, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void TryVerifyAndIndex_TamperedDocument_RefusedBeforeIndexing()
+    {
+        var signed = Sign(Configuration(Distinct));
+        var tampered = (byte[])signed.Payload.Clone();
+        tampered[tampered.Length / 2] ^= 0x01;
+
+        Assert.False(TrustSnapshot.TryVerifyAndIndex(tampered, signed.Jws, _anchor, "SY", null, out _, out var error));
+        Assert.Contains("does not verify", error, StringComparison.Ordinal);
+        Assert.True(TrustSnapshot.TryVerifyAndIndex(signed.Payload, signed.Jws, _anchor, "SY", null, out var snapshot, out error), error);
+        Assert.Equal(Distinct, snapshot.AllGateways.Count());
+        Assert.False(TrustSnapshot.TryVerifyAndIndex(signed.Payload, signed.Jws, _anchor, "IQ", null, out _, out error));
+        Assert.Equal("the configuration is for instance SY, not IQ", error);
+    }
+
     private SignedTrustConfiguration Sign(TrustConfiguration configuration) => SignedTrustConfiguration.Sign(configuration, _registryKey, _anchor);
 
     private static string Member(int i) => $"SY/GOV/M{i:D5}";
