@@ -40,7 +40,7 @@ public sealed class SignedTrustConfiguration
         ArgumentNullException.ThrowIfNull(configuration);
         ArgumentNullException.ThrowIfNull(key);
         ArgumentNullException.ThrowIfNull(certificate);
-        var payload = JsonSerializer.SerializeToUtf8Bytes(configuration, TrustJsonContext.Default.TrustConfiguration);
+        var payload = JsonSerializer.SerializeToUtf8Bytes(configuration, TrustJsonWriter.Context.TrustConfiguration);
         var header = JsonSerializer.SerializeToUtf8Bytes(
             new JwsHeader("ES256", Thumbprint(certificate), JwsType), TrustJsonContext.Default.JwsHeader);
         var encodedHeader = Base64Url.EncodeToString(header);

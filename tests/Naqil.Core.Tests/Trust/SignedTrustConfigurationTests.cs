@@ -102,7 +102,48 @@ public sealed class SignedTrustConfigurationTests : IDisposable
         Assert.Equal(signed.Configuration.Members, parsed.Configuration.Members);
     }
 
+    [Fact]
+    public void Sign_WritesPlusAndArabicAsThemselves_EscapesWhatJsonRequires()
+    {
+        var configuration = Small("وزارة الداخلية \"quoted\"\n<b>&", "MIIB+ab/cd+ef==");
+
+        var signed = Sign(configuration);
+
+        var text = Encoding.UTF8.GetString(signed.Payload);
+        Assert.Contains("وزارة الداخلية \\\"quoted\\\"\\n<b>&", text, StringComparison.Ordinal);
+        Assert.Contains("MIIB+ab/cd+ef==", text, StringComparison.Ordinal);
+        Assert.True(SignedTrustConfiguration.TryVerify(signed.Payload, signed.Jws, _anchor, out var verified, out var error), error);
+        Assert.Equal(configuration.Members, verified.Configuration.Members);
+        Assert.Equal(configuration.Gateways, verified.Configuration.Gateways);
+    }
+
+    [Fact]
+    public void TryVerify_DocumentWithPlusAndNonAsciiEscaped_ReadsTheSameConfiguration()
+    {
+        // As registries before the relaxed writer wrote it: '+' as \u002B, Arabic as \u06XX.
+        var configuration = Small("وزارة الداخلية", "MIIB+ab/cd+ef==");
+        var payload = System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(configuration, TrustJsonContext.Default.TrustConfiguration);
+        Assert.Contains("\\u002B", Encoding.UTF8.GetString(payload), StringComparison.Ordinal);
+        var header = Base64Url.EncodeToString("""{"alg":"ES256"}"""u8);
+        var signature = _key.SignData(Encoding.ASCII.GetBytes($"{header}.{Base64Url.EncodeToString(payload)}"), HashAlgorithmName.SHA256, DSASignatureFormat.IeeeP1363FixedFieldConcatenation);
+
+        Assert.True(SignedTrustConfiguration.TryVerify(payload, $"{header}..{Base64Url.EncodeToString(signature)}", _anchor, out var verified, out var error), error);
+
+        Assert.Equal(configuration.Members, verified.Configuration.Members);
+        Assert.Equal(configuration.Gateways, verified.Configuration.Gateways);
+    }
+
     private SignedTrustConfiguration Sign(TrustConfiguration configuration) => SignedTrustConfiguration.Sign(configuration, _key, _anchor);
+
+    private static TrustConfiguration Small(string name, string certificate) => new()
+    {
+        Instance = "SY",
+        Serial = 1,
+        Issued = DateTimeOffset.UtcNow,
+        Expires = DateTimeOffset.UtcNow.AddMinutes(10),
+        Members = [new MemberEntry("SY/GOV/MOI", name)],
+        Gateways = [new GatewayEntry("SY/GOV/MOI", "gw1", "https://gw.moi.example:8443", certificate, certificate)],
+    };
 
     /// <summary>About 400 KB: 2,000 members, each with a subsystem, a service and an Arabic name.</summary>
     private static TrustConfiguration Large() => new()
