@@ -25,7 +25,7 @@ internal sealed record PeerGateway(
     /// <summary><c>https://host:port</c> of its provider face.</summary>
     public string Authority { get; } = Address.GetLeftPart(UriPartial.Authority);
 
-    /// <summary>The entry it was read from: the next configuration reuses this peer whole when it lists the same entry.</summary>
+    /// <summary>The entry it was read from: the next configuration reuses what was read from it when it lists the same entry.</summary>
     public required GatewayEntry Source { get; init; }
 }
 
@@ -115,7 +115,7 @@ internal sealed class TrustSnapshot
     /// the first such entry in document order.
     /// </summary>
     /// <param name="signed">The verified document.</param>
-    /// <param name="previous">The snapshot it replaces: a gateway listed there with exactly the same entry (member, code, address and both certificates) is carried over whole, its certificates already read and its key perhaps already imported.</param>
+    /// <param name="previous">The snapshot it replaces: a gateway listed there with exactly the same entry (member, code, address and both certificates) is carried over: its address, thumbprints and key (perhaps already imported) are reused, nothing is read again.</param>
     /// <param name="snapshot">The index.</param>
     /// <param name="error">Why the document was refused.</param>
     public static bool TryCreate(SignedTrustConfiguration signed, TrustSnapshot? previous, [NotNullWhen(true)] out TrustSnapshot? snapshot, [NotNullWhen(false)] out string? error)
@@ -216,8 +216,10 @@ internal sealed class TrustSnapshot
             {
                 if (peer.Source == entry)
                 {
+                    // Everything read from the entry is reused; the entry itself is the new document's,
+                    // so that the old document's strings are not kept alive alongside their copies.
                     error = null;
-                    return peer;
+                    return peer with { Source = entry };
                 }
             }
         }

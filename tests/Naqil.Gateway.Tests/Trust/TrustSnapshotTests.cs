@@ -106,7 +106,12 @@ public sealed class TrustSnapshotTests : IDisposable
 
         Assert.True(previous.TryGetGatewayByTls(certificates[0].TlsThumbprint, out var before));
         Assert.True(snapshot.TryGetGatewayByTls(certificates[0].TlsThumbprint, out var after));
-        Assert.Same(before, after);
+        Assert.Same(before.Address, after.Address);
+        Assert.Same(before.TlsThumbprint, after.TlsThumbprint);
+        Assert.Same(before.LazySigningKey, after.LazySigningKey);
+        Assert.Equal(before.Id, after.Id);
+        // The new document's entry, not the old one's: the old document can be collected.
+        Assert.Same(fetched.Configuration.Gateways[0], after.Source);
 
         Assert.True(snapshot.TryGetGatewayByTls(certificates[1].TlsThumbprint, out var newKey));
         Assert.Equal(certificates[^1].SigningThumbprint, newKey.SigningThumbprint);
