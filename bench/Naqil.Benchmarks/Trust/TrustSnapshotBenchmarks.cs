@@ -63,12 +63,12 @@ public class TrustSnapshotBenchmarks
         _held = TrustSnapshot.TryCreate(_signed, null, out var held, out error) ? held : throw new InvalidOperationException(error);
     }
 
-    private static string Certificate(int i, string kind)
+    private static byte[] Certificate(int i, string kind)
     {
         using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
         using var certificate = new CertificateRequest($"CN=gateway {i} {kind}", key, HashAlgorithmName.SHA256)
             .CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(365));
-        return Convert.ToBase64String(certificate.RawData);
+        return certificate.RawData;
     }
 
     [GlobalCleanup]
@@ -107,7 +107,7 @@ public class TrustSnapshotBenchmarks
         var n = 0;
         foreach (var gateway in _signed.Configuration.Gateways)
         {
-            using var certificate = X509CertificateLoader.LoadCertificate(Convert.FromBase64String(gateway.SigningCertificate));
+            using var certificate = X509CertificateLoader.LoadCertificate(gateway.SigningCertificate);
             using var key = certificate.GetECDsaPublicKey();
             n += SignedTrustConfiguration.Thumbprint(certificate).Length;
         }

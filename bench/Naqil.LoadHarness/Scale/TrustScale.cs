@@ -106,7 +106,7 @@ internal static class TrustScale
             subsystems.Add(new SubsystemEntry($"{member}/system"));
             services.Add(new ServiceEntry($"{member}/system/records", PersonalData: i % 2 == 0, Description: "Records held by this member: GET /records/{id}"));
             gateways.Add(new GatewayEntry(member, "gw1", $"https://gw{i}.members.sy.example:8443",
-                Convert.ToBase64String(certificates[2 * i].RawData), Convert.ToBase64String(certificates[(2 * i) + 1].RawData)));
+                certificates[2 * i].RawData, certificates[(2 * i) + 1].RawData));
         }
 
         return new TrustConfiguration

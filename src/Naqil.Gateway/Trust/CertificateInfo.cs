@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Diagnostics.CodeAnalysis;
 using System.Formats.Asn1;
 using System.Security.Cryptography;
@@ -9,8 +8,8 @@ namespace Naqil.Gateway.Trust;
 /// What a gateway needs of a certificate in the trust configuration, read without building an
 /// X509 object: its thumbprint (SHA-256 of the DER, for pinning) and its ECDSA P-256 public key
 /// (SubjectPublicKeyInfo), checked for shape here and imported only when first used. Indexing a
-/// configuration of thousands of gateways then costs a base64 decode, a hash and a short ASN.1
-/// walk per certificate, on the stack: the only allocations are the results.
+/// configuration of thousands of gateways then costs a hash and a short ASN.1 walk per
+/// certificate; the only allocations are the results.
 /// </summary>
 internal static class CertificateInfo
 {
@@ -19,44 +18,38 @@ internal static class CertificateInfo
 
     private static ReadOnlySpan<byte> P256 => [0x06, 0x08, 0x2A, 0x86, 0x48, 0xCE, 0x3D, 0x03, 0x01, 0x07];
 
-    private const int StackLimit = 2048;
-
-    /// <summary>Reads a base64 DER certificate; false when it is missing, not base64, not DER or not ECDSA P-256.</summary>
-    public static bool TryRead(string? base64, [NotNullWhen(true)] out string? thumbprint, [NotNullWhen(true)] out byte[]? subjectPublicKeyInfo)
+    /// <summary>Reads a DER certificate; false when it is missing, not DER or not ECDSA P-256.</summary>
+    public static bool TryRead(byte[]? der, [NotNullWhen(true)] out string? thumbprint, [NotNullWhen(true)] out byte[]? subjectPublicKeyInfo)
     {
-        thumbprint = null;
         subjectPublicKeyInfo = null;
-        if (base64 is null)
+        if (!TryRead(der, out thumbprint, out ReadOnlySpan<byte> spki))
         {
             return false;
         }
 
-        var maxLength = (base64.Length / 4 * 3) + 3;
-        byte[]? rented = null;
-        var buffer = maxLength <= StackLimit ? stackalloc byte[StackLimit] : (rented = ArrayPool<byte>.Shared.Rent(maxLength));
-        try
-        {
-            if (!Convert.TryFromBase64String(base64, buffer, out var length) || !TryReadSubjectPublicKeyInfo(buffer[..length], out var spki))
-            {
-                return false;
-            }
-
-            subjectPublicKeyInfo = spki.ToArray();
-            Span<byte> hash = stackalloc byte[SHA256.HashSizeInBytes];
-            SHA256.HashData(buffer[..length], hash);
-            thumbprint = Convert.ToHexStringLower(hash);
-            return true;
-        }
-        finally
-        {
-            if (rented is not null)
-            {
-                ArrayPool<byte>.Shared.Return(rented);
-            }
-        }
+        subjectPublicKeyInfo = spki.ToArray();
+        return true;
     }
 
-    /// <summary>Imports a SubjectPublicKeyInfo checked by <see cref="TryRead"/>.</summary>
+    /// <summary>As <see cref="TryRead(byte[], out string, out byte[])"/>, for a certificate whose key the gateway never uses (TLS: pinned by thumbprint).</summary>
+    public static bool TryRead(byte[]? der, [NotNullWhen(true)] out string? thumbprint) => TryRead(der, out thumbprint, out ReadOnlySpan<byte> _);
+
+    private static bool TryRead(byte[]? der, [NotNullWhen(true)] out string? thumbprint, out ReadOnlySpan<byte> subjectPublicKeyInfo)
+    {
+        thumbprint = null;
+        if (der is null || !TryReadSubjectPublicKeyInfo(der, out subjectPublicKeyInfo))
+        {
+            subjectPublicKeyInfo = default;
+            return false;
+        }
+
+        Span<byte> hash = stackalloc byte[SHA256.HashSizeInBytes];
+        SHA256.HashData(der, hash);
+        thumbprint = Convert.ToHexStringLower(hash);
+        return true;
+    }
+
+    /// <summary>Imports a SubjectPublicKeyInfo that <c>TryRead</c> checked.</summary>
     public static ECDsa ImportKey(byte[] subjectPublicKeyInfo)
     {
         var key = ECDsa.Create();

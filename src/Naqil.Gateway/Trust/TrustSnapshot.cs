@@ -214,7 +214,7 @@ internal sealed class TrustSnapshot
         {
             foreach (var peer in known)
             {
-                if (peer.Source == entry)
+                if (peer.Source.SameAs(entry))
                 {
                     // Everything read from the entry is reused; the entry itself is the new document's,
                     // so that the old document's strings are not kept alive alongside their copies.
@@ -230,9 +230,9 @@ internal sealed class TrustSnapshot
             return null;
         }
 
-        if (!CertificateInfo.TryRead(entry.TlsCertificate, out var tlsThumbprint, out _) || !CertificateInfo.TryRead(entry.SigningCertificate, out var signingThumbprint, out var signingKey))
+        if (!CertificateInfo.TryRead(entry.TlsCertificate, out var tlsThumbprint) || !CertificateInfo.TryRead(entry.SigningCertificate, out var signingThumbprint, out var signingKey))
         {
-            error = $"gateway '{entry.Member}/{entry.Code}' has a certificate that is not base64 DER with an ECDSA P-256 key";
+            error = $"gateway '{entry.Member}/{entry.Code}' has a certificate that is not DER with an ECDSA P-256 key";
             return null;
         }
 

@@ -105,37 +105,40 @@ public sealed class SignedTrustConfigurationTests : IDisposable
     [Fact]
     public void Sign_WritesPlusAndArabicAsThemselves_EscapesWhatJsonRequires()
     {
-        var configuration = Small("وزارة الداخلية \"quoted\"\n<b>&", "MIIB+ab/cd+ef==");
+        var configuration = Small("وزارة الداخلية \"quoted\"\n<b>&", [0xFB, 0xFF, 0x00, 0xF8]);
 
         var signed = Sign(configuration);
 
         var text = Encoding.UTF8.GetString(signed.Payload);
         Assert.Contains("وزارة الداخلية \\\"quoted\\\"\\n<b>&", text, StringComparison.Ordinal);
-        Assert.Contains("MIIB+ab/cd+ef==", text, StringComparison.Ordinal);
+        Assert.Contains("\"+/8A+A==\"", text, StringComparison.Ordinal);
         Assert.True(SignedTrustConfiguration.TryVerify(signed.Payload, signed.Jws, _anchor, out var verified, out var error), error);
         Assert.Equal(configuration.Members, verified.Configuration.Members);
-        Assert.Equal(configuration.Gateways, verified.Configuration.Gateways);
+        Assert.True(configuration.Gateways[0].SameAs(verified.Configuration.Gateways[0]));
     }
 
     [Fact]
     public void TryVerify_DocumentWithPlusAndNonAsciiEscaped_ReadsTheSameConfiguration()
     {
-        // As registries before the relaxed writer wrote it: '+' as \u002B, Arabic as \u06XX.
-        var configuration = Small("وزارة الداخلية", "MIIB+ab/cd+ef==");
-        var payload = System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(configuration, TrustJsonContext.Default.TrustConfiguration);
-        Assert.Contains("\\u002B", Encoding.UTF8.GetString(payload), StringComparison.Ordinal);
+        // As registries before the relaxed writer wrote it: '+' in base64 as \u002B, Arabic as \u06XX.
+        var payload = Encoding.UTF8.GetBytes("""
+            {"format":1,"instance":"SY","serial":1,"issued":"2026-01-01T00:00:00+00:00","expires":"2026-01-01T00:10:00+00:00",
+            "members":[{"id":"SY/GOV/MOI","name":"\u0648\u0632\u0627\u0631\u0629"}],
+            "gateways":[{"member":"SY/GOV/MOI","code":"gw1","address":"https://gw.moi.example:8443","tlsCertificate":"\u002B/8A\u002BA==","signingCertificate":"\u002B/8A\u002BA=="}]}
+            """);
         var header = Base64Url.EncodeToString("""{"alg":"ES256"}"""u8);
         var signature = _key.SignData(Encoding.ASCII.GetBytes($"{header}.{Base64Url.EncodeToString(payload)}"), HashAlgorithmName.SHA256, DSASignatureFormat.IeeeP1363FixedFieldConcatenation);
 
         Assert.True(SignedTrustConfiguration.TryVerify(payload, $"{header}..{Base64Url.EncodeToString(signature)}", _anchor, out var verified, out var error), error);
 
-        Assert.Equal(configuration.Members, verified.Configuration.Members);
-        Assert.Equal(configuration.Gateways, verified.Configuration.Gateways);
+        Assert.Equal("وزارة", verified.Configuration.Members[0].Name);
+        Assert.Equal([0xFB, 0xFF, 0x00, 0xF8], verified.Configuration.Gateways[0].TlsCertificate);
+        Assert.Equal([0xFB, 0xFF, 0x00, 0xF8], verified.Configuration.Gateways[0].SigningCertificate);
     }
 
     private SignedTrustConfiguration Sign(TrustConfiguration configuration) => SignedTrustConfiguration.Sign(configuration, _key, _anchor);
 
-    private static TrustConfiguration Small(string name, string certificate) => new()
+    private static TrustConfiguration Small(string name, byte[] certificate) => new()
     {
         Instance = "SY",
         Serial = 1,

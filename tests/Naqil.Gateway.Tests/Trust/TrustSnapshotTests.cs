@@ -1,3 +1,4 @@
+using System.Buffers.Text;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using Naqil.Gateway.Tests.TestEnvironment;
@@ -16,7 +17,7 @@ public sealed class TrustSnapshotTests : IDisposable
     /// <summary>Distinct certificates for a few hundred gateways: above the size indexed in parallel.</summary>
     private const int Distinct = 300;
 
-    private static readonly Lazy<(string Tls, string Signing, string TlsThumbprint, string SigningThumbprint)[]> Certificates = new(CreateCertificates);
+    private static readonly Lazy<(byte[] Tls, byte[] Signing, string TlsThumbprint, string SigningThumbprint)[]> Certificates = new(CreateCertificates);
 
     private readonly ECDsa _registryKey = ECDsa.Create(ECCurve.NamedCurves.nistP256);
     private readonly X509Certificate2 _anchor;
@@ -56,7 +57,7 @@ public sealed class TrustSnapshotTests : IDisposable
     [InlineData("tls", "p384")]
     [InlineData("signing", "p384")]
     [InlineData("signing", "truncated")]
-    [InlineData("tls", "not base64")]
+    [InlineData("tls", "not DER")]
     public void TryCreate_BadCertificateInTheLastOf10000Gateways_RefusedWhole(string which, string how)
     {
         var configuration = Configuration(10_000);
@@ -67,7 +68,7 @@ public sealed class TrustSnapshotTests : IDisposable
 
         Assert.False(TrustSnapshot.TryCreate(Sign(configuration with { Gateways = gateways }), null, out _, out var error));
 
-        Assert.Equal("gateway 'SY/GOV/M09999/gw1' has a certificate that is not base64 DER with an ECDSA P-256 key", error);
+        Assert.Equal("gateway 'SY/GOV/M09999/gw1' has a certificate that is not DER with an ECDSA P-256 key", error);
     }
 
     [Fact]
@@ -75,7 +76,7 @@ public sealed class TrustSnapshotTests : IDisposable
     {
         var configuration = Configuration(10_000);
         var gateways = configuration.Gateways.ToList();
-        gateways[9_999] = gateways[9_999] with { SigningCertificate = Bad("p384", "") };
+        gateways[9_999] = gateways[9_999] with { SigningCertificate = Bad("p384", []) };
         gateways[7_000] = gateways[7_000] with { Member = "IQ/GOV/M07000" };
         gateways[5_000] = gateways[5_000] with { Address = "http://gw5000.example:8443" };
         var signed = Sign(configuration with { Gateways = gateways });
@@ -137,7 +138,7 @@ public sealed class TrustSnapshotTests : IDisposable
 
         Assert.False(TrustSnapshot.TryCreate(Sign(first with { Serial = 2, Gateways = gateways }), previous, out _, out error));
 
-        Assert.Equal($"gateway '{Member(42)}/gw1' has a certificate that is not base64 DER with an ECDSA P-256 key", error);
+        Assert.Equal($"gateway '{Member(42)}/gw1' has a certificate that is not DER with an ECDSA P-256 key", error);
     }
 
     [Fact]
@@ -149,6 +150,25 @@ public sealed class TrustSnapshotTests : IDisposable
         Assert.False(TrustSnapshot.TryCreate(Sign(first with { Instance = "IQ", Members = [], Subsystems = [], Services = [] }), previous, out _, out error));
 
         Assert.StartsWith($"gateway '{Member(0)}/gw1' is not a gateway of instance IQ", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void TryVerifyAndIndex_CertificateNotBase64InGateway9999_RefusedWhole()
+    {
+        var configuration = Configuration(10_000);
+        var good = Sign(configuration).Payload;
+        // Gateway 9,999 repeats certificate 9,999 % 300 = 99 of the earlier ones; cut its last occurrence.
+        var text = System.Text.Encoding.UTF8.GetString(good);
+        var signing = Convert.ToBase64String(configuration.Gateways[^1].SigningCertificate);
+        var at = text.LastIndexOf(signing, StringComparison.Ordinal);
+        var payload = System.Text.Encoding.UTF8.GetBytes(string.Concat(text.AsSpan(0, at), "not base64!", text.AsSpan(at + signing.Length)));
+        var header = Base64Url.EncodeToString("""{"alg":"ES256"}"""u8);
+        var signature = _registryKey.SignData(System.Text.Encoding.ASCII.GetBytes($"{header}.{Base64Url.EncodeToString(payload)}"), HashAlgorithmName.SHA256, DSASignatureFormat.IeeeP1363FixedFieldConcatenation);
+
+        Assert.False(TrustSnapshot.TryVerifyAndIndex(payload, $"{header}..{Base64Url.EncodeToString(signature)}", _anchor, "SY", null, out _, out var error));
+
+        Assert.StartsWith("the configuration is signed but is not a valid trust configuration", error, StringComparison.Ordinal);
+        Assert.Contains("$.gateways[9999].signingCertificate", error, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -188,7 +208,7 @@ public sealed class TrustSnapshotTests : IDisposable
         };
     }
 
-    private static string Bad(string how, string good)
+    private static byte[] Bad(string how, byte[] good)
     {
         switch (how)
         {
@@ -196,23 +216,23 @@ public sealed class TrustSnapshotTests : IDisposable
                 using (var key = ECDsa.Create(ECCurve.NamedCurves.nistP384))
                 using (var certificate = new CertificateRequest("CN=p384", key, HashAlgorithmName.SHA384).CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(1)))
                 {
-                    return TestPki.Base64Der(certificate);
+                    return certificate.RawData;
                 }
 
             case "truncated":
-                return Convert.ToBase64String(Convert.FromBase64String(good)[..^10]);
+                return good[..^10];
             default:
-                return "not base64!";
+                return "not DER"u8.ToArray();
         }
     }
 
-    private static (string, string, string, string)[] CreateCertificates() =>
+    private static (byte[], byte[], string, string)[] CreateCertificates() =>
     [
         .. Enumerable.Range(0, Distinct + 1).Select(i =>
         {
             using var tls = TestPki.CreateTlsCertificate($"gateway {i}");
             using var signing = TestPki.CreateSigningCertificate($"gateway {i} signing");
-            return (TestPki.Base64Der(tls), TestPki.Base64Der(signing), SignedTrustConfiguration.Thumbprint(tls), SignedTrustConfiguration.Thumbprint(signing));
+            return (tls.RawData, signing.RawData, SignedTrustConfiguration.Thumbprint(tls), SignedTrustConfiguration.Thumbprint(signing));
         }),
     ];
 }
