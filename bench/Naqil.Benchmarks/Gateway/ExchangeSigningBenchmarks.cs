@@ -108,7 +108,7 @@ public class ExchangeSigningBenchmarks
     }
 
     private static GatewayEntry Entry(string member, string address, GatewayKeys keys) =>
-        new(member, "gw1", address, Convert.ToBase64String(keys.TlsCertificate.RawData), Convert.ToBase64String(keys.SigningCertificate.RawData));
+        new(member, "gw1", address, keys.TlsCertificate.RawData, keys.SigningCertificate.RawData);
 
     [GlobalCleanup]
     public void Cleanup()

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Buffers.Text;
 using System.Diagnostics.CodeAnalysis;
 using System.Security.Cryptography;
@@ -16,6 +17,9 @@ public sealed class SignedTrustConfiguration
 {
     public const string SignatureHeader = "Naqil-Config-Signature";
     public const string JwsType = "naqil-trust+json";
+
+    /// <summary>Payload bytes base64url-encoded and hashed at a time (a multiple of three: no padding inside).</summary>
+    internal const int SigningInputSlice = 3 * 16 * 1024;
 
     private SignedTrustConfiguration(TrustConfiguration configuration, byte[] payload, string jws)
     {
@@ -36,11 +40,11 @@ public sealed class SignedTrustConfiguration
         ArgumentNullException.ThrowIfNull(configuration);
         ArgumentNullException.ThrowIfNull(key);
         ArgumentNullException.ThrowIfNull(certificate);
-        var payload = JsonSerializer.SerializeToUtf8Bytes(configuration, TrustJsonContext.Default.TrustConfiguration);
+        var payload = JsonSerializer.SerializeToUtf8Bytes(configuration, TrustJsonWriter.Context.TrustConfiguration);
         var header = JsonSerializer.SerializeToUtf8Bytes(
             new JwsHeader("ES256", Thumbprint(certificate), JwsType), TrustJsonContext.Default.JwsHeader);
         var encodedHeader = Base64Url.EncodeToString(header);
-        var signature = key.SignData(SigningInput(encodedHeader, payload), HashAlgorithmName.SHA256, DSASignatureFormat.IeeeP1363FixedFieldConcatenation);
+        var signature = key.SignHash(HashSigningInput(encodedHeader, payload), DSASignatureFormat.IeeeP1363FixedFieldConcatenation);
         return new SignedTrustConfiguration(configuration, payload, $"{encodedHeader}..{Base64Url.EncodeToString(signature)}");
     }
 
@@ -51,9 +55,15 @@ public sealed class SignedTrustConfiguration
     /// </summary>
     public static bool TryVerify(byte[] payload, string? jws, X509Certificate2 anchor, [NotNullWhen(true)] out SignedTrustConfiguration? verified, [NotNullWhen(false)] out string? error)
     {
+        verified = null;
+        return TryVerifySignature(payload, jws, anchor, out error) && TryParseVerified(payload, jws, out verified, out error);
+    }
+
+    /// <summary>The first half of <see cref="TryVerify"/>: the detached JWS over <paramref name="payload"/>, nothing parsed.</summary>
+    internal static bool TryVerifySignature(byte[] payload, [NotNullWhen(true)] string? jws, X509Certificate2 anchor, [NotNullWhen(false)] out string? error)
+    {
         ArgumentNullException.ThrowIfNull(payload);
         ArgumentNullException.ThrowIfNull(anchor);
-        verified = null;
         var parts = jws?.Split('.');
         if (parts is not { Length: 3 } || parts[1].Length != 0)
         {
@@ -82,12 +92,23 @@ public sealed class SignedTrustConfiguration
 
         using var key = anchor.GetECDsaPublicKey();
         if (key is null || signature.Length != 64
-            || !key.VerifyData(SigningInput(parts[0], payload), signature, HashAlgorithmName.SHA256, DSASignatureFormat.IeeeP1363FixedFieldConcatenation))
+            || !key.VerifyHash(HashSigningInput(parts[0], payload), signature, DSASignatureFormat.IeeeP1363FixedFieldConcatenation))
         {
             error = "the configuration signature does not verify with the anchor certificate";
             return false;
         }
 
+        error = null;
+        return true;
+    }
+
+    /// <summary>
+    /// The second half of <see cref="TryVerify"/>: parses a payload whose signature
+    /// <see cref="TryVerifySignature"/> has just accepted. Never call it on bytes that were not verified.
+    /// </summary>
+    internal static bool TryParseVerified(byte[] payload, string jws, [NotNullWhen(true)] out SignedTrustConfiguration? verified, [NotNullWhen(false)] out string? error)
+    {
+        verified = null;
         TrustConfiguration? configuration;
         try
         {
@@ -105,7 +126,7 @@ public sealed class SignedTrustConfiguration
             return false;
         }
 
-        verified = new SignedTrustConfiguration(configuration, payload, jws!);
+        verified = new SignedTrustConfiguration(configuration, payload, jws);
         error = null;
         return true;
     }
@@ -117,9 +138,33 @@ public sealed class SignedTrustConfiguration
         return Convert.ToHexStringLower(certificate.GetCertHash(HashAlgorithmName.SHA256));
     }
 
-    private static byte[] SigningInput(string encodedHeader, byte[] payload)
+    /// <summary>
+    /// SHA-256 of the JWS signing input, <c>ASCII(header-b64 '.' base64url(payload))</c> (RFC 7515
+    /// §5.1), fed to the hash in slices rather than built whole: an 11 MiB payload would otherwise
+    /// become a 15 MiB string, a second copy of it and a 15 MiB byte array before a byte is hashed.
+    /// Each slice is a multiple of three bytes, so its base64url is exactly that part of the whole.
+    /// </summary>
+    internal static byte[] HashSigningInput(string encodedHeader, ReadOnlySpan<byte> payload)
     {
-        var encodedPayload = Base64Url.EncodeToString(payload);
-        return Encoding.ASCII.GetBytes($"{encodedHeader}.{encodedPayload}");
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        hash.AppendData(Encoding.ASCII.GetBytes(encodedHeader));
+        hash.AppendData("."u8);
+        var buffer = ArrayPool<byte>.Shared.Rent(Base64Url.GetEncodedLength(SigningInputSlice));
+        try
+        {
+            while (!payload.IsEmpty)
+            {
+                var slice = payload[..Math.Min(SigningInputSlice, payload.Length)];
+                var written = Base64Url.EncodeToUtf8(slice, buffer);
+                hash.AppendData(buffer.AsSpan(0, written));
+                payload = payload[slice.Length..];
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+
+        return hash.GetHashAndReset();
     }
 }

@@ -190,21 +190,9 @@ internal sealed class TrustPoller : BackgroundService
 
         using (anchor)
         {
-            if (!SignedTrustConfiguration.TryVerify(payload, jws, anchor, out var signed, out var verifyError))
+            if (!TrustSnapshot.TryVerifyAndIndex(payload, jws, anchor, partner.Instance, _state.Partners.GetValueOrDefault(partner.Instance), out var snapshot, out var refused))
             {
-                error = verifyError;
-                return false;
-            }
-
-            if (signed.Configuration.Instance != partner.Instance)
-            {
-                error = $"the configuration is for instance {signed.Configuration.Instance}, not {partner.Instance}";
-                return false;
-            }
-
-            if (!TrustSnapshot.TryCreate(signed, _state.Partners.GetValueOrDefault(partner.Instance), out var snapshot, out var indexError))
-            {
-                error = $"the configuration was refused whole: {indexError}";
+                error = refused;
                 return false;
             }
 
@@ -222,21 +210,9 @@ internal sealed class TrustPoller : BackgroundService
 
     private bool TryAccept(byte[] payload, string? jws, out string error)
     {
-        if (!SignedTrustConfiguration.TryVerify(payload, jws, _anchor, out var signed, out var verifyError))
+        if (!TrustSnapshot.TryVerifyAndIndex(payload, jws, _anchor, _instance, _state.Current, out var snapshot, out var refused))
         {
-            error = verifyError;
-            return false;
-        }
-
-        if (signed.Configuration.Instance != _instance)
-        {
-            error = $"the configuration is for instance {signed.Configuration.Instance}, not {_instance}";
-            return false;
-        }
-
-        if (!TrustSnapshot.TryCreate(signed, _state.Current, out var snapshot, out var indexError))
-        {
-            error = $"the configuration was refused whole: {indexError}";
+            error = refused;
             return false;
         }
 

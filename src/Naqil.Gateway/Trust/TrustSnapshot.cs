@@ -1,5 +1,7 @@
 using System.Diagnostics.CodeAnalysis;
+using System.Runtime.InteropServices;
 using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
 using Naqil.Identifiers;
 using Naqil.Trust;
 
@@ -22,6 +24,9 @@ internal sealed record PeerGateway(
 
     /// <summary><c>https://host:port</c> of its provider face.</summary>
     public string Authority { get; } = Address.GetLeftPart(UriPartial.Authority);
+
+    /// <summary>The entry it was read from: the next configuration reuses what was read from it when it lists the same entry.</summary>
+    public required GatewayEntry Source { get; init; }
 }
 
 /// <summary>
@@ -30,6 +35,12 @@ internal sealed record PeerGateway(
 /// </summary>
 internal sealed class TrustSnapshot
 {
+    /// <summary>Below this many gateways the work is too small to share between threads.</summary>
+    private const int ParallelFrom = 256;
+
+    /// <summary>Bounded so that a large configuration never takes more than a few cores from the exchanges the gateway is serving.</summary>
+    private static readonly int Degree = Math.Clamp(Environment.ProcessorCount, 1, 4);
+
     private readonly Dictionary<string, PeerGateway> _byTlsThumbprint;
     private readonly Dictionary<string, PeerGateway> _bySigningThumbprint;
     private readonly Dictionary<MemberId, PeerGateway[]> _byMember;
@@ -70,11 +81,41 @@ internal sealed class TrustSnapshot
     public bool HasSubsystem(string subsystemId) => _subsystems.Contains(subsystemId);
 
     /// <summary>
+    /// What a gateway does with a document it fetched or saved: verifies the detached JWS against
+    /// <paramref name="anchor"/>, parses it, checks that it speaks for <paramref name="instance"/> and
+    /// indexes it. Rollback and expiry are <see cref="TrustState"/>'s to judge.
+    /// </summary>
+    public static bool TryVerifyAndIndex(byte[] payload, string? jws, X509Certificate2 anchor, string instance, TrustSnapshot? previous,
+        [NotNullWhen(true)] out TrustSnapshot? snapshot, [NotNullWhen(false)] out string? error)
+    {
+        snapshot = null;
+        if (!SignedTrustConfiguration.TryVerify(payload, jws, anchor, out var signed, out error))
+        {
+            return false;
+        }
+
+        if (signed.Configuration.Instance != instance)
+        {
+            error = $"the configuration is for instance {signed.Configuration.Instance}, not {instance}";
+            return false;
+        }
+
+        if (!TryCreate(signed, previous, out snapshot, out var indexError))
+        {
+            error = $"the configuration was refused whole: {indexError}";
+            return false;
+        }
+
+        return true;
+    }
+
+    /// <summary>
     /// Indexes a verified configuration. Refuses it whole when it vouches for another instance
-    /// than its own or carries a certificate that does not parse as ECDSA P-256.
+    /// than its own or carries a certificate that does not parse as ECDSA P-256; the reason names
+    /// the first such entry in document order.
     /// </summary>
     /// <param name="signed">The verified document.</param>
-    /// <param name="previous">The snapshot it replaces, whose imported keys are reused for unchanged certificates.</param>
+    /// <param name="previous">The snapshot it replaces: a gateway listed there with exactly the same entry (member, code, address and both certificates) is carried over: its address, thumbprints and key (perhaps already imported) are reused, nothing is read again.</param>
     /// <param name="snapshot">The index.</param>
     /// <param name="error">Why the document was refused.</param>
     public static bool TryCreate(SignedTrustConfiguration signed, TrustSnapshot? previous, [NotNullWhen(true)] out TrustSnapshot? snapshot, [NotNullWhen(false)] out string? error)
@@ -82,7 +123,6 @@ internal sealed class TrustSnapshot
         snapshot = null;
         var configuration = signed.Configuration;
         var instance = configuration.Instance;
-        var subsystems = new HashSet<string>(StringComparer.Ordinal);
         foreach (var member in configuration.Members)
         {
             if (!MemberId.TryParse(member.Id, out var id, out error) || id.Instance != instance)
@@ -92,6 +132,7 @@ internal sealed class TrustSnapshot
             }
         }
 
+        var subsystems = new HashSet<string>(configuration.Subsystems.Count, StringComparer.Ordinal);
         foreach (var subsystem in configuration.Subsystems)
         {
             if (!SubsystemId.TryParse(subsystem.Id, out var id, out error) || id.Instance != instance)
@@ -103,7 +144,7 @@ internal sealed class TrustSnapshot
             subsystems.Add(subsystem.Id);
         }
 
-        var services = new Dictionary<string, ServiceEntry>(StringComparer.Ordinal);
+        var services = new Dictionary<string, ServiceEntry>(configuration.Services.Count, StringComparer.Ordinal);
         foreach (var service in configuration.Services)
         {
             if (!ServiceId.TryParse(service.Id, out var id, out error) || id.Instance != instance)
@@ -115,45 +156,91 @@ internal sealed class TrustSnapshot
             services[service.Id] = service;
         }
 
-        var byTls = new Dictionary<string, PeerGateway>(StringComparer.Ordinal);
-        var bySigning = new Dictionary<string, PeerGateway>(StringComparer.Ordinal);
-        var byMember = new Dictionary<MemberId, List<PeerGateway>>();
-        foreach (var entry in configuration.Gateways)
+        var entries = configuration.Gateways;
+        var peers = new PeerGateway?[entries.Count];
+        var errors = new string?[entries.Count];
+        if (entries.Count < ParallelFrom)
         {
-            if (!MemberId.TryParse(entry.Member, out var member, out error) || member.Instance != instance)
+            for (var i = 0; i < entries.Count; i++)
             {
-                error = $"gateway '{entry.Member}/{entry.Code}' is not a gateway of instance {instance}: {error ?? "foreign instance"}";
-                return false;
+                peers[i] = ReadGateway(entries[i], instance, previous, out errors[i]);
             }
-
-            if (!Uri.TryCreate(entry.Address, UriKind.Absolute, out var address) || address.Scheme != Uri.UriSchemeHttps)
-            {
-                error = $"gateway '{entry.Member}/{entry.Code}' has address '{entry.Address}', which is not an https URL";
-                return false;
-            }
-
-            if (!CertificateInfo.TryRead(entry.TlsCertificate, out var tlsThumbprint, out _) || !CertificateInfo.TryRead(entry.SigningCertificate, out var signingThumbprint, out var signingKey))
-            {
-                error = $"gateway '{entry.Member}/{entry.Code}' has a certificate that is not base64 DER with an ECDSA P-256 key";
-                return false;
-            }
-
-            var key = previous is not null && previous._bySigningThumbprint.TryGetValue(signingThumbprint, out var known)
-                ? known.LazySigningKey
-                : new Lazy<ECDsa>(() => CertificateInfo.ImportKey(signingKey), LazyThreadSafetyMode.ExecutionAndPublication);
-            var peer = new PeerGateway(member, entry.Code, address, tlsThumbprint, signingThumbprint, key);
-            byTls[tlsThumbprint] = peer;
-            bySigning[signingThumbprint] = peer;
-            if (!byMember.TryGetValue(member, out var list))
-            {
-                byMember[member] = list = [];
-            }
-
-            list.Add(peer);
+        }
+        else
+        {
+            // Two certificates per gateway (base64, DER walk, SHA-256) dominate; entries are independent.
+            Parallel.For(0, entries.Count, new ParallelOptions { MaxDegreeOfParallelism = Degree },
+                i => peers[i] = ReadGateway(entries[i], instance, previous, out errors[i]));
         }
 
-        snapshot = new TrustSnapshot(signed, byTls, bySigning, byMember.ToDictionary(p => p.Key, p => p.Value.ToArray()), services, subsystems);
+        var byTls = new Dictionary<string, PeerGateway>(peers.Length, StringComparer.Ordinal);
+        var bySigning = new Dictionary<string, PeerGateway>(peers.Length, StringComparer.Ordinal);
+        var byMember = new Dictionary<MemberId, List<PeerGateway>>(peers.Length);
+        for (var i = 0; i < peers.Length; i++)
+        {
+            if (peers[i] is not { } peer)
+            {
+                error = errors[i]!;
+                return false;
+            }
+
+            byTls[peer.TlsThumbprint] = peer;
+            bySigning[peer.SigningThumbprint] = peer;
+            ref var list = ref CollectionsMarshal.GetValueRefOrAddDefault(byMember, peer.Member, out _);
+            (list ??= new List<PeerGateway>(1)).Add(peer);
+        }
+
+        var gatewaysOf = new Dictionary<MemberId, PeerGateway[]>(byMember.Count);
+        foreach (var (member, list) in byMember)
+        {
+            gatewaysOf[member] = [.. list];
+        }
+
+        snapshot = new TrustSnapshot(signed, byTls, bySigning, gatewaysOf, services, subsystems);
         error = null;
         return true;
+    }
+
+    /// <summary>One gateway entry, checked and read, or null with the reason; safe to call from several threads.</summary>
+    private static PeerGateway? ReadGateway(GatewayEntry entry, string instance, TrustSnapshot? previous, out string? error)
+    {
+        if (!MemberId.TryParse(entry.Member, out var member, out error) || member.Instance != instance)
+        {
+            error = $"gateway '{entry.Member}/{entry.Code}' is not a gateway of instance {instance}: {error ?? "foreign instance"}";
+            return null;
+        }
+
+        if (previous is not null && previous._byMember.TryGetValue(member, out var known))
+        {
+            foreach (var peer in known)
+            {
+                if (peer.Source.SameAs(entry))
+                {
+                    // Everything read from the entry is reused; the entry itself is the new document's,
+                    // so that the old document's strings are not kept alive alongside their copies.
+                    error = null;
+                    return peer with { Source = entry };
+                }
+            }
+        }
+
+        if (!Uri.TryCreate(entry.Address, UriKind.Absolute, out var address) || address.Scheme != Uri.UriSchemeHttps)
+        {
+            error = $"gateway '{entry.Member}/{entry.Code}' has address '{entry.Address}', which is not an https URL";
+            return null;
+        }
+
+        if (!CertificateInfo.TryRead(entry.TlsCertificate, out var tlsThumbprint) || !CertificateInfo.TryRead(entry.SigningCertificate, out var signingThumbprint, out var signingKey))
+        {
+            error = $"gateway '{entry.Member}/{entry.Code}' has a certificate that is not DER with an ECDSA P-256 key";
+            return null;
+        }
+
+        // A signing key already imported for the previous configuration stays, even when the entry around it changed.
+        var key = previous is not null && previous._bySigningThumbprint.TryGetValue(signingThumbprint, out var holder)
+            ? holder.LazySigningKey
+            : new Lazy<ECDsa>(() => CertificateInfo.ImportKey(signingKey), LazyThreadSafetyMode.ExecutionAndPublication);
+        error = null;
+        return new PeerGateway(member, entry.Code, address, tlsThumbprint, signingThumbprint, key) { Source = entry };
     }
 }

@@ -75,7 +75,7 @@ internal sealed class TrustConfigurationPublisher(
             Members = [.. snapshot.Members.Select(m => new MemberEntry(m.Id.ToString(), m.Name))],
             Subsystems = [.. snapshot.Subsystems.Select(s => new SubsystemEntry(s.ToString()))],
             Gateways = [.. snapshot.Gateways.Select(g => new GatewayEntry(
-                g.Member.ToString(), g.Code, g.Address, Convert.ToBase64String(g.TlsCertificate), Convert.ToBase64String(g.SigningCertificate)))],
+                g.Member.ToString(), g.Code, g.Address, g.TlsCertificate, g.SigningCertificate))],
             Services = [.. snapshot.Services.Select(s => new ServiceEntry(s.Id.ToString(), s.PersonalData, s.Description, s.OpenApi))],
             TrustedCas = [.. snapshot.TrustedCas.Select(Convert.ToBase64String)],
             Partners = [.. snapshot.Partners.Select(p => new PartnerEntry(p.Instance, Convert.ToBase64String(p.Anchor), p.ConfigUrl))],

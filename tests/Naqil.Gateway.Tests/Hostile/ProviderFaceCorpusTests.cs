@@ -172,6 +172,6 @@ public sealed class ProviderFaceCorpusTests(SharedGateway gateway) : IClassFixtu
     private static TrustConfiguration WithExtraGateway(GatewayTestEnvironment env, X509Certificate2 tls)
     {
         using var signing = TestPki.CreateSigningCertificate("gw2 signing");
-        return env.Configuration([env.Consumer.Entry(), env.Provider.Entry(), new GatewayEntry("SY/GOV/MOCT", "gw2", "https://127.0.0.1:9", TestPki.Base64Der(tls), TestPki.Base64Der(signing))]);
+        return env.Configuration([env.Consumer.Entry(), env.Provider.Entry(), new GatewayEntry("SY/GOV/MOCT", "gw2", "https://127.0.0.1:9", tls.RawData, signing.RawData)]);
     }
 }

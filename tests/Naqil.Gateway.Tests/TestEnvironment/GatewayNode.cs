@@ -39,7 +39,7 @@ internal sealed class GatewayNode : IAsyncDisposable
     public Task TickLogAsync() => App.Services.GetRequiredService<Naqil.Gateway.MessageLog.LogHeartbeat>().TickAsync(CancellationToken.None);
 
     public GatewayEntry Entry(string? address = null) =>
-        new(Member, "gw1", address ?? ProviderUrl, TestPki.Base64Der(Tls), TestPki.Base64Der(Signing));
+        new(Member, "gw1", address ?? ProviderUrl, Tls.RawData, Signing.RawData);
 
     public Task<bool> RefreshTrustAsync() => App.Services.GetRequiredService<TrustPoller>().RefreshAsync(CancellationToken.None);
 

@@ -48,7 +48,7 @@ internal sealed class RogueProvider : IAsyncDisposable
 
     public int Calls;
 
-    public GatewayEntry Entry => new(Member, "gw1", Url, TestPki.Base64Der(Tls), TestPki.Base64Der(Signing));
+    public GatewayEntry Entry => new(Member, "gw1", Url, Tls.RawData, Signing.RawData);
 
     public static async Task<RogueProvider> StartAsync(RogueMode mode, TimeProvider time)
     {

@@ -15,9 +15,11 @@ public sealed class CertificateInfoTests
         using var certificate = TestPki.CreateSigningCertificate("signer");
         using var privateKey = certificate.GetECDsaPrivateKey()!;
 
-        Assert.True(CertificateInfo.TryRead(TestPki.Base64Der(certificate), out var thumbprint, out var spki));
+        Assert.True(CertificateInfo.TryRead(certificate.RawData, out var thumbprint, out var spki));
+        Assert.True(CertificateInfo.TryRead(certificate.RawData, out var thumbprintOnly));
 
         Assert.Equal(SignedTrustConfiguration.Thumbprint(certificate), thumbprint);
+        Assert.Equal(thumbprint, thumbprintOnly);
         using var imported = CertificateInfo.ImportKey(spki);
         var signature = privateKey.SignData("data"u8.ToArray(), HashAlgorithmName.SHA256);
         Assert.True(imported.VerifyData("data"u8.ToArray(), signature, HashAlgorithmName.SHA256));
@@ -31,12 +33,28 @@ public sealed class CertificateInfoTests
         using var rsa = RSA.Create(2048);
         using var rsaCertificate = new CertificateRequest("CN=rsa", rsa, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1).CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(1));
         using var good = TestPki.CreateSigningCertificate("good");
-        var truncated = Convert.ToBase64String(good.RawData[..(good.RawData.Length / 2)]);
+        byte[] truncated = good.RawData[..(good.RawData.Length / 2)];
+        byte[] trailingCut = good.RawData[..^1];
 
-        foreach (var base64 in new[] { TestPki.Base64Der(p384Certificate), TestPki.Base64Der(rsaCertificate), truncated, "not base64!", "", Convert.ToBase64String([0x30, 0x03, 0x02, 0x01, 0x01]) })
+        foreach (var der in new[] { p384Certificate.RawData, rsaCertificate.RawData, truncated, trailingCut, "not DER"u8.ToArray(), [], [0x30, 0x03, 0x02, 0x01, 0x01], null })
         {
-            Assert.False(CertificateInfo.TryRead(base64, out _, out _), base64.Length > 20 ? base64[..20] : base64);
+            Assert.False(CertificateInfo.TryRead(der, out _, out _), der is null ? "null" : Convert.ToHexString(der.AsSpan(0, Math.Min(der.Length, 10))));
+            Assert.False(CertificateInfo.TryRead(der, out _));
         }
+    }
+
+    [Fact]
+    public void TryRead_LargeCertificate_ThumbprintAndKeyMatchX509()
+    {
+        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var request = new CertificateRequest($"CN={new string('n', 3000)}", key, HashAlgorithmName.SHA256);
+        using var large = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(1));
+        Assert.True(large.RawData.Length > 2048);
+
+        Assert.True(CertificateInfo.TryRead(large.RawData, out var thumbprint, out var spki));
+
+        Assert.Equal(SignedTrustConfiguration.Thumbprint(large), thumbprint);
+        Assert.Equal(large.PublicKey.ExportSubjectPublicKeyInfo(), spki);
     }
 
     [Fact]
@@ -54,7 +72,7 @@ public sealed class CertificateInfoTests
             Issued = DateTimeOffset.UtcNow,
             Expires = DateTimeOffset.UtcNow.AddMinutes(5),
             Members = [new("SY/GOV/A", "A")],
-            Gateways = [new("SY/GOV/A", "gw1", "https://127.0.0.1:1", TestPki.Base64Der(tls), TestPki.Base64Der(p384Certificate))],
+            Gateways = [new("SY/GOV/A", "gw1", "https://127.0.0.1:1", tls.RawData, p384Certificate.RawData)],
         };
 
         Assert.False(TrustSnapshot.TryCreate(SignedTrustConfiguration.Sign(configuration, key, anchor), null, out _, out var error));

@@ -119,7 +119,7 @@ public sealed class AdminApiTests : IAsyncLifetime
         var gateway = configuration.Gateways.Single();
         Assert.Equal(("SY/GOV/CIVREG", "gw1", "https://127.0.0.1:5001"), (gateway.Member, gateway.Code, gateway.Address));
         using var tlsCertificate = X509Certificate2.CreateFromPem(tls);
-        Assert.Equal(Convert.ToBase64String(tlsCertificate.RawData), gateway.TlsCertificate);
+        Assert.Equal(tlsCertificate.RawData, gateway.TlsCertificate);
         using var ca = X509Certificate2.CreateFromPem(await File.ReadAllTextAsync(Path.Combine(_directory.Path, "sandbox-ca.pem"), Ct));
         Assert.Contains(Convert.ToBase64String(ca.RawData), configuration.TrustedCas);
 
