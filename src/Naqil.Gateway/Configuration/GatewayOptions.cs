@@ -62,6 +62,13 @@ public sealed record GatewayOptions
 
     public TimeSpan ConnectTimeout { get; init; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>
+    /// The most connections kept open to one provider gateway, and to one backend. Exchanges beyond
+    /// it wait for a free connection (within the timeouts) instead of opening new ones: after a
+    /// stall, thousands of mutual-TLS handshakes at once would prolong it.
+    /// </summary>
+    public int MaxConnectionsPerPeer { get; init; } = 128;
+
     /// <summary>How long to wait for a provider gateway's or a backend's response.</summary>
     public TimeSpan ResponseTimeout { get; init; } = TimeSpan.FromSeconds(30);
 

@@ -54,6 +54,11 @@ internal sealed class GatewayOptionsValidator : IValidateOptions<GatewayOptions>
             failures.Add($"Gateway:ReplayCacheCapacity is {options.ReplayCacheCapacity}; use at least 1000");
         }
 
+        if (options.MaxConnectionsPerPeer is < 1 or > 100_000)
+        {
+            failures.Add($"Gateway:MaxConnectionsPerPeer is {options.MaxConnectionsPerPeer}; use a value between 1 and 100000 (default 128)");
+        }
+
         if (options.ConnectTimeout <= TimeSpan.Zero || options.ResponseTimeout <= TimeSpan.Zero || options.TrustPollInterval <= TimeSpan.Zero)
         {
             failures.Add("Gateway:ConnectTimeout, ResponseTimeout and TrustPollInterval must be positive durations such as 00:00:05");

@@ -44,6 +44,7 @@ internal sealed class ProviderGatewayClient(GatewayKeys keys, IOptions<GatewayOp
         return new HttpMessageInvoker(new SocketsHttpHandler
         {
             ConnectTimeout = options.Value.ConnectTimeout,
+            MaxConnectionsPerServer = options.Value.MaxConnectionsPerPeer,
             PooledConnectionLifetime = TimeSpan.FromMinutes(2),
             AllowAutoRedirect = false,
             UseCookies = false,
@@ -76,6 +77,7 @@ internal sealed class BackendClient(IOptions<GatewayOptions> options) : IDisposa
     public HttpMessageInvoker Invoker { get; } = new(new SocketsHttpHandler
     {
         ConnectTimeout = options.Value.ConnectTimeout,
+        MaxConnectionsPerServer = options.Value.MaxConnectionsPerPeer,
         PooledConnectionLifetime = TimeSpan.FromMinutes(5),
         AllowAutoRedirect = false,
         UseCookies = false,

@@ -9,6 +9,7 @@ internal sealed class TestBackend : IAsyncDisposable
 {
     private readonly WebApplication _app;
     private int _calls;
+    private int _gateArrivals;
 
     private TestBackend(WebApplication app) => _app = app;
 
@@ -17,6 +18,19 @@ internal sealed class TestBackend : IAsyncDisposable
     public int Calls => Volatile.Read(ref _calls);
 
     public ConcurrentQueue<IHeaderDictionary> ReceivedHeaders { get; } = new();
+
+    /// <summary>Requests to <c>/gate</c> wait until it opens; <see cref="GateArrivals"/> counts them.</summary>
+    public TaskCompletionSource Gate { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public int GateArrivals => Volatile.Read(ref _gateArrivals);
+
+    /// <summary>Each connection a <c>/gate</c> request came on.</summary>
+    public ConcurrentDictionary<string, int> GateConnections { get; } = new();
+
+    /// <summary>Completes when this many requests have arrived at <c>/gate</c>.</summary>
+    public TaskCompletionSource ArrivedAtGate { get; set; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public int ArrivalsToSignal { get; set; } = int.MaxValue;
 
     public static async Task<TestBackend> StartAsync()
     {
@@ -42,6 +56,17 @@ internal sealed class TestBackend : IAsyncDisposable
         {
             await Task.Delay(Timeout.Infinite, context.RequestAborted).ContinueWith(_ => { }, TaskScheduler.Default);
             return Results.Ok();
+        });
+        app.MapGet("/gate", async (HttpContext context) =>
+        {
+            backend.GateConnections.AddOrUpdate(context.Connection.Id, 1, (_, n) => n + 1);
+            if (Interlocked.Increment(ref backend._gateArrivals) >= backend.ArrivalsToSignal)
+            {
+                backend.ArrivedAtGate.TrySetResult();
+            }
+
+            await backend.Gate.Task.WaitAsync(context.RequestAborted);
+            return Results.Json(new { opened = true });
         });
         app.MapPost("/count", async (HttpRequest request) =>
         {
