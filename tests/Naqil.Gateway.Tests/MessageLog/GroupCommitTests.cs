@@ -1,5 +1,3 @@
-using Microsoft.Extensions.Logging.Abstractions;
-using Naqil.Gateway.Configuration;
 using Naqil.Gateway.MessageLog;
 using Naqil.Gateway.Storage;
 using Naqil.MessageLog;
@@ -91,28 +89,9 @@ public sealed class GroupCommitTests : IDisposable
         Assert.Equal(2, (await store.LoadStateAsync(Ct)).Size);
     }
 
-    private async Task<MerkleMessageLog> OpenAsync(IMessageLogStore store, int maxBatch)
-    {
-        var options = new MessageLogOptions { MaxBatch = maxBatch };
-        var vault = new BodyVault(options, Path.Combine(_folder, "body.key"));
-        var log = new MerkleMessageLog(store, vault, options, TimeProvider.System, NullLogger<MerkleMessageLog>.Instance);
-        await log.StartAsync(Ct);
-        return log;
-    }
+    private Task<MerkleMessageLog> OpenAsync(IMessageLogStore store, int maxBatch) => SampleLog.OpenAsync(store, _folder, maxBatch, Ct);
 
-    private static LogEntry Entry(int i) => new()
-    {
-        Side = "consumer",
-        NaqilId = Guid.NewGuid().ToString("D"),
-        Client = "SY/GOV/MOCT/portal",
-        Service = "SY/GOV/CIVREG/registry/persons",
-        Method = "GET",
-        Path = $"/persons/{i}",
-        Status = 200,
-        Outcome = "ok",
-        Received = DateTimeOffset.UnixEpoch.AddSeconds(i),
-        Completed = DateTimeOffset.UnixEpoch.AddSeconds(i),
-    };
+    private static LogEntry Entry(int i) => SampleLog.Entry($"/persons/{i}", DateTimeOffset.UnixEpoch.AddSeconds(i));
 
     /// <summary>A real store whose appends can be held at the door, counting the entries of each batch.</summary>
     private sealed class GatedStore(IMessageLogStore inner) : IMessageLogStore

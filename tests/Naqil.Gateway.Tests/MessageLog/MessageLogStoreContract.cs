@@ -222,19 +222,7 @@ public abstract class MessageLogStoreContract : IAsyncLifetime
     private static StoredEntry Entry(long index)
     {
         var time = T0.AddSeconds(index);
-        var entry = new LogEntry
-        {
-            Side = "consumer",
-            NaqilId = Id(index),
-            Client = "SY/GOV/MOCT/portal",
-            Service = "SY/GOV/CIVREG/registry/persons",
-            Method = "GET",
-            Path = $"/persons/{index}",
-            Status = 200,
-            Outcome = "ok",
-            Received = time,
-            Completed = time,
-        };
+        var entry = SampleLog.Entry($"/persons/{index}", time, Id(index));
         var encoding = LogEntryEncoding.Encode(index, entry);
         return new StoredEntry(index, LogEntryEncoding.LeafHash(encoding), encoding, time, entry.NaqilId);
     }

@@ -1,5 +1,4 @@
 using Microsoft.Data.Sqlite;
-using Microsoft.Extensions.Logging.Abstractions;
 using Naqil.Gateway.Configuration;
 using Naqil.Gateway.MessageLog;
 using Naqil.Gateway.Storage;
@@ -25,9 +24,7 @@ public sealed class SqliteCheckpointTests : IDisposable
     {
         var database = Path.Combine(_folder, "messagelog.db");
         using var store = new SqliteMessageLogStore(database);
-        var options = new MessageLogOptions();
-        var log = new MerkleMessageLog(store, new BodyVault(options, Path.Combine(_folder, "body.key")), options, TimeProvider.System, NullLogger<MerkleMessageLog>.Instance);
-        await log.StartAsync(Ct);
+        var log = await SampleLog.OpenAsync(store, _folder, new MessageLogOptions().MaxBatch, Ct);
         await AppendAsync(log, 0, 40);
 
         // The heartbeat's checkpoint meets frames it may not copy yet, as it does under steady
@@ -60,21 +57,10 @@ public sealed class SqliteCheckpointTests : IDisposable
     {
         for (var i = from; i < from + count; i++)
         {
-            Assert.True(await log.AppendAsync(Entry(0, i), default, default, Ct));
+            Assert.True(await log.AppendAsync(Entry(i), default, default, Ct));
         }
     }
 
-    private static LogEntry Entry(int appender, int i) => new()
-    {
-        Side = "consumer",
-        NaqilId = Guid.NewGuid().ToString("D"),
-        Client = "SY/GOV/MOCT/portal",
-        Service = "SY/GOV/CIVREG/registry/persons",
-        Method = "GET",
-        Path = $"/persons/{appender}/{i}/" + new string('x', 900),
-        Status = 200,
-        Outcome = "ok",
-        Received = DateTimeOffset.UnixEpoch,
-        Completed = DateTimeOffset.UnixEpoch,
-    };
+    // About 1 KiB each, so a few dozen entries fill several WAL pages.
+    private static LogEntry Entry(int i) => SampleLog.Entry($"/persons/{i}/" + new string('x', 900), DateTimeOffset.UnixEpoch);
 }
