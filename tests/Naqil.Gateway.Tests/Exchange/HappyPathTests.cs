@@ -60,6 +60,34 @@ public sealed class HappyPathTests
     }
 
     [Fact]
+    public async Task Get_WithoutId_GetsTimeOrderedIdsCarryingTheirTime()
+    {
+        await using var env = await GatewayTestEnvironment.StartAsync();
+        var first = env.Time.GetUtcNow();
+
+        using var one = await env.GetAsync(GatewayTestEnvironment.Persons, "/persons/7");
+        env.Time.Advance(TimeSpan.FromMilliseconds(5));
+        using var two = await env.GetAsync(GatewayTestEnvironment.Persons, "/persons/7");
+
+        ResponseAssert.Status(HttpStatusCode.OK, one);
+        ResponseAssert.Status(HttpStatusCode.OK, two);
+        var ids = new[] { Header(one, "Naqil-Id"), Header(two, "Naqil-Id") };
+        foreach (var id in ids)
+        {
+            Assert.Equal(7, Guid.ParseExact(id, "D").Version);
+            Assert.Equal(id.ToLowerInvariant(), id);
+        }
+
+        // UUIDv7: the first 48 bits are the Unix time in milliseconds, so the ids sort by time.
+        Assert.Equal(first.ToUnixTimeMilliseconds(), UnixMilliseconds(ids[0]));
+        Assert.Equal(first.ToUnixTimeMilliseconds() + 5, UnixMilliseconds(ids[1]));
+        Assert.True(string.CompareOrdinal(ids[0], ids[1]) < 0, $"{ids[0]} should sort before {ids[1]}");
+
+        static long UnixMilliseconds(string id) =>
+            long.Parse(id.Replace("-", "", StringComparison.Ordinal)[..12], System.Globalization.NumberStyles.HexNumber, System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    [Fact]
     public async Task Get_BackendError_PassesThroughUntouchedAndSigned()
     {
         await using var env = await GatewayTestEnvironment.StartAsync();
