@@ -76,10 +76,11 @@ internal sealed record HarnessOptions
 
     public static readonly IReadOnlyDictionary<string, string> DefaultEnvironment = new SortedDictionary<string, string>(StringComparer.Ordinal)
     {
-        // Workstation GC (the naqil csproj's own choice, stated here so the run says it) and no
-        // thread-pool semaphore spinning, which on two cores burns the CPU the other processes need.
+        // Workstation GC (the naqil csproj's own choice, stated here so the run says it). Thread-pool
+        // spinning stays at the runtime's default: turning it off (UnfairSemaphoreSpinLimit=0) made
+        // no difference to throughput in A/B runs and cost 0.15-0.2 ms of sequential latency
+        // (docs/performance.md).
         ["DOTNET_gcServer"] = "0",
-        ["DOTNET_ThreadPool_UnfairSemaphoreSpinLimit"] = "0",
     };
 
     public string? Naqil { get; init; }
@@ -129,8 +130,7 @@ internal sealed record HarnessOptions
           --fault-rate N           open-loop rate while processes are killed and restarted (default 200)
           --nginx-workers N|auto   worker_processes of each nginx (default auto)
           --env KEY=VALUE          a runtime setting for every .NET process (repeatable)
-          --no-default-env         drop the default runtime settings (DOTNET_gcServer=0,
-                                   DOTNET_ThreadPool_UnfairSemaphoreSpinLimit=0)
+          --no-default-env         drop the default runtime setting (DOTNET_gcServer=0)
           --naqil PATH             the naqil executable or naqil.dll (default: src/Naqil.Cli's build output)
           --wrk PATH, --nginx PATH the tools (default: from PATH; Debian: apt-get install nginx wrk)
           --output DIR             where latest.md/json go (default: bench/results of the repository)
