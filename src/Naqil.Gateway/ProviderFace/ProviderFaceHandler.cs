@@ -96,6 +96,14 @@ internal sealed class ProviderFaceHandler
             return new GatewayProblem(GatewayError.UnknownPeer, "the TLS client certificate is not one the trust configuration lists for a gateway");
         }
 
+        // Checked at the handshake, and again here: connections are kept open for as long as the
+        // calling gateway uses them, and its certificate may expire under one.
+        if (!CertificateValidity.IsCurrent(certificate, _time))
+        {
+            Log.UnknownTlsPeer(_logger);
+            return new GatewayProblem(GatewayError.UnknownPeer, "the TLS client certificate has expired (or is not yet valid); the calling gateway must connect again with its current certificate");
+        }
+
         exchange.Peer = peer.Id;
         if (peer.Member.Instance != trust.Configuration.Instance)
         {

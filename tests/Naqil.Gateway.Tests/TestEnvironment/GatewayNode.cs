@@ -43,10 +43,11 @@ internal sealed class GatewayNode : IAsyncDisposable
 
     public Task<bool> RefreshTrustAsync() => App.Services.GetRequiredService<TrustPoller>().RefreshAsync(CancellationToken.None);
 
-    public static async Task<GatewayNode> StartAsync(string member, string directory, FakeRegistry registry, TimeProvider time, Func<GatewayOptions, GatewayOptions> configure)
+    /// <summary>Starts a gateway for <paramref name="member"/>; <paramref name="tlsValidFor"/> is how long its TLS certificate is valid from now (default a year).</summary>
+    public static async Task<GatewayNode> StartAsync(string member, string directory, FakeRegistry registry, TimeProvider time, Func<GatewayOptions, GatewayOptions> configure, TimeSpan? tlsValidFor = null)
     {
         var name = member.Replace('/', '-');
-        var tls = TestPki.CreateTlsCertificate($"{name} TLS");
+        var tls = TestPki.CreateTlsCertificate($"{name} TLS", tlsValidFor);
         var signing = TestPki.CreateSigningCertificate($"{name} signing");
         var tlsFiles = TestPki.WritePem(tls, directory, "tls");
         var signingFiles = TestPki.WritePem(signing, directory, "signing");

@@ -59,9 +59,10 @@ internal sealed class GatewayTestEnvironment : IAsyncDisposable
     /// <summary>
     /// Starts the environment; <paramref name="configure"/> adjusts each gateway's options (by
     /// member) after the defaults, and <paramref name="withTsa"/> runs a real TSA that the trust
-    /// configuration names.
+    /// configuration names. <paramref name="tlsValidFor"/> gives a gateway (by member) a TLS
+    /// certificate valid for that long from now instead of a year.
     /// </summary>
-    public static async Task<GatewayTestEnvironment> StartAsync(Func<string, GatewayOptions, GatewayOptions>? configure = null, bool withTsa = false)
+    public static async Task<GatewayTestEnvironment> StartAsync(Func<string, GatewayOptions, GatewayOptions>? configure = null, bool withTsa = false, IReadOnlyDictionary<string, TimeSpan>? tlsValidFor = null)
     {
         configure ??= (_, o) => o;
         var directory = Directory.CreateTempSubdirectory("naqil-gw-").FullName;
@@ -91,7 +92,7 @@ internal sealed class GatewayTestEnvironment : IAsyncDisposable
                 new AclRuleOptions { Service = Records, Client = Portal },
                 new AclRuleOptions { Service = Down, Client = Portal },
             ],
-        }));
+        }), ValidFor("SY/GOV/CIVREG"));
         environment.Consumer = await GatewayNode.StartAsync("SY/GOV/MOCT", Path.Combine(directory, "moct"), registry, time, o => configure("SY/GOV/MOCT", o with
         {
             Clients =
@@ -100,9 +101,11 @@ internal sealed class GatewayTestEnvironment : IAsyncDisposable
                 new ClientOptions { Subsystem = Other, AllowUnauthenticatedLoopback = true },
                 new ClientOptions { Subsystem = Keyed, ApiKeySha256 = [Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(ApiKey)))] },
             ],
-        }));
+        }), ValidFor("SY/GOV/MOCT"));
         await environment.PublishAsync(environment.Configuration());
         return environment;
+
+        TimeSpan? ValidFor(string member) => tlsValidFor is not null && tlsValidFor.TryGetValue(member, out var span) ? span : null;
     }
 
     /// <summary>The instance's configuration with the next serial, issued now, for ten minutes.</summary>

@@ -7,7 +7,7 @@ namespace Naqil.Gateway.Tests.TestEnvironment;
 /// <summary>Throwaway ECDSA P-256 certificates for tests, written as PEM files like an operator's.</summary>
 internal static class TestPki
 {
-    public static X509Certificate2 CreateTlsCertificate(string name)
+    public static X509Certificate2 CreateTlsCertificate(string name, TimeSpan? validFor = null)
     {
         using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
         var request = new CertificateRequest($"CN={name}", key, HashAlgorithmName.SHA256);
@@ -16,7 +16,7 @@ internal static class TestPki
         san.AddIpAddress(IPAddress.Loopback);
         san.AddDnsName("localhost");
         request.CertificateExtensions.Add(san.Build());
-        return request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddYears(1));
+        return request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), validFor is { } span ? DateTimeOffset.UtcNow.Add(span) : DateTimeOffset.UtcNow.AddYears(1));
     }
 
     public static X509Certificate2 CreateSigningCertificate(string name)
