@@ -25,6 +25,12 @@ internal sealed class BenchmarkRun(HarnessOptions options, string repositoryRoot
         var clock = Stopwatch.StartNew();
         var loadAtStart = File.ReadAllText("/proc/loadavg").Trim();
         var naqil = LocateNaqil();
+        RequireTool(options.Wrk, "--wrk", "wrk");
+        if (options.Targets.Contains("nginx"))
+        {
+            RequireTool(options.Nginx, "--nginx", "nginx");
+        }
+
         var targets = new List<Target>();
         var targetInfos = new List<TargetInfo>();
         var cells = new List<ClosedLoopCell>();
@@ -411,6 +417,18 @@ internal sealed class BenchmarkRun(HarnessOptions options, string repositoryRoot
         }
 
         throw new HarnessException($"no naqil build in {folder}; build it with `dotnet build -c {configuration} src/Naqil.Cli` or pass --naqil PATH");
+    }
+
+    /// <summary>Refuses to start, before any process is, when a tool the run needs is neither a file nor on PATH.</summary>
+    private static void RequireTool(string tool, string option, string package)
+    {
+        var found = tool.Contains('/')
+            ? File.Exists(tool)
+            : (Environment.GetEnvironmentVariable("PATH") ?? "").Split(':', StringSplitOptions.RemoveEmptyEntries).Any(folder => File.Exists(Path.Combine(folder, tool)));
+        if (!found)
+        {
+            throw new HarnessException($"{tool} not found{(tool.Contains('/') ? "" : " on PATH")}: install it (Debian: apt-get install {package}) or pass {option} PATH");
+        }
     }
 
     /// <summary>This harness as a program to start again in the backend role.</summary>
