@@ -15,6 +15,9 @@ internal enum ReplayCheck
 /// Remembers which signed exchanges were already received, per signing key, for as long as their
 /// signature could still pass the freshness check. Bounded: when full of entries that are all
 /// still within their window it refuses new ones rather than forget, so replay never reopens.
+/// The count is kept beside the dictionary: <see cref="ConcurrentDictionary{TKey, TValue}.Count"/>
+/// takes every one of its locks (up to 1,024 once it has grown), which at 120,000 entries cost
+/// 25 µs per exchange (<c>ReplayCacheBenchmarks</c>).
 /// </summary>
 internal sealed class ReplayCache(IOptions<GatewayOptions> options)
 {
@@ -22,6 +25,10 @@ internal sealed class ReplayCache(IOptions<GatewayOptions> options)
     private readonly ConcurrentQueue<((string KeyId, Guid Id) Key, long ExpiresAt)> _order = new();
     private readonly Lock _sweepGate = new();
     private readonly int _capacity = options.Value.ReplayCacheCapacity;
+    private int _count;
+
+    /// <summary>Entries held now (each reserved before it is added, released when it is swept).</summary>
+    public int Count => Volatile.Read(ref _count);
 
     /// <param name="keyId">The signer's key id, so one signer's ids cannot block another's.</param>
     /// <param name="naqilId">The exchange id.</param>
@@ -29,18 +36,22 @@ internal sealed class ReplayCache(IOptions<GatewayOptions> options)
     /// <param name="now">The gateway's current time.</param>
     public ReplayCheck TryRegister(string keyId, string naqilId, DateTimeOffset rememberUntil, DateTimeOffset now)
     {
-        var nowMs = now.ToUnixTimeMilliseconds();
-        Sweep(nowMs);
-        if (_seen.Count >= _capacity)
-        {
-            return ReplayCheck.Full;
-        }
+        Sweep(now.ToUnixTimeMilliseconds());
 
         // The key id string is the peer's own (shared) instance, so the key allocates nothing.
         var key = (keyId, Guid.ParseExact(naqilId, "D"));
+
+        // Reserve a place first, so concurrent registrations can never hold more than the capacity.
+        if (Interlocked.Increment(ref _count) > _capacity)
+        {
+            Interlocked.Decrement(ref _count);
+            return ReplayCheck.Full;
+        }
+
         var until = rememberUntil.ToUnixTimeMilliseconds();
         if (!_seen.TryAdd(key, until))
         {
+            Interlocked.Decrement(ref _count);
             return ReplayCheck.Replayed;
         }
 
@@ -61,7 +72,10 @@ internal sealed class ReplayCache(IOptions<GatewayOptions> options)
             while (_order.TryPeek(out var head) && head.ExpiresAt < nowMs)
             {
                 _order.TryDequeue(out _);
-                _seen.TryRemove(head.Key, out _);
+                if (_seen.TryRemove(head.Key, out _))
+                {
+                    Interlocked.Decrement(ref _count);
+                }
             }
         }
         finally
