@@ -422,12 +422,13 @@ internal sealed class BenchmarkRun(HarnessOptions options, string repositoryRoot
     /// <summary>Refuses to start, before any process is, when a tool the run needs is neither a file nor on PATH.</summary>
     private static void RequireTool(string tool, string option, string package)
     {
-        var found = tool.Contains('/')
+        var isPath = tool.Contains('/');
+        var found = isPath
             ? File.Exists(tool)
             : (Environment.GetEnvironmentVariable("PATH") ?? "").Split(':', StringSplitOptions.RemoveEmptyEntries).Any(folder => File.Exists(Path.Combine(folder, tool)));
         if (!found)
         {
-            throw new HarnessException($"{tool} not found{(tool.Contains('/') ? "" : " on PATH")}: install it (Debian: apt-get install {package}) or pass {option} PATH");
+            throw new HarnessException($"{tool} not found{(isPath ? "" : " on PATH")}: install it (Debian: apt-get install {package}) or pass {option} PATH");
         }
     }
 
