@@ -33,7 +33,18 @@ public static class LogEntryEncoding
     {
         ArgumentNullException.ThrowIfNull(entry);
         ArgumentOutOfRangeException.ThrowIfNegative(index);
-        var writer = new Writer(256 + (entry.RequestSignatureInput?.Length ?? 0) + (entry.ResponseSignatureInput?.Length ?? 0));
+
+        // Two passes: measure, then write into an array of exactly that size. Every exchange is
+        // encoded once on each gateway, and a guessed buffer grew once or twice and was then copied.
+        var writer = new Writer(null);
+        Write(ref writer, index, entry);
+        writer = new Writer(new byte[writer.Length]);
+        Write(ref writer, index, entry);
+        return writer.Buffer!;
+    }
+
+    private static void Write(ref Writer writer, long index, LogEntry entry)
+    {
         writer.Byte(Version);
         writer.Int64(index);
         writer.Text(entry.Side);
@@ -56,7 +67,6 @@ public static class LogEntryEncoding
         writer.Text(entry.ResponseSignature);
         writer.Int64(entry.Received.ToUnixTimeMilliseconds());
         writer.Int64(entry.Completed.ToUnixTimeMilliseconds());
-        return writer.ToArray();
     }
 
     /// <summary>The Merkle leaf hash of an encoding: <c>SHA-256(0x00 || encoding)</c>.</summary>
@@ -144,42 +154,56 @@ public static class LogEntryEncoding
     private static bool IsUnixMillis(long value) =>
         value >= DateTimeOffset.MinValue.ToUnixTimeMilliseconds() && value <= DateTimeOffset.MaxValue.ToUnixTimeMilliseconds();
 
-    private sealed class Writer(int capacity)
+    /// <summary>Writes into <see cref="Buffer"/>, or with none only counts the bytes it would write.</summary>
+    private struct Writer(byte[]? buffer)
     {
-        private byte[] _buffer = new byte[capacity];
-        private int _length;
+        public readonly byte[]? Buffer = buffer;
 
-        public void Byte(byte value) => Reserve(1)[0] = value;
+        public int Length { get; private set; }
 
-        public void Int32(int value) => BinaryPrimitives.WriteInt32BigEndian(Reserve(4), value);
+        public void Byte(byte value)
+        {
+            if (Buffer is not null)
+            {
+                Buffer[Length] = value;
+            }
 
-        public void Int64(long value) => BinaryPrimitives.WriteInt64BigEndian(Reserve(8), value);
+            Length += 1;
+        }
+
+        public void Int32(int value)
+        {
+            if (Buffer is not null)
+            {
+                BinaryPrimitives.WriteInt32BigEndian(Buffer.AsSpan(Length), value);
+            }
+
+            Length += 4;
+        }
+
+        public void Int64(long value)
+        {
+            if (Buffer is not null)
+            {
+                BinaryPrimitives.WriteInt64BigEndian(Buffer.AsSpan(Length), value);
+            }
+
+            Length += 8;
+        }
 
         public void Text(string? value)
         {
-            if (value is null)
+            var length = value is null ? 0 : Encoding.UTF8.GetByteCount(value);
+            if (Buffer is not null)
             {
-                BinaryPrimitives.WriteUInt32BigEndian(Reserve(4), Absent);
-                return;
+                BinaryPrimitives.WriteUInt32BigEndian(Buffer.AsSpan(Length), value is null ? Absent : (uint)length);
+                if (value is not null)
+                {
+                    Encoding.UTF8.GetBytes(value, Buffer.AsSpan(Length + 4, length));
+                }
             }
 
-            var length = Encoding.UTF8.GetByteCount(value);
-            BinaryPrimitives.WriteUInt32BigEndian(Reserve(4), (uint)length);
-            Encoding.UTF8.GetBytes(value, Reserve(length));
-        }
-
-        public byte[] ToArray() => _buffer.AsSpan(0, _length).ToArray();
-
-        private Span<byte> Reserve(int count)
-        {
-            if (_length + count > _buffer.Length)
-            {
-                Array.Resize(ref _buffer, Math.Max(_buffer.Length * 2, _length + count));
-            }
-
-            var span = _buffer.AsSpan(_length, count);
-            _length += count;
-            return span;
+            Length += 4 + length;
         }
     }
 

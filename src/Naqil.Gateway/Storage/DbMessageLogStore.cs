@@ -431,21 +431,21 @@ internal abstract class DbMessageLogStore : IMessageLogStore
             }
             else
             {
-                var insertEntry = Prepare(ref _insertEntry, InsertEntrySql, transaction, "idx", "id", "leaf", "entry", "at");
+                var insertEntry = Prepare(ref _insertEntry, InsertEntrySql, transaction, "@idx", "@id", "@leaf", "@entry", "@at");
                 foreach (var e in entries)
                 {
                     Set(insertEntry, e.Index, e.NaqilId, e.LeafHash, e.Encoding, e.Time.ToUnixTimeMilliseconds());
                     await insertEntry.ExecuteNonQueryAsync(cancellationToken);
                     if (e.Bodies is { } b)
                     {
-                        var insertBodies = Prepare(ref _insertBodies, InsertBodiesSql, transaction, "idx", "req", "resp", "nonce", "ct", "at");
+                        var insertBodies = Prepare(ref _insertBodies, InsertBodiesSql, transaction, "@idx", "@req", "@resp", "@nonce", "@ct", "@at");
                         Set(insertBodies, e.Index, b.RequestLength, b.ResponseLength, b.Nonce, b.Ciphertext, e.Time.ToUnixTimeMilliseconds());
                         await insertBodies.ExecuteNonQueryAsync(cancellationToken);
                     }
                 }
             }
 
-            var saveState = Prepare(ref _saveState, SaveStateSql, transaction, "size", "frontier");
+            var saveState = Prepare(ref _saveState, SaveStateSql, transaction, "@size", "@frontier");
             Set(saveState, state.Size, Concat(state.Frontier));
             await saveState.ExecuteNonQueryAsync(cancellationToken);
             await transaction.CommitAsync(cancellationToken);
@@ -486,6 +486,9 @@ internal abstract class DbMessageLogStore : IMessageLogStore
             }
         }
 
+        // The parameter names are given as the SQL spells them, prefix included: Microsoft.Data.Sqlite
+        // looks a bare name up under every prefix it knows on each execution (four native lookups,
+        // three strings and four UTF-8 copies per parameter), a prefixed one once.
         private DbCommand Prepare(ref DbCommand? command, string sql, DbTransaction transaction, params string[] parameters)
         {
             if (command is null)

@@ -131,6 +131,77 @@ public sealed class LogEntryEncodingTests
     }
 
     [Fact]
+    public void Encode_RealisticEntry_IsByteForByteWhatTheSpecificationSays()
+    {
+        // Lengths as on the bus (a key id of 64 hex digits, base64 signatures, Arabic text, a path
+        // with a query), well past any first guess of a buffer size, and a lone surrogate, which
+        // UTF-8 cannot carry and the specification replaces with U+FFFD (EF BF BD).
+        var keyId = new string('a', 64);
+        var entry = Full() with
+        {
+            Purpose = "معالجة-طلب",
+            Path = "/persons/01010000001/record?include=addresses&lang=ar",
+            Peer = "SY/GOV/CIVREG/gw1\ud800",
+            RequestSignatureInput = $"naqil-request=(\"@method\" \"@path\" \"@query\" \"content-digest\" \"naqil-id\" \"naqil-client\" \"naqil-service\" \"naqil-user\" \"naqil-purpose\" \"naqil-subject\");created=1767225600;keyid=\"{keyId}\";alg=\"ecdsa-p256-sha256\";tag=\"naqil-request\"",
+            RequestSignature = $"naqil-request=:{Convert.ToBase64String(new byte[64])}:",
+            ResponseSignatureInput = $"naqil-response=(\"@status\" \"content-digest\" \"naqil-id\" \"signature\";req);created=1767225601;keyid=\"{keyId}\";alg=\"ecdsa-p256-sha256\";tag=\"naqil-response\"",
+            ResponseSignature = $"naqil-response=:{Convert.ToBase64String(Enumerable.Range(0, 64).Select(i => (byte)i).ToArray())}:",
+        };
+
+        Assert.Equal(SpecifiedEncoding(0x0102030405060708, entry), LogEntryEncoding.Encode(0x0102030405060708, entry));
+    }
+
+    /// <summary>docs/message-log.md, field by field, written the plain way: a check on the encoder, not a copy of it.</summary>
+    private static byte[] SpecifiedEncoding(long index, LogEntry e)
+    {
+        var bytes = new List<byte> { 1 };
+        void Int(long value, int size)
+        {
+            for (var shift = (size - 1) * 8; shift >= 0; shift -= 8)
+            {
+                bytes.Add((byte)(value >> shift));
+            }
+        }
+
+        void Text(string? value)
+        {
+            if (value is null)
+            {
+                Int(0xFFFF_FFFF, 4);
+                return;
+            }
+
+            var utf8 = new List<byte>();
+            for (var i = 0; i < value.Length; i++)
+            {
+                var isPair = char.IsHighSurrogate(value[i]) && i + 1 < value.Length && char.IsLowSurrogate(value[i + 1]);
+                var rune = isPair ? new Rune(value[i], value[++i]) : Rune.IsValid(value[i]) ? new Rune(value[i]) : Rune.ReplacementChar;
+                var buffer = new byte[4];
+                utf8.AddRange(buffer[..rune.EncodeToUtf8(buffer)]);
+            }
+
+            Int(utf8.Count, 4);
+            bytes.AddRange(utf8);
+        }
+
+        Int(index, 8);
+        foreach (var field in (string?[])[e.Side, e.NaqilId, e.Client, e.Service, e.User, e.Purpose, e.Subject, e.Method, e.Path])
+        {
+            Text(field);
+        }
+
+        Int(e.Status, 4);
+        foreach (var field in (string?[])[e.Outcome, e.Peer, e.RequestDigest, e.RequestSignatureInput, e.RequestSignature, e.ResponseDigest, e.ResponseSignatureInput, e.ResponseSignature])
+        {
+            Text(field);
+        }
+
+        Int(e.Received.ToUnixTimeMilliseconds(), 8);
+        Int(e.Completed.ToUnixTimeMilliseconds(), 8);
+        return [.. bytes];
+    }
+
+    [Fact]
     public void LeafHash_IsSha256OfZeroByteAndEncoding()
     {
         var encoded = LogEntryEncoding.Encode(3, Full());
