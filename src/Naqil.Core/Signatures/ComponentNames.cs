@@ -45,4 +45,31 @@ internal static class ComponentNames
 
         return null;
     }
+
+    /// <summary>
+    /// The string for a name or value that every Naqil signature carries (the components of
+    /// docs/protocol.md, the algorithm, the two tags), so parsing a <c>Signature-Input</c> does not
+    /// allocate a copy of each on every exchange; null for anything else.
+    /// </summary>
+    public static string? Known(ReadOnlySpan<char> text) => text switch
+    {
+        Method => Method,
+        Path => Path,
+        Query => Query,
+        Status => Status,
+        Authority => Authority,
+        "content-digest" => "content-digest",
+        "content-type" => "content-type",
+        "signature" => "signature",
+        "naqil-id" => "naqil-id",
+        "naqil-client" => "naqil-client",
+        "naqil-service" => "naqil-service",
+        "naqil-user" => "naqil-user",
+        "naqil-purpose" => "naqil-purpose",
+        "naqil-subject" => "naqil-subject",
+        HttpMessageSignatures.EcdsaP256Sha256 => HttpMessageSignatures.EcdsaP256Sha256,
+        "naqil-request" => "naqil-request",
+        "naqil-response" => "naqil-response",
+        _ => null,
+    };
 }

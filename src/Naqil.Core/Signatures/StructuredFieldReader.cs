@@ -243,7 +243,7 @@ internal ref struct StructuredFieldReader
     {
         if (!item.HasEscapes)
         {
-            return _input.Substring(item.Start, item.Length);
+            return ComponentNames.Known(_input.AsSpan(item.Start, item.Length)) ?? _input.Substring(item.Start, item.Length);
         }
 
         return string.Create(CountUnescaped(item), (_input, item), static (destination, state) =>
