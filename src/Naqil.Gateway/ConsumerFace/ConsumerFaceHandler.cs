@@ -164,7 +164,9 @@ internal sealed class ConsumerFaceHandler
             return new GatewayProblem(GatewayError.UnknownService, $"service {target.ServiceText} is not in the trust configuration of {trust.Configuration.Instance}");
         }
 
-        var headers = new Dictionary<string, string>(StringComparer.Ordinal)
+        // Sized for all it will hold (three here, the optional covered headers, content-type and
+        // -digest, the signature's two) so it is not regrown twice on every exchange.
+        var headers = new Dictionary<string, string>(10, StringComparer.Ordinal)
         {
             ["naqil-id"] = naqilId,
             ["naqil-client"] = clientText,
@@ -209,7 +211,7 @@ internal sealed class ConsumerFaceHandler
         }
 
         var provider = providers[(int)((uint)Interlocked.Increment(ref _roundRobin) % (uint)providers.Count)];
-        var signedRequest = _requests.Create(provider, new HttpMethod(request.Method), target, headers, body, request.ContentLength is not null);
+        var signedRequest = _requests.Create(provider, Forwarder.Method(request.Method), target, headers, body, request.ContentLength is not null);
         using var message = signedRequest.Message;
         exchange.RequestSignature = signedRequest.Signature;
         exchange.Peer = provider.Id;

@@ -8,6 +8,13 @@ internal readonly record struct ForwardResult(HttpResponseMessage? Response, byt
 /// <summary>Sends one request and reads the whole response under a deadline and a size limit.</summary>
 internal static class Forwarder
 {
+    /// <summary>
+    /// The method as it came: HttpClient's shared instance when it is one of the standard methods
+    /// spelled exactly so (no allocation per exchange), else a new one. HttpMethod.Parse alone
+    /// would also turn "get" into GET, a change the signature would then cover.
+    /// </summary>
+    public static HttpMethod Method(string method) => HttpMethod.Parse(method) is { } known && known.Method == method ? known : new HttpMethod(method);
+
     public static async Task<ForwardResult> SendAsync(HttpMessageInvoker invoker, HttpRequestMessage request, TimeSpan timeout, long maxBody, string what, CancellationToken aborted)
     {
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(aborted);

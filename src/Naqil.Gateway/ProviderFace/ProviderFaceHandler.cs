@@ -192,7 +192,7 @@ internal sealed class ProviderFaceHandler
             return new GatewayProblem(GatewayError.PurposeRequired, $"{target.ServiceText} handles personal data: state why in Naqil-Purpose");
         }
 
-        using var backendRequest = new HttpRequestMessage(new HttpMethod(request.Method), backendBase + target.Path + target.Query);
+        using var backendRequest = new HttpRequestMessage(Forwarder.Method(request.Method), backendBase + target.Path + target.Query);
         if (body.Length > 0 || request.ContentLength is not null)
         {
             backendRequest.Content = new ByteArrayContent(body);
@@ -216,7 +216,7 @@ internal sealed class ProviderFaceHandler
         }
 
         using var response = result.Response!;
-        var headers = new Dictionary<string, string>(StringComparer.Ordinal) { ["naqil-id"] = naqilId };
+        var headers = new Dictionary<string, string>(3, StringComparer.Ordinal) { ["naqil-id"] = naqilId }; // and content-type, content-digest
         if (response.Content.Headers.ContentType is { } contentType)
         {
             headers["content-type"] = contentType.ToString();

@@ -71,7 +71,16 @@ internal static class MessageViews
     {
         if (headers.NonValidated.TryGetValues(name, out var values) || contentHeaders.NonValidated.TryGetValues(name, out values))
         {
-            return values.Count == 1 ? values.First().Trim() : string.Join(", ", values.Select(v => v.Trim()));
+            if (values.Count == 1)
+            {
+                // The struct's own enumerator: LINQ's First() would box it on every header read.
+                foreach (var value in values)
+                {
+                    return value.Trim();
+                }
+            }
+
+            return string.Join(", ", values.Select(v => v.Trim()));
         }
 
         return null;
