@@ -8,7 +8,7 @@ namespace Naqil.Cli.Hosting;
 /// <summary>Builders and checks shared by every component the CLI runs.</summary>
 internal static class ComponentHost
 {
-    /// <summary>A slim web host whose console logging shows warnings and worse unless configured otherwise.</summary>
+    /// <summary>A slim web host whose console logging shows warnings and worse unless configured otherwise, and never the per-request lines of ASP.NET Core's hosting.</summary>
     public static WebApplicationBuilder CreateBuilder(string[]? args = null, LogLevel minimumLevel = LogLevel.Warning)
     {
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = args ?? [] });
@@ -19,6 +19,12 @@ internal static class ComponentHost
             o.TimestampFormat = "HH:mm:ss ";
         });
         builder.Logging.SetMinimumLevel(minimumLevel);
+
+        // ASP.NET Core's hosting starts an Activity for every request while this category logs at
+        // any level (it checks Critical), and all it logs is "Request starting/finished" at
+        // Information, with the request's path: personal data on the bus (a person's national id
+        // in /persons/...). Off, a gateway allocates and tracks no Activity per exchange.
+        builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.None);
         return builder;
     }
 
