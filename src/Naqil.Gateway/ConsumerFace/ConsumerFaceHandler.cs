@@ -223,7 +223,7 @@ internal sealed class ConsumerFaceHandler
             }
         }
 
-        var result = await Forwarder.SendAsync(_providers.For(provider), message, _options.ResponseTimeout + _options.ConnectTimeout, _options.MaxBodyBytes, "provider gateway", context.RequestAborted);
+        var result = await Forwarder.SendAsync(_providers.For(provider), message, _options.ResponseTimeout + _options.ConnectTimeout, _options.MaxBodyBytes, ForwardHop.ProviderGateway, context.RequestAborted);
         if (result.Problem is { } sendProblem)
         {
             return sendProblem;

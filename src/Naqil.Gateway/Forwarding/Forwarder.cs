@@ -5,6 +5,17 @@ namespace Naqil.Gateway.Forwarding;
 /// <summary>A response read whole, or the refusal that stands in for it.</summary>
 internal readonly record struct ForwardResult(HttpResponseMessage? Response, byte[]? Body, GatewayProblem? Problem);
 
+/// <summary>
+/// The next hop as its failures are reported: a consumer's call to a provider gateway, or a
+/// provider's call to its backend. Distinct codes tell an operator on which side to look.
+/// </summary>
+internal sealed record ForwardHop(string What, GatewayError Unreachable, GatewayError Timeout)
+{
+    public static readonly ForwardHop ProviderGateway = new("provider gateway", GatewayError.ProviderUnreachable, GatewayError.ProviderTimeout);
+
+    public static readonly ForwardHop ServiceBackend = new("service backend", GatewayError.BackendUnreachable, GatewayError.BackendTimeout);
+}
+
 /// <summary>Sends one request and reads the whole response under a deadline and a size limit.</summary>
 internal static class Forwarder
 {
@@ -15,8 +26,9 @@ internal static class Forwarder
     /// </summary>
     public static HttpMethod Method(string method) => HttpMethod.Parse(method) is { } known && known.Method == method ? known : new HttpMethod(method);
 
-    public static async Task<ForwardResult> SendAsync(HttpMessageInvoker invoker, HttpRequestMessage request, TimeSpan timeout, long maxBody, string what, CancellationToken aborted)
+    public static async Task<ForwardResult> SendAsync(HttpMessageInvoker invoker, HttpRequestMessage request, TimeSpan timeout, long maxBody, ForwardHop hop, CancellationToken aborted)
     {
+        var what = hop.What;
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(aborted);
         deadline.CancelAfter(timeout);
         HttpResponseMessage? response = null;
@@ -35,12 +47,12 @@ internal static class Forwarder
         catch (OperationCanceledException) when (!aborted.IsCancellationRequested)
         {
             response?.Dispose();
-            return new(null, null, new GatewayProblem(GatewayError.ProviderTimeout, $"the {what} did not answer within {timeout.TotalSeconds:F0} s"));
+            return new(null, null, new GatewayProblem(hop.Timeout, $"the {what} did not answer within {timeout.TotalSeconds:F0} s"));
         }
         catch (Exception e) when (e is HttpRequestException or IOException && !aborted.IsCancellationRequested)
         {
             response?.Dispose();
-            return new(null, null, new GatewayProblem(GatewayError.ProviderUnreachable, $"the {what} could not be reached: {Describe(e)}"));
+            return new(null, null, new GatewayProblem(hop.Unreachable, $"the {what} could not be reached: {Describe(e)}"));
         }
     }
 

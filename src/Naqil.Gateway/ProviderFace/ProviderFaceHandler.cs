@@ -209,7 +209,7 @@ internal sealed class ProviderFaceHandler
             }
         }
 
-        var result = await Forwarder.SendAsync(_backend.Invoker, backendRequest, _options.ResponseTimeout, _options.MaxBodyBytes, "service backend", context.RequestAborted);
+        var result = await Forwarder.SendAsync(_backend.Invoker, backendRequest, _options.ResponseTimeout, _options.MaxBodyBytes, ForwardHop.ServiceBackend, context.RequestAborted);
         if (result.Problem is { } backendProblem)
         {
             return backendProblem;

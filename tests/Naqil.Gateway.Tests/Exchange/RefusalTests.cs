@@ -136,23 +136,24 @@ public sealed class RefusalTests
     }
 
     [Fact]
-    public async Task Backend_Down_ProviderUnreachable()
+    public async Task Backend_Down_BackendUnreachable()
     {
         await using var env = await GatewayTestEnvironment.StartAsync();
 
         using var response = await env.GetAsync(GatewayTestEnvironment.Down, "/anything");
 
-        await ResponseAssert.ProblemAsync(HttpStatusCode.BadGateway, "provider-unreachable", response);
+        // Not provider-unreachable: the provider gateway answered; what it could not reach is behind it.
+        await ResponseAssert.ProblemAsync(HttpStatusCode.BadGateway, "backend-unreachable", response);
     }
 
     [Fact]
-    public async Task Backend_TooSlow_ProviderTimeout()
+    public async Task Backend_TooSlow_BackendTimeout()
     {
         await using var env = await GatewayTestEnvironment.StartAsync();
 
         using var response = await env.GetAsync(GatewayTestEnvironment.Persons, "/slow");
 
-        await ResponseAssert.ProblemAsync(HttpStatusCode.GatewayTimeout, "provider-timeout", response);
+        await ResponseAssert.ProblemAsync(HttpStatusCode.GatewayTimeout, "backend-timeout", response);
         Assert.Equal(1, env.Backend.Calls);
     }
 
