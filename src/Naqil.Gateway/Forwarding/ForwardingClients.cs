@@ -32,7 +32,18 @@ internal sealed class ProviderGatewayClient(GatewayKeys keys, IOptions<GatewayOp
         var key = (provider.Authority, provider.TlsThumbprint);
         while (true)
         {
-            var pool = _pools.GetOrAdd(key, k => new PeerPool(this, k.Thumbprint));
+            if (!_pools.TryGetValue(key, out var pool))
+            {
+                // GetOrAdd with a factory may run it on several threads and keep one result: the
+                // others' handlers would never be disposed. Offer one, and dispose it if it lost.
+                var created = new PeerPool(this, key.TlsThumbprint);
+                pool = _pools.GetOrAdd(key, created);
+                if (!ReferenceEquals(pool, created))
+                {
+                    created.Invoker.Dispose();
+                }
+            }
+
             if (time.GetUtcNow().UtcTicks <= Volatile.Read(ref pool.ServerValidUntilTicks))
             {
                 return pool.Invoker;
