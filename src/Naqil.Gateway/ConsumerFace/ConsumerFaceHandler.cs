@@ -335,7 +335,7 @@ internal sealed class ConsumerFaceHandler
 
         public int Status { get; set; }
 
-        public Dictionary<string, string> ResponseHeaders { get; } = new(StringComparer.Ordinal);
+        public Dictionary<string, string> ResponseHeaders { get; } = new(RelayedResponseHeaders.Length, StringComparer.Ordinal);
 
         public byte[] ResponseBody { get; set; } = [];
     }
