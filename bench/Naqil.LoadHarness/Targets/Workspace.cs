@@ -49,14 +49,44 @@ internal sealed class Workspace : IDisposable
         return Start(name, fileName, all, DotnetEnvironment);
     }
 
-    /// <summary>A loopback port free now (the kernel picks it; the caller binds it soon after).</summary>
+    private static readonly HashSet<int> HandedOut = [];
+
+    /// <summary>
+    /// A loopback port free now, which the caller binds soon after. Taken below the kernel's
+    /// ephemeral range (32768–60999 by default): a port the kernel picked for a listener of ours is
+    /// one it may give any outgoing connection meanwhile, and a run opens thousands of them (a
+    /// gateway once failed to start with its port taken). Never the same port twice in one run.
+    /// </summary>
     public static int FreePort()
     {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
-        return port;
+        lock (HandedOut)
+        {
+            for (var attempt = 0; attempt < 500; attempt++)
+            {
+                var port = Random.Shared.Next(20_000, 32_000);
+                if (!HandedOut.Contains(port) && IsFree(port))
+                {
+                    HandedOut.Add(port);
+                    return port;
+                }
+            }
+        }
+
+        throw new HarnessException("no free loopback port found between 20000 and 32000");
+    }
+
+    private static bool IsFree(int port)
+    {
+        try
+        {
+            using var listener = new TcpListener(IPAddress.Loopback, port);
+            listener.Start();
+            return true;
+        }
+        catch (SocketException)
+        {
+            return false;
+        }
     }
 
     /// <summary>Polls <paramref name="url"/> until it answers 2xx, the process dies or the time is up.</summary>
