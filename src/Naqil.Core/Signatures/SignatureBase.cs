@@ -113,9 +113,10 @@ internal static class SignatureBase
 
     private static void AppendValue(ref CharBuffer buffer, ComponentId component, string value)
     {
-        // RFC 9421 §2.1: leading and trailing white space is not part of the value. Trimming here
-        // as well keeps signer and verifier in step whatever their adapters do.
-        ReadOnlySpan<char> trimmed = value.AsSpan().Trim(" \t");
+        // RFC 9421 §2.1: leading and trailing white space is not part of an HTTP field's value.
+        // Trimming here as well keeps signer and verifier in step whatever their adapters do. A
+        // derived component (§2.2) is taken as it is: trimmed, a query of " " signed like "?".
+        ReadOnlySpan<char> trimmed = component.Name[0] == '@' ? value : value.AsSpan().Trim(" \t");
         if (trimmed.IndexOfAny('\r', '\n', '\0') >= 0)
         {
             // A line break in a value would let one message's base pass for another's.
