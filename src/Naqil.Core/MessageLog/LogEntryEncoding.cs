@@ -193,16 +193,15 @@ public static class LogEntryEncoding
 
         public void Text(string? value)
         {
-            var length = value is null ? 0 : Encoding.UTF8.GetByteCount(value);
-            if (Buffer is not null)
+            if (Buffer is null)
             {
-                BinaryPrimitives.WriteUInt32BigEndian(Buffer.AsSpan(Length), value is null ? Absent : (uint)length);
-                if (value is not null)
-                {
-                    Encoding.UTF8.GetBytes(value, Buffer.AsSpan(Length + 4, length));
-                }
+                Length += 4 + (value is null ? 0 : Encoding.UTF8.GetByteCount(value));
+                return;
             }
 
+            // Written first and measured by what was written: the count is not taken twice.
+            var length = value is null ? 0 : Encoding.UTF8.GetBytes(value, Buffer.AsSpan(Length + 4));
+            BinaryPrimitives.WriteUInt32BigEndian(Buffer.AsSpan(Length), value is null ? Absent : (uint)length);
             Length += 4 + length;
         }
     }

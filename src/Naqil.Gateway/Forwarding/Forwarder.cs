@@ -28,7 +28,6 @@ internal static class Forwarder
 
     public static async Task<ForwardResult> SendAsync(HttpMessageInvoker invoker, HttpRequestMessage request, TimeSpan timeout, long maxBody, ForwardHop hop, CancellationToken aborted)
     {
-        var what = hop.What;
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(aborted);
         deadline.CancelAfter(timeout);
         HttpResponseMessage? response = null;
@@ -39,7 +38,7 @@ internal static class Forwarder
             if (body is null)
             {
                 response.Dispose();
-                return new(null, null, new GatewayProblem(GatewayError.ResponseTooLarge, $"the {what}'s response is larger than {maxBody} bytes"));
+                return new(null, null, new GatewayProblem(GatewayError.ResponseTooLarge, $"the {hop.What}'s response is larger than {maxBody} bytes"));
             }
 
             return new(response, body, null);
@@ -47,12 +46,12 @@ internal static class Forwarder
         catch (OperationCanceledException) when (!aborted.IsCancellationRequested)
         {
             response?.Dispose();
-            return new(null, null, new GatewayProblem(hop.Timeout, $"the {what} did not answer within {timeout.TotalSeconds:F0} s"));
+            return new(null, null, new GatewayProblem(hop.Timeout, $"the {hop.What} did not answer within {timeout.TotalSeconds:F0} s"));
         }
         catch (Exception e) when (e is HttpRequestException or IOException && !aborted.IsCancellationRequested)
         {
             response?.Dispose();
-            return new(null, null, new GatewayProblem(hop.Unreachable, $"the {what} could not be reached: {Describe(e)}"));
+            return new(null, null, new GatewayProblem(hop.Unreachable, $"the {hop.What} could not be reached: {Describe(e)}"));
         }
     }
 
