@@ -80,7 +80,8 @@ internal static class GatewayRuntime
                 (a.Gen0Collections - b.Gen0Collections) * 1000.0 / n,
                 (a.Gen1Collections - b.Gen1Collections) * 1000.0 / n,
                 (a.Gen2Collections - b.Gen2Collections) * 1000.0 / n,
-                (a.GcPauseMilliseconds - b.GcPauseMilliseconds) * 1000.0 / n);
+                (a.GcPauseMilliseconds - b.GcPauseMilliseconds) * 1000.0 / n,
+                a.ThreadPoolThreads);
         }
     }
 
@@ -88,7 +89,8 @@ internal static class GatewayRuntime
     public static IReadOnlyList<AllocationCell> Summarise(IEnumerable<AllocationCell> cells) =>
         [.. cells.GroupBy(c => (c.Phase, c.Target, c.Load, c.Role)).Select(g => new AllocationCell(g.Key.Phase, g.Count(), g.Key.Target, g.Key.Load, g.Key.Role,
             g.Sum(c => c.Exchanges), BenchmarkRun.Median(g.Select(c => c.AllocatedKbPerExchange)), BenchmarkRun.Median(g.Select(c => c.Gen0Per1000)),
-            BenchmarkRun.Median(g.Select(c => c.Gen1Per1000)), BenchmarkRun.Median(g.Select(c => c.Gen2Per1000)), BenchmarkRun.Median(g.Select(c => c.GcPauseMicrosPerExchange))))];
+            BenchmarkRun.Median(g.Select(c => c.Gen1Per1000)), BenchmarkRun.Median(g.Select(c => c.Gen2Per1000)), BenchmarkRun.Median(g.Select(c => c.GcPauseMicrosPerExchange)),
+            g.Max(c => c.PoolThreads)))];
 
     /// <summary>The admin URL and token of a gateway process, from the <c>gateway.json</c> named by its <c>--config</c>; null for other processes.</summary>
     private static AdminAccess? AccessOf(MeasuredProcess process)
@@ -117,7 +119,8 @@ internal sealed record RuntimeFigures(long AllocatedBytes, int Gen0Collections, 
 /// <summary>
 /// What one load cost one gateway on the managed heap, per exchange: KiB allocated, collections of each
 /// generation per 1,000 exchanges, and GC pause µs. <paramref name="Run"/> is the run number of a
-/// cell, or in a summary the number of runs whose median it is.
+/// cell, or in a summary the number of runs whose median it is. <paramref name="PoolThreads"/> is the
+/// gateway's thread-pool thread count when the load ended (in a summary, the most of its runs).
 /// </summary>
 internal sealed record AllocationCell(string Phase, int Run, string Target, string Load, string Role, long Exchanges, double AllocatedKbPerExchange,
-    double Gen0Per1000, double Gen1Per1000, double Gen2Per1000, double GcPauseMicrosPerExchange);
+    double Gen0Per1000, double Gen1Per1000, double Gen2Per1000, double GcPauseMicrosPerExchange, int PoolThreads);
