@@ -330,12 +330,13 @@ internal sealed class BenchmarkRun(HarnessOptions options, string repositoryRoot
             ProcFs.ResetPeak(process.Process.Id);
         }
 
-        var before = target.Processes.ToDictionary(p => p.Role, p => ProcFs.CpuSeconds(p.Process.Id));
+        var charged = Charged(target);
+        var before = charged.ToDictionary(p => p.Role, p => ProcFs.CpuSeconds(p.Process.Id));
         var generatorBefore = inProcessGenerator ? ProcFs.OwnCpuSeconds() : ProcFs.ReapedChildrenCpuSeconds();
         var result = await load();
         var generatorAfter = inProcessGenerator ? ProcFs.OwnCpuSeconds() : ProcFs.ReapedChildrenCpuSeconds();
         var count = Math.Max(1, exchanges(result));
-        var cpu = target.Processes.ToDictionary(p => p.Role, p => (ProcFs.CpuSeconds(p.Process.Id) - before[p.Role]) * 1e6 / count);
+        var cpu = charged.ToDictionary(p => p.Role, p => (ProcFs.CpuSeconds(p.Process.Id) - before[p.Role]) * 1e6 / count);
         var peak = target.Processes.ToDictionary(p => p.Role, p => ProcFs.PeakResidentBytes(p.Process.Id));
         if (runtime is (var phase, var run, var label) && runtimeBefore is not null)
         {
@@ -344,6 +345,18 @@ internal sealed class BenchmarkRun(HarnessOptions options, string repositoryRoot
 
         return (result, cpu, peak, (generatorAfter - generatorBefore) * 1e6 / count);
     }
+
+    /// <summary>
+    /// The processes whose CPU a load is charged: the target's own, and for a Naqil variant whose
+    /// log is on the harness's PostgreSQL server, that server (the postmaster and every process
+    /// under it: the gateways' connections are pooled, so their backends live through a cell). No
+    /// other target uses the server while a cell runs.
+    /// </summary>
+    private static IReadOnlyList<(string Role, ChildProcess Process)> Charged(Target target) =>
+        [.. target.Processes.Select(p => (p.Role, p.Process)), .. target.Deployment?.Postgres is { } postgres ? [(PostgresRole, postgres.Process)] : Array.Empty<(string, ChildProcess)>()];
+
+    /// <summary>The CPU column of the harness's PostgreSQL server.</summary>
+    public const string PostgresRole = "postgres";
 
     private void Warn(WrkResult wrk, string target, string what)
     {
@@ -372,7 +385,7 @@ internal sealed class BenchmarkRun(HarnessOptions options, string repositoryRoot
                 Median(g.Select(c => c.Wrk.RequestsPerSecond)), g.Min(c => c.Wrk.RequestsPerSecond), g.Max(c => c.Wrk.RequestsPerSecond),
                 Median(g.Select(c => (double)c.Wrk.P50)) / 1000, Median(g.Select(c => (double)c.Wrk.P90)) / 1000, Median(g.Select(c => (double)c.Wrk.P99)) / 1000,
                 g.Sum(c => c.Wrk.Errors), cpu, cpu.Values.Sum(), Median(g.Select(c => c.LoadGeneratorCpuMicros)),
-                roles.ToDictionary(r => r, r => g.Max(c => c.PeakRssBytes[r])));
+                g.First().PeakRssBytes.Keys.ToDictionary(r => r, r => g.Max(c => c.PeakRssBytes[r])));
         })];
 
     private static List<RatioRow> Ratios(List<ClosedLoopSummary> summaries) =>

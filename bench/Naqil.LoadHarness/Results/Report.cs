@@ -26,7 +26,7 @@ internal static class Report
         if (r.ClosedLoop.Count > 0)
         {
             sections.Add(new Section("Closed loop (wrk): throughput, latency and CPU per exchange",
-                $"Median of {r.Settings.Runs} interleaved run(s) of {r.Settings.CellSeconds:0} s; GET answers {Answer(r, "GET")}, POST sends {Bytes(r.Settings.PostBytes)}. CPU is user+system time of each process over the cell ÷ exchanges (µs); load-gen is wrk itself.",
+                $"Median of {r.Settings.Runs} interleaved run(s) of {r.Settings.CellSeconds:0} s; GET answers {Answer(r, "GET")}, POST sends {Bytes(r.Settings.PostBytes)}. CPU is user+system time of each process over the cell ÷ exchanges (µs), counted in the total; postgres is the harness's PostgreSQL server (the postmaster and every process under it), which only the PostgreSQL variant uses; load-gen is wrk itself.",
                 ["target", "load", "req/s (min–max)", "p50 ms", "p90 ms", "p99 ms", "errors", .. roles.Select(x => $"{x} µs"), "total µs", "load-gen µs"],
                 [.. r.ClosedLoop.Select(s => (IReadOnlyList<string>)[s.Target, $"{s.Method} c{s.Connections}", $"{s.RequestsPerSecond:N0} ({s.MinRequestsPerSecond:N0}–{s.MaxRequestsPerSecond:N0})",
                     F(s.P50Ms), F(s.P90Ms), F(s.P99Ms), s.Errors.ToString(CultureInfo.InvariantCulture),
