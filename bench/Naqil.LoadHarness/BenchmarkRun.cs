@@ -352,11 +352,16 @@ internal sealed class BenchmarkRun(HarnessOptions options, string repositoryRoot
     /// under it: the gateways' connections are pooled, so their backends live through a cell). No
     /// other target uses the server while a cell runs.
     /// </summary>
-    private static IReadOnlyList<(string Role, ChildProcess Process)> Charged(Target target) =>
-        [.. target.Processes.Select(p => (p.Role, p.Process)), .. target.Deployment?.Postgres is { } postgres ? [(PostgresRole, postgres.Process)] : Array.Empty<(string, ChildProcess)>()];
+    private static List<(string Role, ChildProcess Process)> Charged(Target target)
+    {
+        var charged = target.Processes.Select(p => (p.Role, p.Process)).ToList();
+        if (target.Deployment?.Postgres is { } postgres)
+        {
+            charged.Add(("postgres", postgres.Process));
+        }
 
-    /// <summary>The CPU column of the harness's PostgreSQL server.</summary>
-    public const string PostgresRole = "postgres";
+        return charged;
+    }
 
     private void Warn(WrkResult wrk, string target, string what)
     {
