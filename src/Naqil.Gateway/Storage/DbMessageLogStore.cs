@@ -60,9 +60,6 @@ internal abstract class DbMessageLogStore : IMessageLogStore
 
     public abstract string Kind { get; }
 
-    /// <summary>Reads the stored size inside the append transaction, locking it against a second writer.</summary>
-    protected abstract string LockStateSql { get; }
-
     protected abstract string SchemaSql { get; }
 
     protected abstract Task<DbConnection> OpenAsync(CancellationToken cancellationToken);
@@ -109,12 +106,25 @@ internal abstract class DbMessageLogStore : IMessageLogStore
         ArgumentNullException.ThrowIfNull(entries);
         ArgumentNullException.ThrowIfNull(state);
 
+        var first = entries.Count > 0 ? entries[0].Index : state.Size;
+        if (state.Size != first + entries.Count)
+        {
+            throw new ArgumentException($"a batch of {entries.Count} entries starting at {first} cannot bring the log to {state.Size}", nameof(state));
+        }
+
         // The log has one writer at a time; it keeps its connection and prepared statements
         // between batches. A second caller at the same moment gets a session of its own.
-        var session = Interlocked.Exchange(ref _idleWriter, null) ?? new WriterSession(await OpenAsync(cancellationToken), LockStateSql);
+        var session = Interlocked.Exchange(ref _idleWriter, null) ?? new WriterSession(await OpenAsync(cancellationToken));
+        bool advanced;
         try
         {
-            await session.AppendAsync(this, entries, state, cancellationToken);
+            advanced = await session.AppendAsync(this, entries, first, state, cancellationToken);
+        }
+        catch (DbException e) when (IsDuplicateIndex(e))
+        {
+            // Another writer's entries already hold these indices (its batch committed first).
+            session.Dispose();
+            throw NotFollowing(await StoredSizeOrNullAsync(cancellationToken), first, e);
         }
         catch
         {
@@ -123,6 +133,35 @@ internal abstract class DbMessageLogStore : IMessageLogStore
             throw;
         }
 
+        ReturnOrDispose(session);
+        if (!advanced)
+        {
+            throw NotFollowing(await StoredSizeOrNullAsync(cancellationToken), first, null);
+        }
+    }
+
+    /// <summary>Whether an insert failed because an entry with its index is already stored.</summary>
+    protected virtual bool IsDuplicateIndex(DbException exception) => false;
+
+    private static InvalidOperationException NotFollowing(long? stored, long first, Exception? inner) =>
+        new($"the log holds {(stored is { } size ? size.ToString(System.Globalization.CultureInfo.InvariantCulture) : "an unknown number of")} entries; " +
+            $"a batch starting at {first} cannot follow (is a second gateway writing to this store?)", inner);
+
+    /// <summary>The stored size for a refusal's message, or null when even that cannot be read.</summary>
+    private async Task<long?> StoredSizeOrNullAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            return (await LoadStateAsync(cancellationToken)).Size;
+        }
+        catch (DbException)
+        {
+            return null;
+        }
+    }
+
+    private void ReturnOrDispose(WriterSession session)
+    {
         if (Interlocked.CompareExchange(ref _idleWriter, session, null) is not null)
         {
             session.Dispose();
@@ -352,8 +391,17 @@ internal abstract class DbMessageLogStore : IMessageLogStore
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
-    private const string SaveStateSql =
-        "INSERT INTO log_state (id, size, frontier) VALUES (1, @size, @frontier) ON CONFLICT (id) DO UPDATE SET size = excluded.size, frontier = excluded.frontier";
+    /// <summary>
+    /// Moves the tree state from the batch's first index to its new size, and only from there: an
+    /// empty store takes a batch starting at 0, a stored state only the batch that follows it. A
+    /// second writer's batch (two gateways on one database by mistake) finds the row moved and
+    /// changes nothing, which the append reads as a refusal. (The row is offered whenever one is
+    /// stored, so that the conflict's guard judges it; with none stored, only a batch from 0.) The update takes the row's lock, so
+    /// concurrent writers queue on it and the second sees the first's committed size.
+    /// </summary>
+    private const string AdvanceStateSql =
+        "INSERT INTO log_state (id, size, frontier) SELECT 1, @size, @frontier WHERE @first = 0 OR EXISTS (SELECT 1 FROM log_state WHERE id = 1) " +
+        "ON CONFLICT (id) DO UPDATE SET size = excluded.size, frontier = excluded.frontier WHERE log_state.size = @first";
 
     private const string InsertEntrySql = "INSERT INTO log_entries (idx, naqil_id, leaf, entry, at) VALUES (@idx, @id, @leaf, @entry, @at)";
 
@@ -406,31 +454,40 @@ internal abstract class DbMessageLogStore : IMessageLogStore
     /// The writer's connection and its append statements, prepared once and reused batch after
     /// batch: on SQLite a batch then costs its inserts and one fsync, with no parsing or pragmas.
     /// </summary>
-    private sealed class WriterSession(DbConnection connection, string lockStateSql) : IDisposable
+    private sealed class WriterSession(DbConnection connection) : IDisposable
     {
-        private DbCommand? _lockState;
+        private DbCommand? _advanceState;
         private DbCommand? _insertEntry;
         private DbCommand? _insertBodies;
-        private DbCommand? _saveState;
 
-        public async Task AppendAsync(DbMessageLogStore store, IReadOnlyList<StoredEntry> entries, TreeState state, CancellationToken cancellationToken)
+        /// <summary>
+        /// Writes the batch and moves the state in one transaction; false, with nothing committed,
+        /// when the stored state is not where the batch starts.
+        /// </summary>
+        public async Task<bool> AppendAsync(DbMessageLogStore store, IReadOnlyList<StoredEntry> entries, long first, TreeState state, CancellationToken cancellationToken)
         {
             await store.BeforeWriteAsync(connection, cancellationToken);
             await using var transaction = await store.BeginWriteAsync(connection, cancellationToken);
-            var lockState = Prepare(ref _lockState, lockStateSql, transaction);
-            var stored = await lockState.ExecuteScalarAsync(cancellationToken) is { } size and not DBNull ? Convert.ToInt64(size, System.Globalization.CultureInfo.InvariantCulture) : 0;
-            var first = entries.Count > 0 ? entries[0].Index : state.Size;
-            if (first != stored || state.Size != first + entries.Count)
-            {
-                throw new InvalidOperationException($"the log holds {stored} entries; a batch starting at {first} cannot follow (is a second gateway writing to this store?)");
-            }
-
+            var frontier = Concat(state.Frontier);
             if (connection.CanCreateBatch)
             {
-                await InsertAsBatchAsync(transaction, entries, cancellationToken);
+                // PostgreSQL: the state's update and every insert in one round trip, then the commit.
+                if (!await AdvanceAndInsertAsBatchAsync(transaction, entries, first, state.Size, frontier, cancellationToken))
+                {
+                    return false;
+                }
             }
             else
             {
+                // SQLite holds the write lock from BEGIN IMMEDIATE; judging the state first writes
+                // nothing for a batch that does not follow.
+                var advance = Prepare(ref _advanceState, AdvanceStateSql, transaction, "@size", "@frontier", "@first");
+                Set(advance, state.Size, frontier, first);
+                if (await advance.ExecuteNonQueryAsync(cancellationToken) != 1)
+                {
+                    return false;
+                }
+
                 var insertEntry = Prepare(ref _insertEntry, InsertEntrySql, transaction, "@idx", "@id", "@leaf", "@entry", "@at");
                 foreach (var e in entries)
                 {
@@ -445,26 +502,32 @@ internal abstract class DbMessageLogStore : IMessageLogStore
                 }
             }
 
-            var saveState = Prepare(ref _saveState, SaveStateSql, transaction, "@size", "@frontier");
-            Set(saveState, state.Size, Concat(state.Frontier));
-            await saveState.ExecuteNonQueryAsync(cancellationToken);
             await transaction.CommitAsync(cancellationToken);
+            return true;
         }
 
         public void Dispose()
         {
-            _lockState?.Dispose();
+            _advanceState?.Dispose();
             _insertEntry?.Dispose();
             _insertBodies?.Dispose();
-            _saveState?.Dispose();
             connection.Dispose();
         }
 
-        /// <summary>One round trip for the whole batch where the driver can (PostgreSQL).</summary>
-        private async Task InsertAsBatchAsync(DbTransaction transaction, IReadOnlyList<StoredEntry> entries, CancellationToken cancellationToken)
+        /// <summary>
+        /// One round trip for the state's update and the whole batch where the driver can
+        /// (PostgreSQL). The update goes first, so it takes the state row's lock before any insert.
+        /// </summary>
+        private async Task<bool> AdvanceAndInsertAsBatchAsync(DbTransaction transaction, IReadOnlyList<StoredEntry> entries, long first, long size, byte[] frontier, CancellationToken cancellationToken)
         {
             await using var batch = connection.CreateBatch();
             batch.Transaction = transaction;
+            var advance = batch.CreateBatchCommand();
+            advance.CommandText = AdvanceStateSql;
+            Add(advance.CreateParameter, advance.Parameters, "size", size);
+            Add(advance.CreateParameter, advance.Parameters, "frontier", frontier);
+            Add(advance.CreateParameter, advance.Parameters, "first", first);
+            batch.BatchCommands.Add(advance);
             foreach (var e in entries)
             {
                 var entry = batch.CreateBatchCommand();
@@ -480,10 +543,8 @@ internal abstract class DbMessageLogStore : IMessageLogStore
                 }
             }
 
-            if (batch.BatchCommands.Count > 0)
-            {
-                await batch.ExecuteNonQueryAsync(cancellationToken);
-            }
+            await batch.ExecuteNonQueryAsync(cancellationToken);
+            return advance.RecordsAffected == 1;
         }
 
         // The parameter names are given as the SQL spells them, prefix included: Microsoft.Data.Sqlite

@@ -6,9 +6,10 @@ namespace Naqil.Gateway.Storage;
 
 /// <summary>
 /// The production message log on PostgreSQL. A commit returns once the server has flushed its
-/// write-ahead log (the default <c>synchronous_commit = on</c>). The tree state row is locked
-/// <c>FOR UPDATE</c> in every append, so two gateways pointed at one database by mistake cannot
-/// interleave entries.
+/// write-ahead log (the default <c>synchronous_commit = on</c>). An append is two round trips: one
+/// batch holding the tree state's guarded update and every insert, then the commit. The update moves
+/// the state only from where the batch starts and holds the row's lock until the commit, so two
+/// gateways pointed at one database by mistake cannot interleave entries.
 /// </summary>
 internal sealed class PostgresMessageLogStore : DbMessageLogStore
 {
@@ -22,8 +23,6 @@ internal sealed class PostgresMessageLogStore : DbMessageLogStore
 
     public override string Kind => "postgresql";
 
-    protected override string LockStateSql => "SELECT size FROM log_state WHERE id = 1 FOR UPDATE";
-
     protected override string SchemaSql => Schema;
 
     protected override async Task<DbConnection> OpenAsync(CancellationToken cancellationToken) =>
@@ -33,6 +32,11 @@ internal sealed class PostgresMessageLogStore : DbMessageLogStore
 
     protected override async Task<DbTransaction> BeginWriteAsync(DbConnection connection, CancellationToken cancellationToken) =>
         await ((NpgsqlConnection)connection).BeginTransactionAsync(IsolationLevel.ReadCommitted, cancellationToken);
+
+    // Batched inserts follow the state's update, so a second writer's batch for the same indices
+    // can reach them (and fail on the key) once the first writer has committed.
+    protected override bool IsDuplicateIndex(DbException exception) =>
+        exception is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation };
 
     protected override void DisposeCore() => _dataSource.Dispose();
 }

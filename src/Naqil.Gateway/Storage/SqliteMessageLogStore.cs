@@ -41,8 +41,6 @@ internal sealed class SqliteMessageLogStore(string databasePath, TimeSpan busyTi
 
     public override string Kind => "sqlite";
 
-    protected override string LockStateSql => "SELECT size FROM log_state WHERE id = 1";
-
     protected override string SchemaSql => "PRAGMA journal_mode = WAL;\n" + Schema
         .Replace("BIGINT PRIMARY KEY", "INTEGER PRIMARY KEY", StringComparison.Ordinal)
         .Replace("BYTEA", "BLOB", StringComparison.Ordinal);

@@ -76,6 +76,83 @@ public abstract class MessageLogStoreContract : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Append_ToAnEmptyStore_NotStartingAtZero_IsRefusedAndWritesNothing()
+    {
+        var stray = Entry(3);
+
+        var refusal = await Assert.ThrowsAsync<InvalidOperationException>(() => Store.AppendAsync([stray], new TreeState(4, [new byte[32]]), Ct));
+
+        Assert.Contains("holds 0 entries; a batch starting at 3 cannot follow", refusal.Message, StringComparison.Ordinal);
+        Assert.Equal(0, (await Store.LoadStateAsync(Ct)).Size);
+        Assert.Empty(await Store.ReadEntriesAsync(0, 10, Ct));
+    }
+
+    [Fact]
+    public async Task Append_OverlappingStoredEntries_IsRefusedWithTheStoredSize_AndKeepsThem()
+    {
+        var builder = new MerkleTreeBuilder();
+        var stored = await AppendAsync(builder, 3);
+        var overlapping = Entry(1, "/persons/other");
+
+        var refusal = await Assert.ThrowsAsync<InvalidOperationException>(() => Store.AppendAsync([overlapping], new TreeState(2, [new byte[32]]), Ct));
+
+        Assert.Contains("holds 3 entries; a batch starting at 1 cannot follow", refusal.Message, StringComparison.Ordinal);
+        var state = await Store.LoadStateAsync(Ct);
+        Assert.Equal(3, state.Size);
+        Assert.Equal(builder.Frontier, state.Frontier, new ByteArrayComparer());
+        var read = await Store.ReadEntriesAsync(0, 10, Ct);
+        Assert.Equal(stored, read.Select(e => (e.Index, e.Encoding, e.LeafHash)), new EntryComparer());
+    }
+
+    [Fact]
+    public async Task TwoWritersOnOneStore_RacingForTheSameIndices_OneLandsAndTheOtherIsRefused()
+    {
+        var builder = new MerkleTreeBuilder();
+        await AppendAsync(builder, 2);
+        using var second = await OpenAsync();
+        var ours = Batch(builder, "/persons/ours");
+        var theirs = Batch(builder, "/persons/theirs");
+
+        var results = await Task.WhenAll(
+            Attempt(Store, ours.Entries, ours.State),
+            Attempt(second, theirs.Entries, theirs.State));
+
+        Assert.Single(results, r => r is null);
+        Assert.IsType<InvalidOperationException>(Assert.Single(results, r => r is not null));
+        var winner = results[0] is null ? ours : theirs;
+        var read = await Store.ReadEntriesAsync(0, 10, Ct);
+        Assert.Equal(4, read.Count);
+        Assert.Equal(winner.Entries.Select(e => e.Encoding), read.Skip(2).Select(e => e.Encoding), new ByteArrayComparer());
+        Assert.Equal(4, (await Store.LoadStateAsync(Ct)).Size);
+
+        static (List<StoredEntry> Entries, TreeState State) Batch(MerkleTreeBuilder stored, string path)
+        {
+            var builder = new MerkleTreeBuilder();
+            foreach (var leaf in Enumerable.Range(0, (int)stored.Size).Select(i => Entry(i).LeafHash))
+            {
+                builder.Append(leaf);
+            }
+
+            var entries = new List<StoredEntry> { Entry(2, path), Entry(3, path) };
+            entries.ForEach(e => builder.Append(e.LeafHash));
+            return (entries, new TreeState(builder.Size, builder.Frontier));
+        }
+
+        static async Task<Exception?> Attempt(IMessageLogStore store, List<StoredEntry> entries, TreeState state)
+        {
+            try
+            {
+                await store.AppendAsync(entries, state, Ct);
+                return null;
+            }
+            catch (Exception e)
+            {
+                return e;
+            }
+        }
+    }
+
+    [Fact]
     public async Task Reopen_KeepsEntriesStateHeadsAndTimestamps()
     {
         var builder = new MerkleTreeBuilder();
@@ -219,16 +296,23 @@ public abstract class MessageLogStoreContract : IAsyncLifetime
 
     private static string Id(long index) => new Guid((int)index, 0, 0, new byte[8]).ToString("D");
 
-    private static StoredEntry Entry(long index)
+    private static StoredEntry Entry(long index, string? path = null)
     {
         var time = T0.AddSeconds(index);
-        var entry = SampleLog.Entry($"/persons/{index}", time, Id(index));
+        var entry = SampleLog.Entry(path ?? $"/persons/{index}", time, Id(index));
         var encoding = LogEntryEncoding.Encode(index, entry);
         return new StoredEntry(index, LogEntryEncoding.LeafHash(encoding), encoding, time, entry.NaqilId);
     }
 
     private static StoredTreeHead Head(long size, byte[] root) =>
         new(new SignedTreeHead(new TreeHead(size, root, T0.AddSeconds(size)), new byte[64]), "signer");
+
+    private sealed class ByteArrayComparer : IEqualityComparer<byte[]>
+    {
+        public bool Equals(byte[]? x, byte[]? y) => x.AsSpan().SequenceEqual(y);
+
+        public int GetHashCode(byte[] obj) => obj.Length;
+    }
 
     private sealed class EntryComparer : IEqualityComparer<(long Index, byte[] Encoding, byte[] Leaf)>
     {
