@@ -13,11 +13,21 @@ namespace Naqil.Gateway.Storage;
 /// </summary>
 internal sealed class PostgresMessageLogStore : DbMessageLogStore
 {
+    /// <summary>Statements Npgsql prepares on each connection once used twice, unless the connection string says otherwise.</summary>
+    internal const int AutoPrepared = 32;
+
     private readonly NpgsqlDataSource _dataSource;
 
     public PostgresMessageLogStore(string connectionString)
     {
         var builder = new NpgsqlConnectionStringBuilder(connectionString);
+        if (!builder.ContainsKey("Max Auto Prepare"))
+        {
+            // The appends repeat the same few statements batch after batch; prepared once per
+            // connection, the server stops parsing and planning each insert of each batch.
+            builder.MaxAutoPrepare = AutoPrepared;
+        }
+
         _dataSource = NpgsqlDataSource.Create(builder);
     }
 
