@@ -112,9 +112,13 @@ internal static class GatewayRuntime
     }
 }
 
-/// <summary>A gateway's <c>GET /admin/v1/runtime</c> answer: cumulative since the process started.</summary>
+/// <summary>
+/// A gateway's <c>GET /admin/v1/runtime</c> answer: counters cumulative since the process started,
+/// sizes as of now. The native heap's figures are null from a gateway that does not report them
+/// (an earlier build given with <c>--naqil</c>, or no glibc).
+/// </summary>
 internal sealed record RuntimeFigures(long AllocatedBytes, int Gen0Collections, int Gen1Collections, int Gen2Collections, long HeapSizeBytes, long CommittedBytes,
-    double GcPauseMilliseconds, long WorkingSetBytes, int ThreadPoolThreads);
+    double GcPauseMilliseconds, long WorkingSetBytes, int ThreadPoolThreads, long? MallocInUseBytes = null, long? MallocFreeBytes = null, long? SqliteBytes = null);
 
 /// <summary>
 /// What one load cost one gateway on the managed heap, per exchange: KiB allocated, collections of each

@@ -102,8 +102,9 @@ internal static class Soak
             {
                 var rss = gateway.Process.HasExited ? 0 : ProcFs.ResidentBytes(gateway.Process.Id);
                 var figures = await GatewayRuntime.ReadAsync(gateway);
+                var code = gateway.Process.HasExited ? null : ProcFs.CodeBytes(gateway.Process.Id);
                 samples.Add(new SoakSample(Stopwatch.GetElapsedTime(start).TotalSeconds, gateway.Role, rss, figures?.HeapSizeBytes, figures?.CommittedBytes,
-                    figures?.AllocatedBytes, figures?.Gen0Collections, figures?.Gen2Collections));
+                    figures?.AllocatedBytes, figures?.Gen0Collections, figures?.Gen2Collections, figures?.MallocInUseBytes, figures?.MallocFreeBytes, figures?.SqliteBytes, code));
             }
 
             if (stop.IsCancellationRequested)
@@ -149,6 +150,42 @@ internal static class Soak
             + (gone > 0 ? $"; {gone} of {samples.Count} samples found the process gone or not answering" : "");
         return new SoakMemory(role, samples[0].RssBytes, (long)second, (long)last, samples[^1].RssBytes, rssSlope,
             samples.FirstOrDefault(x => x.HeapSizeBytes is not null)?.HeapSizeBytes, samples.LastOrDefault(x => x.HeapSizeBytes is not null)?.HeapSizeBytes, heapSlope, flat, why);
+    }
+
+    /// <summary>
+    /// Where one gateway's resident memory went over the soak, part by part, each as the mean of the
+    /// second and the last tenth and the slope over the second half, from the samples that have it:
+    /// the GC's committed memory, glibc's malloc in use (and SQLite's share of it) and held free, the
+    /// JIT-compiled code, and the rest of RSS (mapped files, stacks, the runtime's own). malloc counts
+    /// bytes handed out, touched or not, so the rest is an estimate; a part that is not reported
+    /// (an older gateway, W^X off) is left out and the rest is not computed.
+    /// </summary>
+    public static IReadOnlyList<SoakMemoryPart> Parts(string role, IReadOnlyList<SoakSample> all, double seconds)
+    {
+        var samples = all.Where(s => s.Role == role && s.RssBytes > 0).OrderBy(s => s.Seconds).ToList();
+        var parts = new List<SoakMemoryPart>();
+        Add("RSS", s => s.RssBytes);
+        Add("GC committed", s => s.CommittedBytes);
+        Add("malloc in use", s => s.MallocInUseBytes);
+        Add("of which SQLite", s => s.SqliteBytes);
+        Add("malloc free", s => s.MallocFreeBytes);
+        Add("JIT code", s => s.CodeBytes);
+        Add("the rest", s => s.RssBytes - s.CommittedBytes - s.MallocInUseBytes - s.MallocFreeBytes - s.CodeBytes);
+        return parts;
+
+        void Add(string part, Func<SoakSample, long?> value)
+        {
+            var having = samples.Where(s => value(s) is not null).ToList();
+            if (having.Count == 0)
+            {
+                return;
+            }
+
+            long Of(SoakSample s) => value(s)!.Value;
+            var secondHalf = having.Where(s => s.Seconds >= seconds / 2).ToList();
+            parts.Add(new SoakMemoryPart(role, part, (long)Mean(Window(having, seconds * 0.1, seconds * 0.2), Of),
+                (long)Mean(Window(having, seconds * 0.9, double.PositiveInfinity), Of), Slope(secondHalf, Of)));
+        }
     }
 
     /// <summary>The samples in [from, to); when none fall there (few samples), the one nearest its middle.</summary>
@@ -203,5 +240,14 @@ internal sealed record SoakSlice(int Tenth, double FromSeconds, double ToSeconds
 internal sealed record SoakMemory(string Role, long RssStartBytes, long RssSecondTenthBytes, long RssLastTenthBytes, long RssEndBytes, double? RssSlopeMiBPerMinute,
     long? HeapStartBytes, long? HeapEndBytes, double? HeapSlopeMiBPerMinute, bool Flat, string Why);
 
-/// <summary>One reading of one gateway, <paramref name="Seconds"/> after the soak began; the runtime figures are null when its admin API did not answer.</summary>
-internal sealed record SoakSample(double Seconds, string Role, long RssBytes, long? HeapSizeBytes, long? CommittedBytes, long? AllocatedBytes, int? Gen0Collections, int? Gen2Collections);
+/// <summary>One part of a gateway's memory over a soak (<see cref="Soak.Parts"/>).</summary>
+internal sealed record SoakMemoryPart(string Role, string Part, long SecondTenthBytes, long LastTenthBytes, double? SlopeMiBPerMinute);
+
+/// <summary>
+/// One reading of one gateway, <paramref name="Seconds"/> after the soak began: RSS from <c>/proc</c>; the managed heap, the GC's committed bytes and
+/// the native heap (glibc's malloc in use and free, SQLite's share of it) from its admin API; and the
+/// resident JIT-compiled code (<see cref="ProcFs.CodeBytes"/>). What is missing (the admin API did
+/// not answer, an older gateway) reads as null.
+/// </summary>
+internal sealed record SoakSample(double Seconds, string Role, long RssBytes, long? HeapSizeBytes, long? CommittedBytes, long? AllocatedBytes, int? Gen0Collections, int? Gen2Collections,
+    long? MallocInUseBytes = null, long? MallocFreeBytes = null, long? SqliteBytes = null, long? CodeBytes = null);

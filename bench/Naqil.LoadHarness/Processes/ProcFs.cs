@@ -30,6 +30,50 @@ internal static class ProcFs
     /// <summary>Resident set now, in bytes.</summary>
     public static long ResidentBytes(int pid) => WithDescendants(pid).Sum(p => StatusKilobytes(p, "VmRSS:") * 1024);
 
+    /// <summary>
+    /// Resident bytes of the .NET runtime's executable memory (JIT-compiled code and its stubs): with
+    /// W^X on (the default) it is double-mapped from a memfd named <c>doublemapper</c>, so its
+    /// mappings in <c>/proc/PID/smaps</c> can be told apart. Null when there are none (W^X off: the
+    /// code is then anonymous memory) or the process is gone.
+    /// </summary>
+    public static long? CodeBytes(int pid)
+    {
+        try
+        {
+            long kilobytes = 0;
+            var code = false;
+            var inCode = false;
+            foreach (var line in File.ReadLines($"/proc/{pid}/smaps"))
+            {
+                if (IsMappingHeader(line))
+                {
+                    inCode = line.Contains("doublemapper", StringComparison.Ordinal);
+                    code |= inCode;
+                }
+                else if (inCode && line.StartsWith("Rss:", StringComparison.Ordinal))
+                {
+                    kilobytes += long.Parse(line.AsSpan(4).Trim().TrimEnd("kB").Trim(), CultureInfo.InvariantCulture);
+                }
+            }
+
+            return code ? kilobytes * 1024 : null;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
+    }
+
+    // "7f84bc1f0000-7f84bc2ee000 r-xs 00000000 00:01 1234  /memfd:doublemapper (deleted)": an address
+    // range, then the permissions; field lines ("Rss:    12 kB") start with a name and a colon.
+    private static bool IsMappingHeader(string line)
+    {
+        var space = line.IndexOf(' ', StringComparison.Ordinal);
+        var range = space > 0 ? line.AsSpan(0, space) : [];
+        var dash = range.IndexOf('-');
+        return dash > 0 && !range.ContainsAnyExcept("0123456789abcdef-");
+    }
+
     /// <summary>Resets the peak resident set (Linux ≥ 4.0: writing 5 to clear_refs).</summary>
     public static void ResetPeak(int pid)
     {

@@ -47,6 +47,13 @@ internal static class RuntimeReport
                 m.HeapEndBytes is { } h1 ? Report.Bytes(h1) : "–", Slope(m.HeapSlopeMiBPerMinute), s.PeakRssBytes.TryGetValue(m.Role, out var peak) ? Report.Bytes(peak) : "–",
                 m.Flat ? "yes" : "NO", m.Why]))]);
 
+        yield return new Report.Section("Soak: where each gateway's memory went",
+            "Each part as the mean of the soak's second and last tenth, and a least-squares slope through the samples of its second half. GC committed and the native heap are the gateway's own figures (`GET /admin/v1/runtime`: the GC's committed bytes; glibc's mallinfo2 in use and held free; SQLite's sqlite3_memory_used, part of malloc's in use); JIT code is the resident size of the runtime's double-mapped executable memory in /proc/PID/smaps; the rest is RSS less all of those (mapped files, thread stacks, the runtime's own mappings) and only an estimate, since malloc counts what it handed out, touched or not. Not judged: the verdict above is on RSS.",
+            ["target", "process", "part", "2nd tenth", "last tenth", "change", "MiB/min"],
+            [.. r.Soak.SelectMany(s => s.Memory.SelectMany(m => Soak.Parts(m.Role, s.Samples, s.DurationSeconds)).Select(p => (IReadOnlyList<string>)[s.Target, p.Role, p.Part,
+                Report.Bytes(p.SecondTenthBytes), Report.Bytes(p.LastTenthBytes), $"{(p.LastTenthBytes >= p.SecondTenthBytes ? "+" : "−")}{Report.Bytes(Math.Abs(p.LastTenthBytes - p.SecondTenthBytes))}",
+                Slope(p.SlopeMiBPerMinute)]))]);
+
         var gateways = r.Soak.SelectMany(s => s.Memory.Select(m => m.Role)).Distinct().ToList();
         yield return new Report.Section("Soak, tenth by tenth",
             "Requests by their place in the schedule; memory is each gateway's last sample within the tenth.",

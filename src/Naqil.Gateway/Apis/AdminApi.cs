@@ -70,6 +70,7 @@ internal static class AdminApi
     private static Ok<RuntimeFigures> Runtime()
     {
         var gc = GC.GetGCMemoryInfo();
+        var malloc = NativeHeap.Malloc();
         return TypedResults.Ok(new RuntimeFigures(
             GC.GetTotalAllocatedBytes(precise: false),
             GC.CollectionCount(0),
@@ -80,7 +81,10 @@ internal static class AdminApi
             GC.GetTotalPauseDuration().TotalMilliseconds,
             Environment.WorkingSet,
             ThreadPool.ThreadCount,
-            System.Runtime.GCSettings.IsServerGC ? "server" : "workstation"));
+            System.Runtime.GCSettings.IsServerGC ? "server" : "workstation",
+            malloc?.InUseBytes,
+            malloc?.FreeBytes,
+            NativeHeap.Sqlite()));
     }
 
     private static async Task<Results<Ok<AclRule>, ProblemResult>> PutRuleAsync(HttpRequest request, AccessControlList acl, CancellationToken ct)
@@ -146,5 +150,8 @@ internal static class AdminApi
 /// <param name="WorkingSetBytes">Resident memory of the whole process (managed, native, code).</param>
 /// <param name="ThreadPoolThreads">Thread-pool threads now.</param>
 /// <param name="GcMode"><c>workstation</c> or <c>server</c>.</param>
+/// <param name="MallocInUseBytes">Native memory allocated through glibc's malloc and not freed; null without glibc 2.33 or later.</param>
+/// <param name="MallocFreeBytes">Memory glibc's malloc holds free in its arenas (resident once touched, not returned to the OS).</param>
+/// <param name="SqliteBytes">Of the native memory in use, what SQLite holds (page caches, prepared statements).</param>
 internal sealed record RuntimeFigures(long AllocatedBytes, int Gen0Collections, int Gen1Collections, int Gen2Collections, long HeapSizeBytes, long CommittedBytes,
-    double GcPauseMilliseconds, long WorkingSetBytes, int ThreadPoolThreads, string GcMode);
+    double GcPauseMilliseconds, long WorkingSetBytes, int ThreadPoolThreads, string GcMode, long? MallocInUseBytes, long? MallocFreeBytes, long SqliteBytes);

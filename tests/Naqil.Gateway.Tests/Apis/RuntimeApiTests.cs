@@ -62,6 +62,50 @@ public sealed class RuntimeApiTests
         Assert.Contains(after.GetProperty("gcMode").GetString(), new[] { "workstation", "server" });
     }
 
+    [Fact]
+    public async Task Runtime_NativeHeap_CountsMallocAndSqlite()
+    {
+        Assert.SkipUnless(OperatingSystem.IsLinux(), "glibc's malloc figures are read on Linux only");
+        const long block = 16L << 20;
+        await using var env = await GatewayTestEnvironment.StartAsync();
+        using var admin = new HttpClient
+        {
+            BaseAddress = new Uri(env.Consumer.ConsumerUrl),
+            DefaultRequestHeaders = { Authorization = new AuthenticationHeaderValue("Bearer", GatewayTestEnvironment.AdminToken) },
+        };
+        using (var exchange = await env.GetAsync(GatewayTestEnvironment.Persons, "/persons/1"))
+        {
+            ResponseAssert.Status(HttpStatusCode.OK, exchange);
+        }
+
+        var before = await ReadAsync(admin);
+        var held = await HoldNativeAsync(block, () => ReadAsync(admin));
+        var after = await ReadAsync(admin);
+
+        // The gateways run in this test process, so a block malloc'd here is counted in use while held.
+        var grew = held.GetProperty("mallocInUseBytes").GetInt64() - before.GetProperty("mallocInUseBytes").GetInt64();
+        var fell = held.GetProperty("mallocInUseBytes").GetInt64() - after.GetProperty("mallocInUseBytes").GetInt64();
+        Assert.True(grew >= block - (1 << 20) && fell >= block - (1 << 20), $"malloc in use: {before.GetProperty("mallocInUseBytes")}, holding {block}: {held.GetProperty("mallocInUseBytes")}, freed: {after.GetProperty("mallocInUseBytes")}");
+        Assert.True(after.GetProperty("mallocFreeBytes").GetInt64() >= 0);
+        // The message log's SQLite connections hold page caches and prepared statements.
+        Assert.True(after.GetProperty("sqliteBytes").GetInt64() > 0, $"sqliteBytes {after.GetProperty("sqliteBytes")}");
+        Assert.True(after.GetProperty("sqliteBytes").GetInt64() <= after.GetProperty("mallocInUseBytes").GetInt64());
+    }
+
+    private static async Task<JsonElement> HoldNativeAsync(long bytes, Func<Task<JsonElement>> read)
+    {
+        // malloc on Unix; counted in use from the call, touched or not.
+        var block = System.Runtime.InteropServices.Marshal.AllocHGlobal((nint)bytes);
+        try
+        {
+            return await read();
+        }
+        finally
+        {
+            System.Runtime.InteropServices.Marshal.FreeHGlobal(block);
+        }
+    }
+
     private static async Task<JsonElement> ReadAsync(HttpClient admin)
     {
         using var response = await admin.GetAsync("admin/v1/runtime", TestContext.Current.CancellationToken);
