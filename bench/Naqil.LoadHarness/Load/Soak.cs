@@ -244,10 +244,11 @@ internal sealed record SoakMemory(string Role, long RssStartBytes, long RssSecon
 internal sealed record SoakMemoryPart(string Role, string Part, long SecondTenthBytes, long LastTenthBytes, double? SlopeMiBPerMinute);
 
 /// <summary>
-/// One reading of one gateway, <paramref name="Seconds"/> after the soak began: RSS from <c>/proc</c>; the managed heap, the GC's committed bytes and
-/// the native heap (glibc's malloc in use and free, SQLite's share of it) from its admin API; and the
-/// resident JIT-compiled code (<see cref="ProcFs.CodeBytes"/>). What is missing (the admin API did
-/// not answer, an older gateway) reads as null.
+/// One reading of one gateway, <paramref name="Seconds"/> after the soak began: RSS from
+/// <c>/proc</c>; the managed heap, the GC's committed bytes and the native heap (glibc's malloc in
+/// use and free, SQLite's share of it) from its admin API; and the resident JIT-compiled code
+/// (<see cref="ProcFs.CodeBytes"/>). What is missing (the admin API did not answer, an older
+/// gateway) reads as null.
 /// </summary>
 internal sealed record SoakSample(double Seconds, string Role, long RssBytes, long? HeapSizeBytes, long? CommittedBytes, long? AllocatedBytes, int? Gen0Collections, int? Gen2Collections,
     long? MallocInUseBytes = null, long? MallocFreeBytes = null, long? SqliteBytes = null, long? CodeBytes = null);
