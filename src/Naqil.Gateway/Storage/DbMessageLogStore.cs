@@ -396,8 +396,9 @@ internal abstract class DbMessageLogStore : IMessageLogStore
     /// empty store takes a batch starting at 0, a stored state only the batch that follows it. A
     /// second writer's batch (two gateways on one database by mistake) finds the row moved and
     /// changes nothing, which the append reads as a refusal. (The row is offered whenever one is
-    /// stored, so that the conflict's guard judges it; with none stored, only a batch from 0.) The update takes the row's lock, so
-    /// concurrent writers queue on it and the second sees the first's committed size.
+    /// stored, so that the conflict's guard judges it; with none stored, only a batch from 0.) The
+    /// update takes the row's lock, so concurrent writers queue on it and the second sees the
+    /// first's committed size.
     /// </summary>
     private const string AdvanceStateSql =
         "INSERT INTO log_state (id, size, frontier) SELECT 1, @size, @frontier WHERE @first = 0 OR EXISTS (SELECT 1 FROM log_state WHERE id = 1) " +

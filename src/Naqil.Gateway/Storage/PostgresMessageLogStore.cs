@@ -14,7 +14,7 @@ namespace Naqil.Gateway.Storage;
 internal sealed class PostgresMessageLogStore : DbMessageLogStore
 {
     /// <summary>Statements Npgsql prepares on each connection once used twice, unless the connection string says otherwise.</summary>
-    internal const int AutoPrepared = 32;
+    private const int AutoPrepared = 32;
 
     private readonly NpgsqlDataSource _dataSource;
 

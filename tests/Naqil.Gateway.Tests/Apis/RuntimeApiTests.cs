@@ -31,11 +31,7 @@ public sealed class RuntimeApiTests
     {
         const int exchanges = 50;
         await using var env = await GatewayTestEnvironment.StartAsync();
-        using var admin = new HttpClient
-        {
-            BaseAddress = new Uri(env.Consumer.ConsumerUrl),
-            DefaultRequestHeaders = { Authorization = new AuthenticationHeaderValue("Bearer", GatewayTestEnvironment.AdminToken) },
-        };
+        using var admin = Admin(env);
         var before = await ReadAsync(admin);
 
         for (var i = 0; i < exchanges; i++)
@@ -68,11 +64,7 @@ public sealed class RuntimeApiTests
         Assert.SkipUnless(OperatingSystem.IsLinux(), "glibc's malloc figures are read on Linux only");
         const long block = 16L << 20;
         await using var env = await GatewayTestEnvironment.StartAsync();
-        using var admin = new HttpClient
-        {
-            BaseAddress = new Uri(env.Consumer.ConsumerUrl),
-            DefaultRequestHeaders = { Authorization = new AuthenticationHeaderValue("Bearer", GatewayTestEnvironment.AdminToken) },
-        };
+        using var admin = Admin(env);
         using (var exchange = await env.GetAsync(GatewayTestEnvironment.Persons, "/persons/1"))
         {
             ResponseAssert.Status(HttpStatusCode.OK, exchange);
@@ -105,6 +97,12 @@ public sealed class RuntimeApiTests
             System.Runtime.InteropServices.Marshal.FreeHGlobal(block);
         }
     }
+
+    private static HttpClient Admin(GatewayTestEnvironment env) => new()
+    {
+        BaseAddress = new Uri(env.Consumer.ConsumerUrl),
+        DefaultRequestHeaders = { Authorization = new AuthenticationHeaderValue("Bearer", GatewayTestEnvironment.AdminToken) },
+    };
 
     private static async Task<JsonElement> ReadAsync(HttpClient admin)
     {
