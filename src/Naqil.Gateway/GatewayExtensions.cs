@@ -73,6 +73,7 @@ public static class GatewayExtensions
         services.AddSingleton<TrustPoller>();
         services.AddHostedService<AccessRulesLoader>();
         services.AddHostedService(sp => sp.GetRequiredService<TrustPoller>());
+        services.AddHostedService<NativeHeapTrimmer>();
         services.AddSingleton<GatewayEndpoints>();
         services.AddRouting();
 

@@ -46,4 +46,7 @@ internal static partial class Log
 
     [LoggerMessage(3105, LogLevel.Information, "Purged the bodies of {Count} log entries past their retention")]
     public static partial void BodiesPurged(ILogger logger, int count);
+
+    [LoggerMessage(3200, LogLevel.Information, "Native heap trimming is off: this system's C library has no malloc_trim (not glibc)")]
+    public static partial void NativeHeapTrimUnavailable(ILogger logger);
 }

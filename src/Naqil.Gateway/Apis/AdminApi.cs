@@ -71,6 +71,7 @@ internal static class AdminApi
     {
         var gc = GC.GetGCMemoryInfo();
         var malloc = NativeHeap.Malloc();
+        var trims = NativeHeapTrimmer.Totals;
         return TypedResults.Ok(new RuntimeFigures(
             GC.GetTotalAllocatedBytes(precise: false),
             GC.CollectionCount(0),
@@ -84,7 +85,9 @@ internal static class AdminApi
             System.Runtime.GCSettings.IsServerGC ? "server" : "workstation",
             malloc?.InUseBytes,
             malloc?.FreeBytes,
-            NativeHeap.Sqlite()));
+            NativeHeap.Sqlite(),
+            trims.Trims,
+            trims.ReleasedBytes));
     }
 
     private static async Task<Results<Ok<AclRule>, ProblemResult>> PutRuleAsync(HttpRequest request, AccessControlList acl, CancellationToken ct)
@@ -153,5 +156,8 @@ internal static class AdminApi
 /// <param name="MallocInUseBytes">Native memory allocated through glibc's malloc and not freed; null without glibc 2.33 or later.</param>
 /// <param name="MallocFreeBytes">Memory glibc's malloc holds free in its arenas (resident once touched, not returned to the OS).</param>
 /// <param name="SqliteBytes">Of the native memory in use, what SQLite holds (page caches, prepared statements).</param>
+/// <param name="MallocTrims">Times malloc's free pages were handed back to the system (<c>Gateway:NativeHeapTrimInterval</c>).</param>
+/// <param name="MallocTrimmedBytes">Resident memory those trims gave back, in all.</param>
 internal sealed record RuntimeFigures(long AllocatedBytes, int Gen0Collections, int Gen1Collections, int Gen2Collections, long HeapSizeBytes, long CommittedBytes,
-    double GcPauseMilliseconds, long WorkingSetBytes, int ThreadPoolThreads, string GcMode, long? MallocInUseBytes, long? MallocFreeBytes, long SqliteBytes);
+    double GcPauseMilliseconds, long WorkingSetBytes, int ThreadPoolThreads, string GcMode, long? MallocInUseBytes, long? MallocFreeBytes, long SqliteBytes,
+    long MallocTrims, long MallocTrimmedBytes);

@@ -31,8 +31,55 @@ internal static class NativeHeap
         }
     }
 
+    /// <summary>
+    /// Hands the free memory in every malloc arena back to the system (glibc's <c>malloc_trim(0)</c>:
+    /// the top of each heap, and the whole free pages inside it). The blocks stay free in the
+    /// arenas; only their pages go. False where there is no glibc.
+    /// </summary>
+    public static bool Trim()
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            return false;
+        }
+
+        try
+        {
+            _ = MallocTrim(0);
+            return true;
+        }
+        catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>The process's resident anonymous memory (<c>RssAnon</c> in /proc/self/status), or null off Linux.</summary>
+    public static long? ResidentAnonymousBytes()
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            return null;
+        }
+
+        foreach (var line in File.ReadLines("/proc/self/status"))
+        {
+            // "RssAnon:	   78708 kB"
+            if (line.StartsWith("RssAnon:", StringComparison.Ordinal)
+                && long.TryParse(line.AsSpan(8).Trim().TrimEnd("kB").Trim(), out var kib))
+            {
+                return kib * 1024;
+            }
+        }
+
+        return null;
+    }
+
     /// <summary>Bytes SQLite has allocated and not freed (its page caches, statements, schema), in this process.</summary>
     public static long Sqlite() => SQLitePCL.raw.sqlite3_memory_used();
+
+    [DllImport("libc.so.6", EntryPoint = "malloc_trim")]
+    private static extern int MallocTrim(nuint pad);
 
     [DllImport("libc.so.6", EntryPoint = "mallinfo2")]
     private static extern MallInfo2Struct MallInfo2();

@@ -72,6 +72,13 @@ public sealed record GatewayOptions
     /// <summary>How long to wait for a provider gateway's or a backend's response.</summary>
     public TimeSpan ResponseTimeout { get; init; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// How often the memory glibc's malloc holds free (OpenSSL's and SQLite's short-lived blocks,
+    /// spread over one arena per thread) is handed back to the system with <c>malloc_trim</c>, so
+    /// resident memory follows what is in use. Zero turns it off; it does nothing without glibc.
+    /// </summary>
+    public TimeSpan NativeHeapTrimInterval { get; init; } = TimeSpan.FromSeconds(30);
+
     /// <summary>Information systems allowed to call through the consumer face, and how each proves who it is.</summary>
     public IReadOnlyList<ClientOptions> Clients { get; init; } = [];
 

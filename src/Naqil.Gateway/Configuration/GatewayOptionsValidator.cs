@@ -64,6 +64,11 @@ internal sealed class GatewayOptionsValidator : IValidateOptions<GatewayOptions>
             failures.Add("Gateway:ConnectTimeout, ResponseTimeout and TrustPollInterval must be positive durations such as 00:00:05");
         }
 
+        if (options.NativeHeapTrimInterval < TimeSpan.Zero)
+        {
+            failures.Add($"Gateway:NativeHeapTrimInterval is {options.NativeHeapTrimInterval}; use a positive duration such as 00:00:30, or 00:00:00 to turn trimming off");
+        }
+
         for (var i = 0; i < options.AllowedPartners.Count; i++)
         {
             if (Identifier.CheckInstance(options.AllowedPartners[i]) is { } partnerError)
