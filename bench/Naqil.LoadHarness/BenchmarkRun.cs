@@ -177,14 +177,18 @@ internal sealed class BenchmarkRun(HarnessOptions options, string repositoryRoot
                 foreach (var target in targets)
                 {
                     progress($"sequential: {options.SequentialRequests} GETs on one connection → {target.Name}");
-                    var one = await HttpLoad.SequentialAsync(target.Url(target.GetPath), null, options.SequentialRequests, Math.Min(500, options.SequentialRequests / 5));
+                    // The warm-up's requests fall inside the CPU window: so they count as its exchanges.
+                    var warmup = Math.Min(500, options.SequentialRequests / 5);
+                    var (one, cpu, _, generator) = await MeasureAsync(target, () => HttpLoad.SequentialAsync(target.Url(target.GetPath), null, options.SequentialRequests, warmup),
+                        r => r.Latency.Count + warmup, inProcessGenerator: true, ("sequential", 1, "GET, one connection"));
                     var file = Path.Combine(histograms, $"sequential-{target.Name}.hgrm");
                     await using (var writer = new StreamWriter(file))
                     {
                         one.Latency.WriteDistribution(writer);
                     }
 
-                    sequential.Add(new SequentialRow(target.Name, one.Latency.Count, one.Errors, one.RequestsPerSecond, one.Latency.Summary(), null, Path.GetRelativePath(Output, file)));
+                    sequential.Add(new SequentialRow(target.Name, one.Latency.Count, one.Errors, one.RequestsPerSecond, one.Latency.Summary(), null,
+                        new Dictionary<string, double>(cpu) { ["load-gen"] = generator }, Path.GetRelativePath(Output, file)));
                 }
 
                 var direct = sequential.FirstOrDefault(r => r.Target == "direct");

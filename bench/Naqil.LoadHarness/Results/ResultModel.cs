@@ -70,7 +70,8 @@ internal sealed record RatioRow(string Target, string Method, int Connections, d
 internal sealed record OpenLoopRow(string Target, int Rate, long Count, long Errors, LatencySummary FromIntendedUs, LatencySummary ServiceUs, LatencySummary PacerLagUs,
     double? AddedP50Ms, double? AddedP99Ms, IReadOnlyDictionary<string, double> CpuMicrosPerExchange, IReadOnlyDictionary<string, long> PeakRssBytes, string HistogramFile);
 
-internal sealed record SequentialRow(string Target, long Count, long Errors, double RequestsPerSecond, LatencySummary LatencyUs, double? AddedP50Ms, string HistogramFile);
+internal sealed record SequentialRow(string Target, long Count, long Errors, double RequestsPerSecond, LatencySummary LatencyUs, double? AddedP50Ms,
+    IReadOnlyDictionary<string, double> CpuMicrosPerExchange, string HistogramFile);
 
 internal sealed record BodySizeRow(int BodyBytes, string Target, double RequestsPerSecond, double MegabytesPerSecond, double P50Ms, double P99Ms, long Errors, double? VersusDirect,
     IReadOnlyDictionary<string, double> CpuMicrosPerExchange);
