@@ -1,11 +1,8 @@
-using System.Net;
-using System.Security.Authentication;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
-using Microsoft.AspNetCore.Server.Kestrel.Https;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
@@ -17,17 +14,19 @@ using Naqil.Gateway.Configuration;
 using Naqil.Gateway.ConsumerFace;
 using Naqil.Gateway.Forwarding;
 using Naqil.Gateway.MessageLog;
+using Naqil.Gateway.Pipeline;
 using Naqil.Gateway.Problems;
 using Naqil.Gateway.ProviderFace;
 using Naqil.Gateway.Signing;
 using Naqil.Gateway.Storage;
 using Naqil.Gateway.Trust;
-using Naqil.Trust;
 
 namespace Naqil.Gateway;
 
 public static class GatewayExtensions
 {
+    private const string ExchangeRoute = "/r1/{**rest}";
+
     /// <summary>
     /// Adds a gateway to the host: its services, and two Kestrel listeners — the consumer face
     /// (<see cref="GatewayOptions.ConsumerUrl"/>) and the provider face
@@ -68,80 +67,14 @@ public static class GatewayExtensions
         services.AddSingleton<ClientAuthenticator>();
         services.AddSingleton<ProviderGatewayClient>();
         services.AddSingleton<BackendClient>();
-        services.AddSingleton<ConsumerFaceHandler>();
-        services.AddSingleton<ProviderFaceHandler>();
+        AddExchangePipelines(services);
         services.AddSingleton<TrustPoller>();
         services.AddHostedService<AccessRulesLoader>();
         services.AddHostedService(sp => sp.GetRequiredService<TrustPoller>());
         services.AddHostedService<NativeHeapTrimmer>();
         services.AddSingleton<GatewayEndpoints>();
         services.AddRouting();
-
-        builder.WebHost.ConfigureKestrel(kestrel =>
-        {
-            var sp = kestrel.ApplicationServices;
-            var o = sp.GetRequiredService<IOptions<GatewayOptions>>().Value;
-            var keys = sp.GetRequiredService<GatewayKeys>();
-            var trust = sp.GetRequiredService<TrustState>();
-            var time = sp.GetRequiredService<TimeProvider>();
-            var endpoints = sp.GetRequiredService<GatewayEndpoints>();
-            kestrel.AddServerHeader = false;
-            kestrel.Limits.MaxRequestBodySize = o.MaxBodyBytes;
-
-            var consumer = new Uri(o.ConsumerUrl);
-            kestrel.Listen(Address(consumer), consumer.Port, listen =>
-            {
-                endpoints.Consumer = listen;
-                endpoints.ConsumerScheme = consumer.Scheme;
-                listen.Use(next => connection =>
-                {
-                    connection.Items[GatewayFaces.ItemKey] = GatewayFace.Consumer;
-                    return next(connection);
-                });
-                if (consumer.Scheme == Uri.UriSchemeHttps)
-                {
-                    // Client certificates are optional here and checked per client by ClientAuthenticator.
-                    listen.UseHttps(new HttpsConnectionAdapterOptions
-                    {
-                        ServerCertificate = keys.TlsCertificate,
-                        SslProtocols = SslProtocols.Tls12 | SslProtocols.Tls13,
-                        ClientCertificateMode = ClientCertificateMode.AllowCertificate,
-                        ClientCertificateValidation = (_, _, _) => true,
-                    });
-                }
-            });
-
-            var provider = new Uri(o.ProviderUrl);
-            var logger = sp.GetRequiredService<ILogger<ProviderFaceHandler>>();
-            kestrel.Listen(Address(provider), provider.Port, listen =>
-            {
-                endpoints.Provider = listen;
-                listen.Use(next => connection =>
-                {
-                    connection.Items[GatewayFaces.ItemKey] = GatewayFace.Provider;
-                    return next(connection);
-                });
-                listen.UseHttps(new HttpsConnectionAdapterOptions
-                {
-                    ServerCertificate = keys.TlsCertificate,
-                    SslProtocols = SslProtocols.Tls13,
-                    ClientCertificateMode = ClientCertificateMode.RequireCertificate,
-                    // Only certificates the trust configurations (own and allowed partners') list for a gateway; no CA chain is consulted.
-                    // An expired configuration still identifies peers here, so they get a clear config-expired answer.
-                    ClientCertificateValidation = (certificate, _, _) =>
-                    {
-                        var known = trust.TryFindGatewayByTls(SignedTrustConfiguration.Thumbprint(certificate), out _, out _)
-                            && CertificateValidity.IsCurrent(certificate, time);
-                        if (!known)
-                        {
-                            Log.UnknownTlsPeer(logger);
-                        }
-
-                        return known;
-                    },
-                });
-            });
-        });
+        builder.WebHost.ConfigureKestrel(GatewayListeners.Configure);
         return builder;
     }
 
@@ -149,14 +82,10 @@ public static class GatewayExtensions
     public static IEndpointRouteBuilder MapNaqilGateway(this IEndpointRouteBuilder endpoints)
     {
         ArgumentNullException.ThrowIfNull(endpoints);
-        var consumer = endpoints.ServiceProvider.GetRequiredService<ConsumerFaceHandler>();
-        var provider = endpoints.ServiceProvider.GetRequiredService<ProviderFaceHandler>();
-        endpoints.Map("/r1/{**rest}", context => GatewayFaces.Of(context) switch
-        {
-            GatewayFace.Consumer => consumer.HandleAsync(context),
-            GatewayFace.Provider => provider.HandleAsync(context),
-            _ => new GatewayProblem(GatewayError.NotFound, "unknown listener").WriteAsync(context, null),
-        });
+        var consumer = endpoints.ServiceProvider.GetRequiredService<ConsumerPipeline>();
+        var provider = endpoints.ServiceProvider.GetRequiredService<ProviderPipeline>();
+        endpoints.Map(ExchangeRoute, consumer.HandleAsync).WithMetadata(new GatewayFaceMetadata(GatewayFace.Consumer)).WithDisplayName("consumer face");
+        endpoints.Map(ExchangeRoute, provider.HandleAsync).WithMetadata(new GatewayFaceMetadata(GatewayFace.Provider)).WithDisplayName("provider face");
         endpoints.MapGet("/health", (TrustState trust) =>
         {
             var fresh = trust.TryGetFresh(out var snapshot);
@@ -168,6 +97,20 @@ public static class GatewayExtensions
         // "{**path}": the default fallback pattern skips paths that look like file names (a bare 404).
         endpoints.MapFallback("{**path}", context => new GatewayProblem(GatewayError.NotFound, "nothing is here; exchanges go to /r1/{service}/...").WriteAsync(context, null));
         return endpoints;
+    }
+
+    private static void AddExchangePipelines(IServiceCollection services)
+    {
+        services.AddOptions<ExchangePipelineOptions>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<MatcherPolicy, GatewayFaceMatcherPolicy>());
+        services.AddSingleton<RefusalCounts>();
+        services.AddSingleton<IExchangeRefusalObserver>(sp => sp.GetRequiredService<RefusalCounts>());
+        services.AddSingleton<ExchangeRefusals>();
+        // Each list passed as one argument (an array alone would be taken as the params array itself).
+        services.AddSingleton(sp => ActivatorUtilities.CreateInstance<ConsumerPipeline>(sp,
+            [ExchangePipelineOptions.Create<ConsumerExchange>(sp, sp.GetRequiredService<IOptions<ExchangePipelineOptions>>().Value.Consumer)]));
+        services.AddSingleton(sp => ActivatorUtilities.CreateInstance<ProviderPipeline>(sp,
+            [ExchangePipelineOptions.Create<ProviderExchange>(sp, sp.GetRequiredService<IOptions<ExchangePipelineOptions>>().Value.Provider)]));
     }
 
     private static void AddMessageLog(IServiceCollection services)
@@ -187,13 +130,6 @@ public static class GatewayExtensions
         services.AddSingleton<LogHeartbeat>();
         services.AddHostedService(sp => sp.GetRequiredService<LogHeartbeat>());
     }
-
-    private static IPAddress Address(Uri uri) => uri.Host switch
-    {
-        "localhost" => IPAddress.Loopback,
-        "0.0.0.0" or "*" or "+" => IPAddress.Any,
-        _ => IPAddress.TryParse(uri.Host, out var address) ? address : throw new InvalidOperationException($"'{uri}' must name an IP address or localhost to listen on"),
-    };
 }
 
 /// <summary>The listeners as bound, so a host on port 0 (tests) can learn its real addresses.</summary>

@@ -3,7 +3,7 @@ using System.Security.Cryptography.X509Certificates;
 using BenchmarkDotNet.Attributes;
 using Microsoft.Extensions.Options;
 using Naqil.Gateway.Configuration;
-using Naqil.Gateway.Forwarding;
+using Naqil.Gateway.Messages;
 using Naqil.Gateway.Signing;
 using Naqil.Gateway.Trust;
 using Naqil.Signatures;

@@ -1,5 +1,5 @@
 using BenchmarkDotNet.Attributes;
-using Naqil.Gateway.Forwarding;
+using Naqil.Gateway.Messages;
 using Naqil.Identifiers;
 
 namespace Naqil.Benchmarks.Identifiers;

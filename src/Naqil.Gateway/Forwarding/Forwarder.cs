@@ -1,3 +1,4 @@
+using Naqil.Gateway.Messages;
 using Naqil.Gateway.Problems;
 
 namespace Naqil.Gateway.Forwarding;

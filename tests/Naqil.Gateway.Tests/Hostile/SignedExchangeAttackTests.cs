@@ -1,6 +1,6 @@
 using System.Net;
 using System.Security.Cryptography.X509Certificates;
-using Naqil.Gateway.Forwarding;
+using Naqil.Gateway.Signing;
 using Naqil.Gateway.Tests.TestEnvironment;
 using Naqil.Signatures;
 

@@ -1,5 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Naqil.Gateway.Forwarding;
+using Naqil.Gateway.Messages;
+using Naqil.Gateway.Signing;
 using Naqil.Gateway.Trust;
 using Naqil.Identifiers;
 

@@ -1,8 +1,8 @@
-using Naqil.Gateway.Signing;
+using Naqil.Gateway.Messages;
 using Naqil.Gateway.Trust;
 using Naqil.Signatures;
 
-namespace Naqil.Gateway.Forwarding;
+namespace Naqil.Gateway.Signing;
 
 /// <summary>A request to a provider gateway, signed, with the view its signature was made over.</summary>
 internal sealed record SignedRequest(HttpRequestMessage Message, HttpMessageComponents View, SignedFields Signature);

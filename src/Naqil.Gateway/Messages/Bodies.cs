@@ -1,6 +1,6 @@
 using System.Buffers;
 
-namespace Naqil.Gateway.Forwarding;
+namespace Naqil.Gateway.Messages;
 
 /// <summary>Reads whole bodies under a size limit, without trusting a declared length.</summary>
 internal static class Bodies

@@ -2,7 +2,7 @@ using System.Diagnostics.CodeAnalysis;
 using Naqil.Gateway.Problems;
 using Naqil.Identifiers;
 
-namespace Naqil.Gateway.Forwarding;
+namespace Naqil.Gateway.Messages;
 
 /// <summary>
 /// The target of an exchange, read from the raw request target

@@ -1,0 +1,13 @@
+using Naqil.Gateway.Pipeline;
+using Naqil.Gateway.Problems;
+
+namespace Naqil.Gateway.ConsumerFace.Steps;
+
+/// <summary>The client subsystem must be registered in the own instance's trust configuration.</summary>
+internal sealed class RegisteredClientStep : IExchangeStep<ConsumerExchange>
+{
+    public ValueTask<GatewayProblem?> InvokeAsync(ConsumerExchange exchange) =>
+        exchange.Trust!.HasSubsystem(exchange.Client)
+            ? default
+            : ValueTask.FromResult<GatewayProblem?>(new GatewayProblem(GatewayError.UnknownClient, $"client {exchange.Client} is not registered in the trust configuration"));
+}

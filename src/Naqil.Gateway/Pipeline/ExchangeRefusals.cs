@@ -1,0 +1,67 @@
+using Microsoft.Extensions.Logging;
+using Naqil.Gateway.Problems;
+
+namespace Naqil.Gateway.Pipeline;
+
+/// <summary>
+/// The one place a refusal becomes an answer: problem+json (RFC 9457) with the stable code in
+/// <c>Naqil-Error</c>, a line in the console log, and a call to every
+/// <see cref="IExchangeRefusalObserver"/> (the refusal counts, and later the CERT's security events).
+/// </summary>
+internal sealed class ExchangeRefusals(IEnumerable<IExchangeRefusalObserver> observers, ILogger<ExchangeRefusals> logger)
+{
+    private readonly IExchangeRefusalObserver[] _observers = [.. observers];
+
+    /// <summary>Sets the exchange's answer to the refusal and reports it.</summary>
+    public void Refuse(ExchangeFeature exchange, GatewayProblem problem)
+    {
+        var info = GatewayErrors.Describe(problem.Error);
+        Log.ExchangeRefused(logger, exchange.Side, info.Code, problem.Detail);
+        var headers = new Dictionary<string, string>(5, StringComparer.Ordinal)
+        {
+            ["content-type"] = "application/problem+json",
+            ["naqil-error"] = info.Code,
+            ["naqil-id"] = exchange.NaqilId!,
+        };
+        exchange.Answer = new ExchangeAnswer(info.Status, headers, problem.ToJson(exchange.NaqilId));
+        foreach (var observer in _observers)
+        {
+            observer.OnRefused(exchange, problem);
+        }
+    }
+}
+
+/// <summary>Told of every exchange a gateway refuses, on either face, as the refusal is answered.</summary>
+internal interface IExchangeRefusalObserver
+{
+    /// <summary>Called on the request's own thread: keep it short, and never block or throw.</summary>
+    void OnRefused(ExchangeFeature exchange, GatewayProblem problem);
+}
+
+/// <summary>Counts refusals by face and code since the process started, for <c>GET /admin/v1/runtime</c>.</summary>
+internal sealed class RefusalCounts : IExchangeRefusalObserver
+{
+    private static readonly int Codes = Enum.GetValues<GatewayError>().Length;
+
+    private readonly long[] _consumer = new long[Codes];
+    private readonly long[] _provider = new long[Codes];
+
+    public void OnRefused(ExchangeFeature exchange, GatewayProblem problem) =>
+        Interlocked.Increment(ref (exchange.Side == "consumer" ? _consumer : _provider)[(int)problem.Error]);
+
+    /// <summary>The counts that are not zero, by code, for one side (<c>consumer</c> or <c>provider</c>).</summary>
+    public SortedDictionary<string, long> Snapshot(string side)
+    {
+        var counts = side == "consumer" ? _consumer : _provider;
+        var result = new SortedDictionary<string, long>(StringComparer.Ordinal);
+        for (var i = 0; i < counts.Length; i++)
+        {
+            if (Interlocked.Read(ref counts[i]) is > 0 and var count)
+            {
+                result[GatewayErrors.Describe((GatewayError)i).Code] = count;
+            }
+        }
+
+        return result;
+    }
+}
