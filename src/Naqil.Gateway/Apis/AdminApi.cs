@@ -9,6 +9,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Naqil.Gateway.AccessControl;
 using Naqil.Gateway.Configuration;
+using Naqil.Gateway.Pipeline;
 using Naqil.Gateway.Problems;
 using Naqil.Gateway.Trust;
 
@@ -67,7 +68,7 @@ internal static class AdminApi
     /// Cheap to read (no collection is forced); <c>precise: false</c> leaves out at most the few KB
     /// each thread has allocated since its allocation context was last refilled.
     /// </summary>
-    private static Ok<RuntimeFigures> Runtime()
+    private static Ok<RuntimeFigures> Runtime(RefusalCounts refusals)
     {
         var gc = GC.GetGCMemoryInfo();
         var malloc = NativeHeap.Malloc();
@@ -87,7 +88,14 @@ internal static class AdminApi
             malloc?.FreeBytes,
             NativeHeap.Sqlite(),
             trims.Trims,
-            trims.ReleasedBytes));
+            trims.ReleasedBytes)
+        {
+            Refusals = new Dictionary<string, SortedDictionary<string, long>>(StringComparer.Ordinal)
+            {
+                ["consumer"] = refusals.Snapshot("consumer"),
+                ["provider"] = refusals.Snapshot("provider"),
+            },
+        });
     }
 
     private static async Task<Results<Ok<AclRule>, ProblemResult>> PutRuleAsync(HttpRequest request, AccessControlList acl, CancellationToken ct)
@@ -160,4 +168,8 @@ internal static class AdminApi
 /// <param name="MallocTrimmedBytes">Resident memory those trims gave back, in all.</param>
 internal sealed record RuntimeFigures(long AllocatedBytes, int Gen0Collections, int Gen1Collections, int Gen2Collections, long HeapSizeBytes, long CommittedBytes,
     double GcPauseMilliseconds, long WorkingSetBytes, int ThreadPoolThreads, string GcMode, long? MallocInUseBytes, long? MallocFreeBytes, long SqliteBytes,
-    long MallocTrims, long MallocTrimmedBytes);
+    long MallocTrims, long MallocTrimmedBytes)
+{
+    /// <summary>Exchanges refused since the process started, by face and then by code (codes never refused are left out).</summary>
+    public required IReadOnlyDictionary<string, SortedDictionary<string, long>> Refusals { get; init; }
+}
