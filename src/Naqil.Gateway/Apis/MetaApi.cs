@@ -20,84 +20,90 @@ internal static class MetaApi
     public static RouteGroupBuilder MapMetaApi(this IEndpointRouteBuilder endpoints)
     {
         var group = endpoints.MapGroup("/meta/v1");
-        group.AddEndpointFilter(async (context, next) =>
-        {
-            var http = context.HttpContext;
-            if (GatewayFaces.Of(http) != GatewayFace.Consumer)
-            {
-                return new ProblemResult(new GatewayProblem(GatewayError.NotFound, "metaservices are served on the consumer face"));
-            }
-
-            var client = http.Request.Headers[NaqilHeaders.Client].ToString();
-            if (!SubsystemId.TryParse(client, out _, out var error))
-            {
-                return new ProblemResult(new GatewayProblem(GatewayError.BadIdentifier, $"Naqil-Client: {error}"));
-            }
-
-            if (http.RequestServices.GetRequiredService<ClientAuthenticator>().Authenticate(http, client) is { } authError)
-            {
-                return new ProblemResult(new GatewayProblem(GatewayError.ClientUnauthenticated, authError));
-            }
-
-            return await next(context);
-        });
-
-        group.MapGet("/clients", (TrustState trust) =>
-        {
-            if (!trust.TryGetFresh(out var own))
-            {
-                return Expired(null);
-            }
-
-            var clients = Visible(trust, own).SelectMany(s => s.Configuration.Subsystems.Select(x => x.Id)).Order(StringComparer.Ordinal).ToList();
-            return Results.Ok(new { clients });
-        });
-
-        group.MapGet("/services/{instance}/{memberClass}/{member}/{subsystem}", (string instance, string memberClass, string member, string subsystem, TrustState trust) =>
-        {
-            var id = $"{instance}/{memberClass}/{member}/{subsystem}";
-            if (!SubsystemId.TryParse(id, out _, out var error))
-            {
-                return new ProblemResult(new GatewayProblem(GatewayError.BadIdentifier, error));
-            }
-
-            if (Lookup(trust, instance) is { } refusal)
-            {
-                return refusal;
-            }
-
-            trust.Check(instance, out var snapshot);
-            var services = snapshot!.Configuration.Services
-                .Where(s => s.Id.StartsWith(id + "/", StringComparison.Ordinal))
-                .Select(s => new { id = s.Id, personalData = s.PersonalData, description = s.Description, hasOpenApi = s.OpenApi is not null })
-                .ToList();
-            return snapshot.HasSubsystem(id) ? Results.Ok(new { subsystem = id, services }) : new ProblemResult(new GatewayProblem(GatewayError.UnknownService, $"{id} is not a subsystem in the trust configuration of {instance}"));
-        });
-
-        group.MapGet("/openapi/{instance}/{memberClass}/{member}/{subsystem}/{service}", (string instance, string memberClass, string member, string subsystem, string service, TrustState trust) =>
-        {
-            var id = $"{instance}/{memberClass}/{member}/{subsystem}/{service}";
-            if (!ServiceId.TryParse(id, out _, out var error))
-            {
-                return new ProblemResult(new GatewayProblem(GatewayError.BadIdentifier, error));
-            }
-
-            if (Lookup(trust, instance) is { } refusal)
-            {
-                return refusal;
-            }
-
-            trust.Check(instance, out var snapshot);
-            if (!snapshot!.TryGetService(id, out var entry))
-            {
-                return new ProblemResult(new GatewayProblem(GatewayError.UnknownService, $"service {id} is not in the trust configuration of {instance}"));
-            }
-
-            return entry.OpenApi is { } openApi
-                ? Results.Text(openApi, "application/json")
-                : new ProblemResult(new GatewayProblem(GatewayError.NotFound, $"service {id} publishes no OpenAPI description"));
-        });
+        group.AddEndpointFilter(AuthenticateClientAsync);
+        group.MapGet("/clients", Clients);
+        group.MapGet("/services/{instance}/{memberClass}/{member}/{subsystem}", Services);
+        group.MapGet("/openapi/{instance}/{memberClass}/{member}/{subsystem}/{service}", OpenApi);
         return group;
+    }
+
+    /// <summary>Only on the consumer face, and only for a caller authenticated as the client it names.</summary>
+    private static async ValueTask<object?> AuthenticateClientAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+    {
+        var http = context.HttpContext;
+        if (GatewayFaces.Of(http) != GatewayFace.Consumer)
+        {
+            return new ProblemResult(new GatewayProblem(GatewayError.NotFound, "metaservices are served on the consumer face"));
+        }
+
+        var client = http.Request.Headers[NaqilHeaders.Client].ToString();
+        if (!SubsystemId.TryParse(client, out _, out var error))
+        {
+            return new ProblemResult(new GatewayProblem(GatewayError.BadIdentifier, $"Naqil-Client: {error}"));
+        }
+
+        if (http.RequestServices.GetRequiredService<ClientAuthenticator>().Authenticate(http, client) is { } authError)
+        {
+            return new ProblemResult(new GatewayProblem(GatewayError.ClientUnauthenticated, authError));
+        }
+
+        return await next(context);
+    }
+
+    private static IResult Clients(TrustState trust)
+    {
+        if (!trust.TryGetFresh(out var own))
+        {
+            return Expired(null);
+        }
+
+        var clients = Visible(trust, own).SelectMany(s => s.Configuration.Subsystems.Select(x => x.Id)).Order(StringComparer.Ordinal).ToList();
+        return Results.Ok(new { clients });
+    }
+
+    private static IResult Services(string instance, string memberClass, string member, string subsystem, TrustState trust)
+    {
+        var id = $"{instance}/{memberClass}/{member}/{subsystem}";
+        if (!SubsystemId.TryParse(id, out _, out var error))
+        {
+            return new ProblemResult(new GatewayProblem(GatewayError.BadIdentifier, error));
+        }
+
+        if (Lookup(trust, instance) is { } refusal)
+        {
+            return refusal;
+        }
+
+        trust.Check(instance, out var snapshot);
+        var services = snapshot!.Configuration.Services
+            .Where(s => s.Id.StartsWith(id + "/", StringComparison.Ordinal))
+            .Select(s => new { id = s.Id, personalData = s.PersonalData, description = s.Description, hasOpenApi = s.OpenApi is not null })
+            .ToList();
+        return snapshot.HasSubsystem(id) ? Results.Ok(new { subsystem = id, services }) : new ProblemResult(new GatewayProblem(GatewayError.UnknownService, $"{id} is not a subsystem in the trust configuration of {instance}"));
+    }
+
+    private static IResult OpenApi(string instance, string memberClass, string member, string subsystem, string service, TrustState trust)
+    {
+        var id = $"{instance}/{memberClass}/{member}/{subsystem}/{service}";
+        if (!ServiceId.TryParse(id, out _, out var error))
+        {
+            return new ProblemResult(new GatewayProblem(GatewayError.BadIdentifier, error));
+        }
+
+        if (Lookup(trust, instance) is { } refusal)
+        {
+            return refusal;
+        }
+
+        trust.Check(instance, out var snapshot);
+        if (!snapshot!.TryGetService(id, out var entry))
+        {
+            return new ProblemResult(new GatewayProblem(GatewayError.UnknownService, $"service {id} is not in the trust configuration of {instance}"));
+        }
+
+        return entry.OpenApi is { } openApi
+            ? Results.Text(openApi, "application/json")
+            : new ProblemResult(new GatewayProblem(GatewayError.NotFound, $"service {id} publishes no OpenAPI description"));
     }
 
     private static IEnumerable<TrustSnapshot> Visible(TrustState trust, TrustSnapshot own)

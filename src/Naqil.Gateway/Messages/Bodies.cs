@@ -5,7 +5,17 @@ namespace Naqil.Gateway.Messages;
 /// <summary>Reads whole bodies under a size limit, without trusting a declared length.</summary>
 internal static class Bodies
 {
+    /// <summary>
+    /// Declared lengths up to this are read into an array of that size at once: the common case,
+    /// with no copy. A larger declared length costs memory only as its bytes arrive, so a caller
+    /// that declares megabytes and sends none (before any signature is checked) costs nothing.
+    /// </summary>
+    public const int ExactUpTo = 64 * 1024;
+
+    private const int FirstBuffer = 16 * 1024;
+
     /// <summary>The body, or null when it is longer than <paramref name="max"/> bytes.</summary>
+    /// <exception cref="EndOfStreamException">The stream ended before the declared length.</exception>
     public static async Task<byte[]?> ReadAsync(Stream stream, long? declaredLength, long max, CancellationToken cancellationToken)
     {
         if (declaredLength > max)
@@ -18,7 +28,7 @@ internal static class Bodies
             return [];
         }
 
-        if (declaredLength is { } known)
+        if (declaredLength is { } known and <= ExactUpTo)
         {
             // Kestrel and HttpClient both enforce a declared Content-Length, so read exactly that.
             var exact = new byte[known];
@@ -26,9 +36,22 @@ internal static class Bodies
             return exact;
         }
 
-        // Unknown length (chunked): read into pooled buffers and keep only an exact copy, so a
-        // 600-byte answer costs 600 bytes, not a fresh 16 KiB buffer per exchange.
-        var buffer = ArrayPool<byte>.Shared.Rent(16 * 1024);
+        var body = await ReadGrowingAsync(stream, declaredLength ?? max, cancellationToken);
+        if (declaredLength is { } declared && body is not null && body.Length != declared)
+        {
+            throw new EndOfStreamException($"the body ended after {body.Length} of its declared {declared} bytes");
+        }
+
+        return body;
+    }
+
+    /// <summary>
+    /// Reads into pooled buffers that double as bytes arrive and keeps only an exact copy, so a
+    /// 600-byte chunked answer costs 600 bytes, not a fresh 16 KiB buffer per exchange.
+    /// </summary>
+    private static async Task<byte[]?> ReadGrowingAsync(Stream stream, long limit, CancellationToken cancellationToken)
+    {
+        var buffer = ArrayPool<byte>.Shared.Rent(FirstBuffer);
         var length = 0;
         try
         {
@@ -36,12 +59,12 @@ internal static class Bodies
             {
                 if (length == buffer.Length)
                 {
-                    if (length > max)
+                    if (length > limit)
                     {
                         return null;
                     }
 
-                    var larger = ArrayPool<byte>.Shared.Rent((int)Math.Min(buffer.Length * 2L, max + 1));
+                    var larger = ArrayPool<byte>.Shared.Rent((int)Math.Min(buffer.Length * 2L, limit + 1));
                     buffer.AsSpan(0, length).CopyTo(larger);
                     ArrayPool<byte>.Shared.Return(buffer);
                     buffer = larger;
@@ -50,17 +73,15 @@ internal static class Bodies
                 var read = await stream.ReadAsync(buffer.AsMemory(length), cancellationToken);
                 if (read == 0)
                 {
-                    break;
+                    return buffer.AsSpan(0, length).ToArray();
                 }
 
                 length += read;
-                if (length > max)
+                if (length > limit)
                 {
                     return null;
                 }
             }
-
-            return buffer.AsSpan(0, length).ToArray();
         }
         finally
         {

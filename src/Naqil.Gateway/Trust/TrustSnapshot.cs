@@ -122,7 +122,22 @@ internal sealed class TrustSnapshot
     {
         snapshot = null;
         var configuration = signed.Configuration;
+        if (!TryIndexIdentifiers(configuration, out var subsystems, out var services, out error)
+            || !TryIndexGateways(configuration, previous, out var byTls, out var bySigning, out var gatewaysOf, out error))
+        {
+            return false;
+        }
+
+        snapshot = new TrustSnapshot(signed, byTls, bySigning, gatewaysOf, services, subsystems);
+        return true;
+    }
+
+    /// <summary>Members, subsystems and services, each of the configuration's own instance.</summary>
+    private static bool TryIndexIdentifiers(TrustConfiguration configuration, out HashSet<string> subsystems, out Dictionary<string, ServiceEntry> services, [NotNullWhen(false)] out string? error)
+    {
         var instance = configuration.Instance;
+        subsystems = new HashSet<string>(configuration.Subsystems.Count, StringComparer.Ordinal);
+        services = new Dictionary<string, ServiceEntry>(configuration.Services.Count, StringComparer.Ordinal);
         foreach (var member in configuration.Members)
         {
             if (!MemberId.TryParse(member.Id, out var id, out error) || id.Instance != instance)
@@ -132,7 +147,6 @@ internal sealed class TrustSnapshot
             }
         }
 
-        var subsystems = new HashSet<string>(configuration.Subsystems.Count, StringComparer.Ordinal);
         foreach (var subsystem in configuration.Subsystems)
         {
             if (!SubsystemId.TryParse(subsystem.Id, out var id, out error) || id.Instance != instance)
@@ -144,7 +158,6 @@ internal sealed class TrustSnapshot
             subsystems.Add(subsystem.Id);
         }
 
-        var services = new Dictionary<string, ServiceEntry>(configuration.Services.Count, StringComparer.Ordinal);
         foreach (var service in configuration.Services)
         {
             if (!ServiceId.TryParse(service.Id, out var id, out error) || id.Instance != instance)
@@ -156,25 +169,18 @@ internal sealed class TrustSnapshot
             services[service.Id] = service;
         }
 
-        var entries = configuration.Gateways;
-        var peers = new PeerGateway?[entries.Count];
-        var errors = new string?[entries.Count];
-        if (entries.Count < ParallelFrom)
-        {
-            for (var i = 0; i < entries.Count; i++)
-            {
-                peers[i] = ReadGateway(entries[i], instance, previous, out errors[i]);
-            }
-        }
-        else
-        {
-            // Two certificates per gateway (base64, DER walk, SHA-256) dominate; entries are independent.
-            Parallel.For(0, entries.Count, new ParallelOptions { MaxDegreeOfParallelism = Degree },
-                i => peers[i] = ReadGateway(entries[i], instance, previous, out errors[i]));
-        }
+        error = null;
+        return true;
+    }
 
-        var byTls = new Dictionary<string, PeerGateway>(peers.Length, StringComparer.Ordinal);
-        var bySigning = new Dictionary<string, PeerGateway>(peers.Length, StringComparer.Ordinal);
+    /// <summary>The gateways by TLS and signing thumbprint and by member; the first bad entry in document order refuses the whole.</summary>
+    private static bool TryIndexGateways(TrustConfiguration configuration, TrustSnapshot? previous, out Dictionary<string, PeerGateway> byTls, out Dictionary<string, PeerGateway> bySigning,
+        out Dictionary<MemberId, PeerGateway[]> gatewaysOf, [NotNullWhen(false)] out string? error)
+    {
+        var peers = ReadGateways(configuration.Gateways, configuration.Instance, previous, out var errors);
+        byTls = new Dictionary<string, PeerGateway>(peers.Length, StringComparer.Ordinal);
+        bySigning = new Dictionary<string, PeerGateway>(peers.Length, StringComparer.Ordinal);
+        gatewaysOf = [];
         var byMember = new Dictionary<MemberId, List<PeerGateway>>(peers.Length);
         for (var i = 0; i < peers.Length; i++)
         {
@@ -190,15 +196,36 @@ internal sealed class TrustSnapshot
             (list ??= new List<PeerGateway>(1)).Add(peer);
         }
 
-        var gatewaysOf = new Dictionary<MemberId, PeerGateway[]>(byMember.Count);
+        gatewaysOf = new Dictionary<MemberId, PeerGateway[]>(byMember.Count);
         foreach (var (member, list) in byMember)
         {
             gatewaysOf[member] = [.. list];
         }
 
-        snapshot = new TrustSnapshot(signed, byTls, bySigning, gatewaysOf, services, subsystems);
         error = null;
         return true;
+    }
+
+    private static PeerGateway?[] ReadGateways(IReadOnlyList<GatewayEntry> entries, string instance, TrustSnapshot? previous, out string?[] errors)
+    {
+        var peers = new PeerGateway?[entries.Count];
+        var found = new string?[entries.Count];
+        if (entries.Count < ParallelFrom)
+        {
+            for (var i = 0; i < entries.Count; i++)
+            {
+                peers[i] = ReadGateway(entries[i], instance, previous, out found[i]);
+            }
+        }
+        else
+        {
+            // Two certificates per gateway (base64, DER walk, SHA-256) dominate; entries are independent.
+            Parallel.For(0, entries.Count, new ParallelOptions { MaxDegreeOfParallelism = Degree },
+                i => peers[i] = ReadGateway(entries[i], instance, previous, out found[i]));
+        }
+
+        errors = found;
+        return peers;
     }
 
     /// <summary>One gateway entry, checked and read, or null with the reason; safe to call from several threads.</summary>
