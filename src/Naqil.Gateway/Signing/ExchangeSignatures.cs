@@ -10,6 +10,9 @@ namespace Naqil.Gateway.Signing;
 /// </summary>
 internal sealed class ExchangeSignatures(GatewayKeys keys, TimeProvider time)
 {
+    private const long MinUnixSeconds = -62_135_596_800; // 0001-01-01T00:00:00Z
+    private const long MaxUnixSeconds = 253_402_300_799; // 9999-12-31T23:59:59Z
+
     private static readonly ComponentId[] RequestBase =
     [
         new("@method"), new("@path"), new("@query"), new("content-digest"), new("naqil-id"), new("naqil-client"), new("naqil-service"),
@@ -117,6 +120,11 @@ internal sealed class ExchangeSignatures(GatewayKeys keys, TimeProvider time)
             return new GatewayProblem(GatewayError.BadSignature, "the signature has no 'created' parameter");
         }
 
+        if (!IsTime(created) || p.Expires is { } outOfRange && !IsTime(outOfRange))
+        {
+            return new GatewayProblem(GatewayError.BadSignature, "the signature's 'created' or 'expires' is not a time between the years 1 and 9999");
+        }
+
         var now = time.GetUtcNow();
         var age = now - DateTimeOffset.FromUnixTimeSeconds(created);
         if (age > maxSkew || -age > maxSkew || (p.Expires is { } expires && DateTimeOffset.FromUnixTimeSeconds(expires) < now))
@@ -142,6 +150,9 @@ internal sealed class ExchangeSignatures(GatewayKeys keys, TimeProvider time)
 
         return null;
     }
+
+    /// <summary>Whether <paramref name="unixSeconds"/> is within <see cref="DateTimeOffset"/>'s range (which converting it checks by throwing).</summary>
+    private static bool IsTime(long unixSeconds) => unixSeconds is >= MinUnixSeconds and <= MaxUnixSeconds;
 
     private static GatewayProblem? CheckSignature(HttpMessageComponents message, HttpMessageComponents? request, ParsedSignature parsed, PeerGateway signer, string what)
     {

@@ -100,6 +100,31 @@ public sealed class SignedExchangeAttackTests(SharedGateway gateway) : IClassFix
         signed.Message.Dispose();
     }
 
+    [Theory]
+    [InlineData(999_999_999_999_999L, null)]
+    [InlineData(-999_999_999_999_999L, null)]
+    [InlineData(0L, 999_999_999_999_999L)]
+    [InlineData(0L, long.MinValue)]
+    public async Task CreatedOrExpiresOutOfRange_RefusedSignedAndLoggedAsBadSignature(long created, long? expires)
+    {
+        var env = gateway.Env;
+        var calls = env.Backend.Calls;
+        var sender = new SignedSender(env);
+        var signed = sender.Create(HttpMethod.Get, GatewayTestEnvironment.Persons, "/persons/1", []);
+        var naqilId = signed.Message.Headers.GetValues("naqil-id").Single();
+        using var message = Resign(env, signed, created == 0 ? env.Time.GetUtcNow().ToUnixTimeSeconds() : created, expires);
+
+        using var response = await sender.SendAsync(message);
+
+        // Not a bare 500: a coded refusal, signed by the provider and in its log.
+        await ResponseAssert.ProblemAsync(HttpStatusCode.Unauthorized, "bad-signature", response);
+        Assert.Single(response.Headers.GetValues("Signature"));
+        Assert.Equal(calls, env.Backend.Calls);
+        var entry = Assert.Single(await MessageLog.ExchangeLogTests.EntriesAsync(env.Provider, naqilId));
+        Assert.Equal(("bad-signature", 401), (entry.Outcome, entry.Status));
+        signed.Message.Dispose();
+    }
+
     /// <summary>The same request signed again by the consumer's own key, with another <c>created</c> (and <c>expires</c>).</summary>
     private static HttpRequestMessage Resign(GatewayTestEnvironment env, SignedRequest signed, long created, long? expires = null)
     {
