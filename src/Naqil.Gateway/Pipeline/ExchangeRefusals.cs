@@ -16,7 +16,9 @@ internal sealed class ExchangeRefusals(IEnumerable<IExchangeRefusalObserver> obs
     public void Refuse(ExchangeFeature exchange, GatewayProblem problem)
     {
         var info = GatewayErrors.Describe(problem.Error);
-        Log.ExchangeRefused(logger, exchange.Side, info.Code, problem.Detail);
+        // The console gets no path, user or subject (LogDetail leaves them out), and a refused
+        // caller's words are escaped: the line cannot be split or coloured by what it named.
+        Log.ExchangeRefused(logger, exchange.Side, info.Code, LoggedText.Escape(problem.LogDetail ?? problem.Detail, LoggedText.MaxPathLength));
         var headers = new Dictionary<string, string>(5, StringComparer.Ordinal)
         {
             ["content-type"] = "application/problem+json",

@@ -4,7 +4,10 @@ using Microsoft.AspNetCore.Http;
 namespace Naqil.Gateway.Problems;
 
 /// <summary>A refusal: which error, and a sentence that says what was wrong and what to do.</summary>
-internal readonly record struct GatewayProblem(GatewayError Error, string Detail)
+/// <param name="Error">The error, which fixes the status and code.</param>
+/// <param name="Detail">For the caller, in the problem+json body.</param>
+/// <param name="LogDetail">For the gateway's console log, when <paramref name="Detail"/> may name a person (a path with a national id): the same without it.</param>
+internal readonly record struct GatewayProblem(GatewayError Error, string Detail, string? LogDetail = null)
 {
     public const string ErrorHeader = "Naqil-Error";
 

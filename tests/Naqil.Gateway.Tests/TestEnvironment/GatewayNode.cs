@@ -41,6 +41,9 @@ internal sealed class GatewayNode : IAsyncDisposable
     public GatewayEntry Entry(string? address = null) =>
         new(Member, "gw1", address ?? ProviderUrl, Tls.RawData, Signing.RawData);
 
+    /// <summary>What the gateway logged at Information and above.</summary>
+    public CapturedLogs Logs { get; private init; } = new();
+
     public Task<bool> RefreshTrustAsync() => App.Services.GetRequiredService<TrustPoller>().RefreshAsync(CancellationToken.None);
 
     /// <summary>Starts a gateway for <paramref name="member"/>; <paramref name="tlsValidFor"/> is how long its TLS certificate is valid from now (default a year).</summary>
@@ -73,12 +76,14 @@ internal sealed class GatewayNode : IAsyncDisposable
 
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
+        var logs = new CapturedLogs();
+        builder.Logging.AddProvider(logs);
         builder.Services.AddSingleton(time);
         builder.AddNaqilGateway(options);
         var app = builder.Build();
         app.MapNaqilGateway();
         await app.StartAsync();
-        return new GatewayNode(member, app, tls, signing);
+        return new GatewayNode(member, app, tls, signing) { Logs = logs };
     }
 
     public async ValueTask DisposeAsync()

@@ -13,6 +13,8 @@ internal sealed class AccessControlStep(AccessControlList acl) : IExchangeStep<P
         var method = exchange.Context.Request.Method;
         return acl.IsAllowed(target.ServiceText, exchange.Client, method, target.Path)
             ? default
-            : ValueTask.FromResult<GatewayProblem?>(new GatewayProblem(GatewayError.AccessDenied, $"client {exchange.Client} may not call {method} {target.Path} on {target.ServiceText}; ask the provider to add an access rule"));
+            : ValueTask.FromResult<GatewayProblem?>(new GatewayProblem(GatewayError.AccessDenied,
+                $"client {exchange.Client} may not call {method} {target.Path} on {target.ServiceText}; ask the provider to add an access rule",
+                $"client {exchange.Client} may not call {method} on {target.ServiceText} at the path it asked for"));
     }
 }
