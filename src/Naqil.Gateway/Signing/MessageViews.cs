@@ -26,14 +26,18 @@ internal static class MessageViews
         };
     }
 
-    /// <summary>A request the gateway is about to send, whose signed headers are in <paramref name="headers"/>.</summary>
-    public static HttpMessageComponents FromOutgoing(HttpMethod method, Uri uri, IReadOnlyDictionary<string, string> headers) => new()
+    /// <summary>
+    /// A request the gateway is about to send to <paramref name="uri"/>'s authority with the target
+    /// <paramref name="path"/> and <paramref name="query"/> exactly as they go on the wire (empty or
+    /// <c>?...</c>), whose signed headers are in <paramref name="headers"/>.
+    /// </summary>
+    public static HttpMessageComponents FromOutgoing(HttpMethod method, Uri uri, string path, string query, IReadOnlyDictionary<string, string> headers) => new()
     {
         Method = method.Method,
         Scheme = uri.Scheme,
         Authority = uri.IsDefaultPort ? uri.Host.ToLowerInvariant() : $"{uri.Host.ToLowerInvariant()}:{uri.Port}",
-        Path = uri.AbsolutePath.Length == 0 ? "/" : uri.AbsolutePath,
-        Query = uri.Query.Length == 0 ? "?" : uri.Query,
+        Path = path.Length == 0 ? "/" : path,
+        Query = query.Length == 0 ? "?" : query,
         GetHeader = name => headers.TryGetValue(name, out var value) ? value : null,
     };
 

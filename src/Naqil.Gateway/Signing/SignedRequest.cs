@@ -10,6 +10,8 @@ internal sealed record SignedRequest(HttpRequestMessage Message, HttpMessageComp
 /// <summary>Builds the signed request a consumer gateway sends to a provider gateway (docs/protocol.md).</summary>
 internal sealed class SignedRequestFactory(ExchangeSignatures signatures)
 {
+    private static readonly UriCreationOptions AsSent = new() { DangerousDisablePathAndQueryCanonicalization = true };
+
     /// <param name="provider">The provider gateway.</param>
     /// <param name="method">The HTTP method.</param>
     /// <param name="target">Service, path and query.</param>
@@ -19,8 +21,12 @@ internal sealed class SignedRequestFactory(ExchangeSignatures signatures)
     public SignedRequest Create(PeerGateway provider, HttpMethod method, ExchangeTarget target, Dictionary<string, string> headers, byte[] body, bool hasContent)
     {
         headers["content-digest"] = ContentDigest.Compute(body);
-        var uri = new Uri($"{provider.Authority}{ExchangeTarget.Prefix}{target.ServiceText}{target.Path}{target.Query}");
-        var view = MessageViews.FromOutgoing(method, uri, headers);
+        // The target goes out exactly as it came in: Uri would re-escape '|', '{', '}' and more, and
+        // the signature would then cover a path that neither gateway's log shows. One form is sent,
+        // signed and logged.
+        var path = string.Concat(ExchangeTarget.Prefix, target.ServiceText, target.Path);
+        var uri = new Uri(provider.Authority + path + target.Query, AsSent);
+        var view = MessageViews.FromOutgoing(method, uri, path, target.Query, headers);
         var signed = signatures.SignRequest(view, headers);
 
         // The view reads from the same dictionary, so once the signature is in, "signature";req resolves.

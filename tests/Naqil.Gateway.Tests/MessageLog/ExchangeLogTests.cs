@@ -38,6 +38,26 @@ public sealed class ExchangeLogTests
         Assert.Equal(response.Headers.GetValues("Signature").Single(), consumer.ResponseSignature);
     }
 
+    [Theory]
+    [InlineData("/persons/x|y")]
+    [InlineData("/persons/{x}?q=a|b")]
+    [InlineData("/persons/%41%7C")]
+    public async Task Exchange_PathThatUriWouldReescape_SentSignedAndLoggedInOneForm(string path)
+    {
+        await using var env = await GatewayTestEnvironment.StartAsync();
+        var naqilId = Guid.CreateVersion7().ToString("D");
+
+        var (status, _, _) = await RawHttp.SendAsync(env.Consumer.ConsumerUrl,
+            $"GET /r1/{GatewayTestEnvironment.Persons}{path} HTTP/1.1\nNaqil-Client: {GatewayTestEnvironment.Portal}\nNaqil-Purpose: test\nNaqil-Id: {naqilId}");
+
+        Assert.Equal(200, status);
+        var consumer = Assert.Single(await EntriesAsync(env.Consumer, naqilId));
+        var provider = Assert.Single(await EntriesAsync(env.Provider, naqilId));
+        Assert.Equal(("ok", path), (consumer.Outcome, consumer.Path));
+        Assert.Equal(("ok", path), (provider.Outcome, provider.Path));
+        Assert.Equal(consumer.RequestSignature, provider.RequestSignature);
+    }
+
     [Fact]
     public async Task Refusals_AreLoggedWithTheirCodes()
     {
