@@ -17,6 +17,7 @@ using Naqil.Gateway.Configuration;
 using Naqil.Gateway.ConsumerFace;
 using Naqil.Gateway.Forwarding;
 using Naqil.Gateway.MessageLog;
+using Naqil.Gateway.NativeMemory;
 using Naqil.Gateway.Problems;
 using Naqil.Gateway.ProviderFace;
 using Naqil.Gateway.Signing;

@@ -2,11 +2,11 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Runtime.InteropServices;
 using System.Text.Json;
-using Naqil.Gateway.Apis;
 using Naqil.Gateway.Configuration;
+using Naqil.Gateway.NativeMemory;
 using Naqil.Gateway.Tests.TestEnvironment;
 
-namespace Naqil.Gateway.Tests.Apis;
+namespace Naqil.Gateway.Tests.NativeMemory;
 
 /// <summary>
 /// Resident memory is the process's, so these run alone: another test allocating meanwhile would
