@@ -5,9 +5,6 @@ using Naqil.MessageLog;
 
 namespace Naqil.Gateway.MessageLog;
 
-/// <summary>What an export wrote.</summary>
-internal sealed record ExportSummary(long FirstIndex, long EndIndex, long TreeSize, int TreeHeads, int Timestamps, string? Warning);
-
 /// <summary>
 /// Writes a self-contained archive (docs/message-log.md, "Archive") of the entries
 /// <c>[start, end)</c>: those entries, every leaf below the covering tree head so the tree can be
