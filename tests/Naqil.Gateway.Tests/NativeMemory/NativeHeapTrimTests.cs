@@ -1,6 +1,5 @@
 using System.Net;
 using System.Net.Http.Headers;
-using System.Runtime.InteropServices;
 using System.Text.Json;
 using Naqil.Gateway.Configuration;
 using Naqil.Gateway.NativeMemory;
@@ -22,62 +21,31 @@ public sealed class ProcessMemoryCollection
 [Collection(ProcessMemoryCollection.Name)]
 public sealed class NativeHeapTrimTests
 {
+    /// <summary>What a trim of <see cref="Holes"/> blocks' holes gives back at least: half of them (7 pages of each 8 can go).</summary>
+    private const long Floor = 12L << 20;
+
+    private const int Holes = 1536;
+
     [Fact]
     public void TrimOnce_AfterBlocksAreFreedBetweenLiveOnes_GivesTheirPagesBack()
     {
         Assert.SkipUnless(OperatingSystem.IsLinux(), "malloc_trim is glibc's");
-        // 1,536 blocks of 32 KiB (under malloc's mmap threshold, so in an arena), every other one
-        // freed and its neighbours kept: the freed ones are holes malloc keeps resident, not a top it
-        // would shrink by itself. The holes are made by the blocks themselves, not by small keepers
-        // allocated between them: in a process that has run for a while, a small allocation comes
-        // from a free list elsewhere, the big blocks end up side by side, and freed they merge into
-        // the top, which free() hands back on its own (the suite's earlier form of this test failed
-        // so, with nothing left for the trim). What a trim can give back is the holes' whole pages,
-        // 7 of each 8.
-        const int count = 1536;
-        const int size = 32 * 1024;
-        var blocks = new nint[count];
-        for (var i = 0; i < count; i++)
-        {
-            blocks[i] = Marshal.AllocHGlobal(size);
-            for (var offset = 0; offset < size; offset += 4096)
-            {
-                Marshal.WriteByte(blocks[i], offset, 1);
-            }
-        }
+        // The suite's earlier form of this test made its holes with small keepers between the
+        // blocks and failed so, with nothing left for the trim (see MallocHoles).
+        using var holes = MallocHoles.Allocate(Holes);
+        var allocated = NativeHeap.ResidentAnonymousBytes()!.Value;
+        holes.Punch();
 
-        try
-        {
-            var allocated = NativeHeap.ResidentAnonymousBytes()!.Value;
-            for (var i = 0; i < count; i += 2)
-            {
-                Marshal.FreeHGlobal(blocks[i]);
-                blocks[i] = 0;
-            }
+        var freed = NativeHeap.ResidentAnonymousBytes()!.Value;
+        var (trimsBefore, releasedBefore) = NativeHeapTrimmer.Totals;
+        var released = NativeHeapTrimmer.TrimOnce();
+        var after = NativeHeap.ResidentAnonymousBytes()!.Value;
 
-            var freed = NativeHeap.ResidentAnonymousBytes()!.Value;
-            var (trimsBefore, releasedBefore) = NativeHeapTrimmer.Totals;
-            var released = NativeHeapTrimmer.TrimOnce();
-            var after = NativeHeap.ResidentAnonymousBytes()!.Value;
-
-            const long floor = 12L << 20;
-            var holes = count / 2 * (long)size;
-            Assert.True(freed - after >= floor, $"resident anonymous memory {allocated} with the blocks, {freed} with every other one freed, {after} after the trim; at least {floor} of the {holes} freed should have gone in the trim");
-            Assert.True(released >= floor, $"the trim reported {released} bytes given back");
-            var (trims, releasedTotal) = NativeHeapTrimmer.Totals;
-            Assert.Equal(trimsBefore + 1, trims);
-            Assert.Equal(releasedBefore + released, releasedTotal);
-        }
-        finally
-        {
-            foreach (var block in blocks)
-            {
-                if (block != 0)
-                {
-                    Marshal.FreeHGlobal(block);
-                }
-            }
-        }
+        Assert.True(freed - after >= Floor, $"resident anonymous memory {allocated} with the blocks, {freed} with every other one freed, {after} after the trim; at least {Floor} of the {holes.HoleBytes} freed should have gone in the trim");
+        Assert.True(released >= Floor, $"the trim reported {released} bytes given back");
+        var (trims, releasedTotal) = NativeHeapTrimmer.Totals;
+        Assert.Equal(trimsBefore + 1, trims);
+        Assert.Equal(releasedBefore + released, releasedTotal);
     }
 
     [Fact]
@@ -91,20 +59,25 @@ public sealed class NativeHeapTrimTests
             BaseAddress = new Uri(env.Consumer.ConsumerUrl),
             DefaultRequestHeaders = { Authorization = new AuthenticationHeaderValue("Bearer", GatewayTestEnvironment.AdminToken) },
         };
-        var before = (await ReadAsync(admin)).GetProperty("mallocTrims").GetInt64();
+        var before = await ReadAsync(admin);
+        var trimsBefore = before.GetProperty("mallocTrims").GetInt64();
+        using var holes = MallocHoles.Allocate(Holes).Punch();
 
         env.Time.Advance(interval);
 
         // Each gateway's timer fires on the fake clock and trims on a pool thread: wait for the count, not for a time.
         var deadline = DateTime.UtcNow.AddSeconds(20);
-        long trims;
-        while ((trims = (await ReadAsync(admin)).GetProperty("mallocTrims").GetInt64()) < before + 2 && DateTime.UtcNow < deadline)
+        JsonElement after;
+        while ((after = await ReadAsync(admin)).GetProperty("mallocTrims").GetInt64() < trimsBefore + 2 && DateTime.UtcNow < deadline)
         {
             await Task.Delay(10, TestContext.Current.CancellationToken);
         }
 
-        Assert.True(trims >= before + 2, $"mallocTrims {before} before the interval passed, {trims} after (two gateways)");
-        Assert.True((await ReadAsync(admin)).GetProperty("mallocTrimmedBytes").GetInt64() >= 0);
+        var trims = after.GetProperty("mallocTrims").GetInt64();
+        Assert.True(trims >= trimsBefore + 2, $"mallocTrims {trimsBefore} before the interval passed, {trims} after (two gateways)");
+        // The holes punched before the interval passed were given back by one of the two trims.
+        var trimmed = after.GetProperty("mallocTrimmedBytes").GetInt64() - before.GetProperty("mallocTrimmedBytes").GetInt64();
+        Assert.True(trimmed >= Floor, $"mallocTrimmedBytes grew by {trimmed} over trims that had {holes.HoleBytes} bytes of holes to give back");
     }
 
     [Theory]
