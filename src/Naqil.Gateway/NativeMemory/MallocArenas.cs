@@ -8,7 +8,7 @@ namespace Naqil.Gateway.NativeMemory;
 /// and ECDSA, SQLite) made from thread-pool threads, which come and go, pinned one arena after
 /// another, and a gateway's resident memory rose by about 2.5 MiB a minute under steady traffic while
 /// its managed heap stayed flat. Two arenas keep some parallelism and bound that growth
-/// (docs/performance.md, "Native memory"). Public because it must run before anything allocates:
+/// (docs/performance.md, "Memory"). Public because it must run before anything allocates:
 /// the CLI calls it first, for every component it starts.
 /// </summary>
 public static class MallocArenas
