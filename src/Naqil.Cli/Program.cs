@@ -1,5 +1,5 @@
 using Naqil.Cli.Commands;
-using Naqil.Cli.Hosting;
+using Naqil.Gateway.NativeMemory;
 
 MallocArenas.CapUnlessConfigured();
 return await NaqilCommand.Create().Parse(args).InvokeAsync();

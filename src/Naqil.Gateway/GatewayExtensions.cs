@@ -14,6 +14,7 @@ using Naqil.Gateway.Configuration;
 using Naqil.Gateway.ConsumerFace;
 using Naqil.Gateway.Forwarding;
 using Naqil.Gateway.MessageLog;
+using Naqil.Gateway.NativeMemory;
 using Naqil.Gateway.Pipeline;
 using Naqil.Gateway.Problems;
 using Naqil.Gateway.ProviderFace;

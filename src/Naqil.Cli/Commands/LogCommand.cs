@@ -1,5 +1,5 @@
 using System.CommandLine;
-using Naqil.Gateway.MessageLog;
+using Naqil.Cli.MessageLog;
 
 namespace Naqil.Cli.Commands;
 

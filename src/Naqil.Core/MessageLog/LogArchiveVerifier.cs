@@ -84,27 +84,6 @@ public static class LogArchiveVerifier
         return report;
     }
 
-    /// <summary>Writes the report as lines (failures first) and returns the exit code: 0 when everything verifies, 1 otherwise.</summary>
-    public static int Print(LogVerificationReport report, TextWriter output)
-    {
-        ArgumentNullException.ThrowIfNull(report);
-        ArgumentNullException.ThrowIfNull(output);
-        foreach (var failure in report.Failures)
-        {
-            output.WriteLine(failure.ToString());
-        }
-
-        foreach (var note in report.Notes)
-        {
-            output.WriteLine(note);
-        }
-
-        output.WriteLine(report.Ok
-            ? $"OK: {report.EntriesChecked} entries verified in a log of {report.TreeSize}"
-            : $"FAILED: {report.Failures.Count} check(s) failed");
-        return report.Ok ? 0 : 1;
-    }
-
     private sealed record Manifest(string Gateway, long FirstIndex, long EndIndex, long TreeSize, List<(long TreeSize, string Token, string Tsa)> Timestamps);
 
     private sealed record VerifiedHead(TreeHead Head, byte[] Signature, bool RootMatches);

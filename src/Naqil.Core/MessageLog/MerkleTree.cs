@@ -85,7 +85,7 @@ public static class MerkleTree
     // digest context on every call: about 1 µs on the 2-core hosts the load harness ran on, more
     // than hashing a 65-byte node takes. Each thread keeps one context and resets it instead, which
     // made log verification a third faster or more at 10^5 and 10^6 entries (docs/performance.md,
-    // the eighth round).
+    // "Hashing and the trust configuration").
     [ThreadStatic]
     private static IncrementalHash? t_sha256;
 

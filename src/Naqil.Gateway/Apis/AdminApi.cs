@@ -9,6 +9,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Naqil.Gateway.AccessControl;
 using Naqil.Gateway.Configuration;
+using Naqil.Gateway.NativeMemory;
 using Naqil.Gateway.Pipeline;
 using Naqil.Gateway.Problems;
 using Naqil.Gateway.Trust;

@@ -5,9 +5,6 @@ using Naqil.MessageLog;
 
 namespace Naqil.Gateway.MessageLog;
 
-/// <summary>What an export wrote.</summary>
-internal sealed record ExportSummary(long FirstIndex, long EndIndex, long TreeSize, int TreeHeads, int Timestamps, string? Warning);
-
 /// <summary>
 /// Writes a self-contained archive (docs/message-log.md, "Archive") of the entries
 /// <c>[start, end)</c>: those entries, every leaf below the covering tree head so the tree can be
@@ -23,6 +20,38 @@ internal sealed class LogArchiveExporter(IMessageLogStore store)
     public async Task<ExportSummary> ExportAsync(Stream output, string gateway, long start, long end, DateTimeOffset now, CancellationToken cancellationToken)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(start);
+        var plan = await PlanAsync(start, end, cancellationToken);
+        using var zip = new ZipArchive(output, ZipArchiveMode.Create, leaveOpen: true);
+        await WriteLeavesAsync(zip, plan.TreeSize, cancellationToken);
+        await WriteEntriesAsync(zip, plan.Start, plan.End, cancellationToken);
+        await WriteAsync(zip, LogArchive.TreeHeads, stream =>
+        {
+            foreach (var head in plan.Heads)
+            {
+                LogArchive.WriteTreeHeadRecord(stream, head.SignedHead, head.SignerThumbprint);
+            }
+
+            return Task.CompletedTask;
+        });
+        var stamps = await WriteTimestampsAsync(zip, plan, cancellationToken);
+        await WriteCertificatesAsync(zip, plan, cancellationToken);
+        await WriteAsync(zip, LogArchive.Manifest, stream =>
+        {
+            WriteManifest(stream, gateway, now, plan, stamps);
+            return Task.CompletedTask;
+        });
+
+        return new ExportSummary(plan.Start, plan.End, plan.TreeSize, plan.Heads.Count, plan.Timestamps.Count, plan.Warning);
+    }
+
+    /// <summary>What goes in: the entries <c>[Start, End)</c>, the covering tree size, the heads and tokens from the start up to it.</summary>
+    private sealed record ExportPlan(long Start, long End, long TreeSize, IReadOnlyList<StoredTreeHead> Heads, IReadOnlyList<StoredTimestamp> Timestamps, string? Warning);
+
+    /// <summary>A token as the manifest lists it: the head it stamps, where the token and its data are, the TSA and its time.</summary>
+    private sealed record ManifestStamp(long TreeSize, string Token, string Data, string Tsa, DateTimeOffset GenTime);
+
+    private async Task<ExportPlan> PlanAsync(long start, long end, CancellationToken cancellationToken)
+    {
         var latest = await store.LatestTreeHeadAsync(cancellationToken)
             ?? throw new InvalidOperationException("the log has no signed tree head yet; export after the gateway has signed one (every Gateway:MessageLog:TreeHeadInterval)");
         string? warning = null;
@@ -45,9 +74,12 @@ internal sealed class LogArchiveExporter(IMessageLogStore store)
         var treeSize = covering.TreeSize;
         var heads = await store.TreeHeadsAsync(Math.Max(start, 1), treeSize, cancellationToken);
         var timestamps = await store.TimestampsAsync(Math.Max(start, 1), treeSize, cancellationToken);
+        return new ExportPlan(start, end, treeSize, heads, timestamps, warning);
+    }
 
-        using var zip = new ZipArchive(output, ZipArchiveMode.Create, leaveOpen: true);
-        await WriteAsync(zip, LogArchive.Leaves, async stream =>
+    /// <summary>Every leaf below the covering size, so the verifier can recompute the tree.</summary>
+    private Task WriteLeavesAsync(ZipArchive zip, long treeSize, CancellationToken cancellationToken) =>
+        WriteAsync(zip, LogArchive.Leaves, async stream =>
         {
             for (long from = 0; from < treeSize; from += Chunk)
             {
@@ -57,7 +89,9 @@ internal sealed class LogArchiveExporter(IMessageLogStore store)
                 }
             }
         });
-        await WriteAsync(zip, LogArchive.Entries, async stream =>
+
+    private Task WriteEntriesAsync(ZipArchive zip, long start, long end, CancellationToken cancellationToken) =>
+        WriteAsync(zip, LogArchive.Entries, async stream =>
         {
             for (var from = start; from < end; from += Chunk)
             {
@@ -67,20 +101,14 @@ internal sealed class LogArchiveExporter(IMessageLogStore store)
                 }
             }
         });
-        await WriteAsync(zip, LogArchive.TreeHeads, stream =>
-        {
-            foreach (var head in heads)
-            {
-                LogArchive.WriteTreeHeadRecord(stream, head.SignedHead, head.SignerThumbprint);
-            }
 
-            return Task.CompletedTask;
-        });
-
+    /// <summary>Each token, and once per stamped head the 130 bytes it stamps (for <c>openssl ts -verify -data</c>).</summary>
+    private static async Task<List<ManifestStamp>> WriteTimestampsAsync(ZipArchive zip, ExportPlan plan, CancellationToken cancellationToken)
+    {
         var ordinals = new Dictionary<long, int>();
-        var byHead = heads.ToDictionary(h => h.TreeSize);
-        var manifestStamps = new List<(long Size, string Token, string Data, string Tsa, DateTimeOffset GenTime)>();
-        foreach (var stamp in timestamps)
+        var byHead = plan.Heads.ToDictionary(h => h.TreeSize);
+        var stamps = new List<ManifestStamp>();
+        foreach (var stamp in plan.Timestamps)
         {
             var ordinal = ordinals.GetValueOrDefault(stamp.TreeSize);
             ordinals[stamp.TreeSize] = ordinal + 1;
@@ -92,10 +120,16 @@ internal sealed class LogArchiveExporter(IMessageLogStore store)
                 await WriteAsync(zip, dataPath, stream => stream.WriteAsync(head.SignedHead.Encode(), cancellationToken).AsTask());
             }
 
-            manifestStamps.Add((stamp.TreeSize, tokenPath, dataPath, stamp.TsaThumbprint, stamp.GenTime));
+            stamps.Add(new ManifestStamp(stamp.TreeSize, tokenPath, dataPath, stamp.TsaThumbprint, stamp.GenTime));
         }
 
-        foreach (var thumbprint in heads.Select(h => h.SignerThumbprint).Concat(timestamps.Select(t => t.TsaThumbprint)).Distinct(StringComparer.Ordinal))
+        return stamps;
+    }
+
+    /// <summary>The certificates of the heads' signers and of the TSAs, as PEM, by thumbprint.</summary>
+    private async Task WriteCertificatesAsync(ZipArchive zip, ExportPlan plan, CancellationToken cancellationToken)
+    {
+        foreach (var thumbprint in plan.Heads.Select(h => h.SignerThumbprint).Concat(plan.Timestamps.Select(t => t.TsaThumbprint)).Distinct(StringComparer.Ordinal))
         {
             if (await store.GetCertificateAsync(thumbprint, cancellationToken) is { } der)
             {
@@ -104,40 +138,37 @@ internal sealed class LogArchiveExporter(IMessageLogStore store)
                 await WriteAsync(zip, LogArchive.CertificatePath(thumbprint), stream => stream.WriteAsync(System.Text.Encoding.ASCII.GetBytes(pem), cancellationToken).AsTask());
             }
         }
+    }
 
-        await WriteAsync(zip, LogArchive.Manifest, stream =>
+    private static void WriteManifest(Stream stream, string gateway, DateTimeOffset now, ExportPlan plan, List<ManifestStamp> stamps)
+    {
+        using var json = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true });
+        json.WriteStartObject();
+        json.WriteString("format", LogArchive.Format);
+        json.WriteString("gateway", gateway);
+        json.WriteString("created", now);
+        json.WriteNumber("firstIndex", plan.Start);
+        json.WriteNumber("endIndex", plan.End);
+        json.WriteNumber("treeSize", plan.TreeSize);
+        json.WriteStartArray("timestamps");
+        foreach (var stamp in stamps)
         {
-            using var json = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true });
             json.WriteStartObject();
-            json.WriteString("format", LogArchive.Format);
-            json.WriteString("gateway", gateway);
-            json.WriteString("created", now);
-            json.WriteNumber("firstIndex", start);
-            json.WriteNumber("endIndex", end);
-            json.WriteNumber("treeSize", treeSize);
-            json.WriteStartArray("timestamps");
-            foreach (var (size, token, data, tsa, genTime) in manifestStamps)
-            {
-                json.WriteStartObject();
-                json.WriteNumber("treeSize", size);
-                json.WriteString("token", token);
-                json.WriteString("data", data);
-                json.WriteString("tsa", tsa);
-                json.WriteString("genTime", genTime);
-                json.WriteEndObject();
-            }
-
-            json.WriteEndArray();
-            if (warning is not null)
-            {
-                json.WriteString("warning", warning);
-            }
-
+            json.WriteNumber("treeSize", stamp.TreeSize);
+            json.WriteString("token", stamp.Token);
+            json.WriteString("data", stamp.Data);
+            json.WriteString("tsa", stamp.Tsa);
+            json.WriteString("genTime", stamp.GenTime);
             json.WriteEndObject();
-            return Task.CompletedTask;
-        });
+        }
 
-        return new ExportSummary(start, end, treeSize, heads.Count, timestamps.Count, warning);
+        json.WriteEndArray();
+        if (plan.Warning is not null)
+        {
+            json.WriteString("warning", plan.Warning);
+        }
+
+        json.WriteEndObject();
     }
 
     private static async Task WriteAsync(ZipArchive zip, string name, Func<Stream, Task> write)

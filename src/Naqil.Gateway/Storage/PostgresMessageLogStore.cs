@@ -35,17 +35,17 @@ internal sealed class PostgresMessageLogStore : DbMessageLogStore
 
     protected override string SchemaSql => Schema;
 
-    protected override async Task<DbConnection> OpenAsync(CancellationToken cancellationToken) =>
+    protected internal override async Task<DbConnection> OpenAsync(CancellationToken cancellationToken) =>
         await _dataSource.OpenConnectionAsync(cancellationToken);
 
     protected override DbConnection Open() => _dataSource.OpenConnection();
 
-    protected override async Task<DbTransaction> BeginWriteAsync(DbConnection connection, CancellationToken cancellationToken) =>
+    protected internal override async Task<DbTransaction> BeginWriteAsync(DbConnection connection, CancellationToken cancellationToken) =>
         await ((NpgsqlConnection)connection).BeginTransactionAsync(IsolationLevel.ReadCommitted, cancellationToken);
 
     // Batched inserts follow the state's update, so a second writer's batch for the same indices
     // can reach them (and fail on the key) once the first writer has committed.
-    protected override bool IsDuplicateIndex(DbException exception) =>
+    protected internal override bool IsDuplicateIndex(DbException exception) =>
         exception is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation };
 
     protected override void DisposeCore() => _dataSource.Dispose();

@@ -45,7 +45,7 @@ internal sealed class SqliteMessageLogStore(string databasePath, TimeSpan busyTi
         .Replace("BIGINT PRIMARY KEY", "INTEGER PRIMARY KEY", StringComparison.Ordinal)
         .Replace("BYTEA", "BLOB", StringComparison.Ordinal);
 
-    protected override async Task<DbConnection> OpenAsync(CancellationToken cancellationToken)
+    protected internal override async Task<DbConnection> OpenAsync(CancellationToken cancellationToken)
     {
         var connection = new SqliteConnection(_connectionString);
         try
@@ -53,7 +53,7 @@ internal sealed class SqliteMessageLogStore(string databasePath, TimeSpan busyTi
             await connection.OpenAsync(cancellationToken);
             // Checkpoints run from MaintainAsync, never inside a commit, so an append waits for its
             // own fsync only, not for the database file to catch up with the WAL.
-            await ExecuteAsync(connection, null, _pragmas, cancellationToken);
+            await DbCommands.ExecuteAsync(connection, null, _pragmas, cancellationToken);
             return connection;
         }
         catch
@@ -70,24 +70,24 @@ internal sealed class SqliteMessageLogStore(string databasePath, TimeSpan busyTi
         return connection;
     }
 
-    protected override async Task<DbTransaction> BeginWriteAsync(DbConnection connection, CancellationToken cancellationToken) =>
+    protected internal override async Task<DbTransaction> BeginWriteAsync(DbConnection connection, CancellationToken cancellationToken) =>
         await ((SqliteConnection)connection).BeginTransactionAsync(System.Data.IsolationLevel.Serializable, cancellationToken);
 
     public override async Task MaintainAsync(CancellationToken cancellationToken)
     {
         await using var connection = await OpenAsync(cancellationToken);
-        await ExecuteAsync(connection, null, "PRAGMA wal_checkpoint(PASSIVE);", cancellationToken);
+        await DbCommands.ExecuteAsync(connection, null, "PRAGMA wal_checkpoint(PASSIVE);", cancellationToken);
         _finishCheckpoint = true;
     }
 
-    protected override async Task BeforeWriteAsync(DbConnection writer, CancellationToken cancellationToken)
+    protected internal override async Task BeforeWriteAsync(DbConnection writer, CancellationToken cancellationToken)
     {
         if (_finishCheckpoint)
         {
             // Passive: never waits for a reader (an export may be reading); if one holds old frames,
             // the WAL restarts at a later checkpoint instead.
             _finishCheckpoint = false;
-            await ExecuteAsync(writer, null, "PRAGMA wal_checkpoint(PASSIVE);", cancellationToken);
+            await DbCommands.ExecuteAsync(writer, null, "PRAGMA wal_checkpoint(PASSIVE);", cancellationToken);
         }
     }
 

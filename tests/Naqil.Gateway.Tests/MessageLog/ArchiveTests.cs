@@ -48,33 +48,30 @@ public sealed class ArchiveTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Export_UntouchedLog_VerifiesWithExitCodeZero()
+    public async Task Export_UntouchedLog_Verifies()
     {
         var archive = await ExportAsync();
-        var output = new StringWriter();
 
-        var exitCode = LogCommands.Verify(archive, output);
+        var report = LogArchiveVerifier.Verify(archive);
 
-        Assert.True(exitCode == 0, output.ToString());
-        Assert.Contains($"OK: {Exchanges} entries verified", output.ToString(), StringComparison.Ordinal);
-        Assert.Contains($"tree head {Exchanges} existed by", output.ToString(), StringComparison.Ordinal);
+        Assert.True(report.Ok, string.Join("\n", report.Failures));
+        Assert.Equal(Exchanges, report.EntriesChecked);
+        Assert.Contains(report.Notes, n => n.StartsWith($"tree head {Exchanges} existed by", StringComparison.Ordinal));
     }
 
     [Fact]
-    public async Task Export_ThroughTheCommand_ReadsTheGatewayConfigurationFile()
+    public async Task Export_FromTheGatewaysOptions_WritesTheIndexRangeUnderItsName()
     {
         var options = _env.Consumer.App.Services.GetRequiredService<IOptions<GatewayOptions>>().Value;
-        var config = Path.Combine(_directory, "gateway.json");
-        await File.WriteAllTextAsync(config, $$"""{ "Gateway": { "Member": "{{options.Member}}", "Code": "gw1", "DataDirectory": "{{options.DataDirectory}}" } }""", Ct);
-        var archive = Path.Combine(_directory, "cli.zip");
-        var output = new StringWriter();
+        var archive = Path.Combine(_directory, "range.zip");
 
-        var exitCode = await LogCommands.ExportAsync(config, archive, 2, 5, null, null, output, Ct);
+        var summary = await MessageLogExport.ExportAsync(options, archive, 2, 5, null, null, _env.Time, Ct);
 
-        Assert.True(exitCode == 0, output.ToString());
+        Assert.Equal((2, 5, Exchanges), (summary.FirstIndex, summary.EndIndex, summary.TreeSize));
         var report = LogArchiveVerifier.Verify(archive);
         Assert.True(report.Ok, string.Join("\n", report.Failures));
         Assert.Equal(3, report.EntriesChecked);
+        Assert.Contains($"archive of gateway {options.Member}/{options.Code}: entries [2, 5) of a tree of {Exchanges}", report.Notes);
     }
 
     [Fact]
@@ -163,15 +160,13 @@ public sealed class ArchiveTests : IAsyncLifetime
 
         var archive = await ExportAsync();
         var alone = LogArchiveVerifier.Verify(archive);
-        var output = new StringWriter();
-        var publishedFile = Path.Combine(_directory, "published.sth");
-        await File.WriteAllBytesAsync(publishedFile, published.Encode(), Ct);
-        var exitCode = LogCommands.Verify(archive, output, [publishedFile]);
+        var withPublished = LogArchiveVerifier.Verify(archive, [published]);
 
         // Internally consistent, so only the head published before the rewrite can tell.
         Assert.True(alone.Ok, string.Join("\n", alone.Failures));
-        Assert.Equal(1, exitCode);
-        Assert.Contains($"FAIL published-consistency: published tree head {Exchanges}", output.ToString(), StringComparison.Ordinal);
+        var failure = Assert.Single(withPublished.Failures);
+        Assert.Equal("published-consistency", failure.Check);
+        Assert.StartsWith($"published tree head {Exchanges} ", failure.Subject, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -221,8 +216,6 @@ public sealed class ArchiveTests : IAsyncLifetime
 
         var report = LogArchiveVerifier.Verify(path);
         Assert.False(report.Ok);
-        var output = new StringWriter();
-        Assert.Equal(1, LogArchiveVerifier.Print(report, output));
         return report;
     }
 

@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using Microsoft.Data.Sqlite;
 using Naqil.Gateway.MessageLog;
 using Naqil.Gateway.Storage;
 using Naqil.MessageLog;
@@ -30,6 +31,9 @@ public abstract class MessageLogStoreContract : IAsyncLifetime
 
     /// <summary>Opens (and initialises) the store under test; a second call opens the same data afresh.</summary>
     private protected abstract Task<IMessageLogStore> OpenAsync();
+
+    /// <summary>The time the last probe wrote (Unix milliseconds), read past the store; null when none was.</summary>
+    private protected abstract Task<long?> ReadProbeTimeAsync();
 
     [Fact]
     public async Task EmptyStore_HasSizeZeroAndNoHeads()
@@ -274,10 +278,18 @@ public abstract class MessageLogStoreContract : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Probe_Writes()
+    public async Task Probe_WritesItsTimeAndLeavesTheLogAlone()
     {
+        var builder = new MerkleTreeBuilder();
+        var appended = await AppendAsync(builder, 2);
+
         await Store.ProbeAsync(T0, Ct);
         await Store.ProbeAsync(T0.AddSeconds(1), Ct);
+
+        // Read on a connection of its own: the probe's write was committed, and the second replaced the first.
+        Assert.Equal(T0.AddSeconds(1).ToUnixTimeMilliseconds(), await ReadProbeTimeAsync());
+        Assert.Equal(2, (await Store.LoadStateAsync(Ct)).Size);
+        Assert.Equal(appended, (await Store.ReadEntriesAsync(0, 10, Ct)).Select(e => (e.Index, e.Encoding, e.LeafHash)).ToList(), new EntryComparer());
     }
 
     private async Task<List<(long, byte[], byte[])>> AppendAsync(MerkleTreeBuilder builder, int count)
@@ -334,6 +346,15 @@ public sealed class SqliteMessageLogStoreTests : MessageLogStoreContract, IDispo
         return store;
     }
 
+    private protected override async Task<long?> ReadProbeTimeAsync()
+    {
+        await using var connection = new SqliteConnection($"Data Source={Path.Combine(_directory, "messagelog.db")};Pooling=false");
+        await connection.OpenAsync(Ct);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT at FROM log_probe WHERE id = 1";
+        return await command.ExecuteScalarAsync(Ct) is long at ? at : null;
+    }
+
     public void Dispose() => Directory.Delete(_directory, recursive: true);
 }
 
@@ -359,6 +380,14 @@ public sealed class PostgresMessageLogStoreTests : MessageLogStoreContract
         var store = new PostgresMessageLogStore(_connectionString!);
         await store.InitializeAsync(Ct);
         return store;
+    }
+
+    private protected override async Task<long?> ReadProbeTimeAsync()
+    {
+        await using var connection = new NpgsqlConnection(_connectionString);
+        await connection.OpenAsync(Ct);
+        await using var command = new NpgsqlCommand("SELECT at FROM log_probe WHERE id = 1", connection);
+        return await command.ExecuteScalarAsync(Ct) is long at ? at : null;
     }
 }
 

@@ -1,6 +1,6 @@
-using Naqil.Cli.Hosting;
+using Naqil.Gateway.NativeMemory;
 
-namespace Naqil.EndToEnd.Tests.Hosting;
+namespace Naqil.Gateway.Tests.NativeMemory;
 
 public sealed class MallocArenasTests
 {

@@ -1,6 +1,6 @@
 using System.Runtime.InteropServices;
 
-namespace Naqil.Cli.Hosting;
+namespace Naqil.Gateway.NativeMemory;
 
 /// <summary>
 /// Caps glibc's malloc arenas for the process. glibc gives each thread that allocates its own arena,
@@ -8,11 +8,12 @@ namespace Naqil.Cli.Hosting;
 /// and ECDSA, SQLite) made from thread-pool threads, which come and go, pinned one arena after
 /// another, and a gateway's resident memory rose by about 2.5 MiB a minute under steady traffic while
 /// its managed heap stayed flat. Two arenas keep some parallelism and bound that growth
-/// (docs/performance.md, fifth round).
+/// (docs/performance.md, "Memory"). Public because it must run before anything allocates:
+/// the CLI calls it first, for every component it starts.
 /// </summary>
-internal static class MallocArenas
+public static class MallocArenas
 {
-    public const int Limit = 2;
+    internal const int Limit = 2;
 
     private const int MArenaMax = -8; // M_ARENA_MAX in glibc's malloc.h
 
@@ -39,7 +40,7 @@ internal static class MallocArenas
     /// (<c>MALLOC_ARENA_MAX</c>, or <c>glibc.malloc.arena_max</c> in <c>GLIBC_TUNABLES</c>), which
     /// glibc has already applied before the runtime started and which this must not override.
     /// </summary>
-    public static bool ShouldCap(bool isLinux, Func<string, string?> environment) =>
+    internal static bool ShouldCap(bool isLinux, Func<string, string?> environment) =>
         isLinux
         && string.IsNullOrEmpty(environment("MALLOC_ARENA_MAX"))
         && environment("GLIBC_TUNABLES")?.Contains("glibc.malloc.arena_max", StringComparison.Ordinal) != true;

@@ -7,7 +7,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Naqil.Cli.Hosting;
 
-namespace Naqil.EndToEnd.Tests.Hosting;
+namespace Naqil.Cli.Tests.Hosting;
 
 /// <summary>The web host every component of <c>naqil</c> is built on.</summary>
 public sealed class ComponentHostTests

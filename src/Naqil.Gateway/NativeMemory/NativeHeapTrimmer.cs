@@ -1,10 +1,9 @@
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using Naqil.Gateway.Apis;
 using Naqil.Gateway.Configuration;
 
-namespace Naqil.Gateway;
+namespace Naqil.Gateway.NativeMemory;
 
 /// <summary>
 /// Every <see cref="GatewayOptions.NativeHeapTrimInterval"/>, hands the pages glibc's malloc holds

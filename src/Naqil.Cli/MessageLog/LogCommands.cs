@@ -1,16 +1,16 @@
 using Microsoft.Extensions.Configuration;
 using Naqil.Gateway.Configuration;
-using Naqil.Gateway.Storage;
+using Naqil.Gateway.MessageLog;
 using Naqil.MessageLog;
 
-namespace Naqil.Gateway.MessageLog;
+namespace Naqil.Cli.MessageLog;
 
 /// <summary>
-/// <c>naqil log export</c> and <c>naqil log verify</c>, for the CLI to call. Both write plain
-/// lines to the given writer and return the process exit code: 0 on success, 1 when verification
-/// fails, 2 when the command cannot run (bad arguments, unreadable configuration or archive).
+/// <c>naqil log export</c> and <c>naqil log verify</c>. Both write plain lines to the given writer
+/// and return the process exit code: 0 on success, 1 when verification fails, 2 when the command
+/// cannot run (bad arguments, unreadable configuration or archive).
 /// </summary>
-public static class LogCommands
+internal static class LogCommands
 {
     /// <summary>
     /// Exports the gateway's log to <paramref name="archivePath"/>, reading the store the
@@ -28,7 +28,6 @@ public static class LogCommands
         TextWriter output,
         CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(output);
         if ((fromIndex is not null || toIndex is not null) && (fromTime is not null || toTime is not null))
         {
             await output.WriteLineAsync("give an index range or a time window, not both");
@@ -47,17 +46,10 @@ public static class LogCommands
             return 2;
         }
 
-        using var store = MessageLogStores.Create(options);
         try
         {
-            await store.InitializeAsync(cancellationToken);
-            var size = (await store.LoadStateAsync(cancellationToken)).Size;
-            var start = fromIndex ?? (fromTime is { } f ? await store.FirstIndexAtOrAfterAsync(f, cancellationToken) : 0);
-            var end = toIndex ?? (toTime is { } t ? await store.FirstIndexAtOrAfterAsync(t, cancellationToken) : size);
-            var gateway = $"{options.Member}/{options.Code}";
-            await using var file = File.Create(archivePath);
-            var summary = await new LogArchiveExporter(store).ExportAsync(file, gateway, start, Math.Min(end, size), TimeProvider.System.GetUtcNow(), cancellationToken);
-            await output.WriteLineAsync($"exported entries [{summary.FirstIndex}, {summary.EndIndex}) of {gateway} with {summary.TreeHeads} tree heads and {summary.Timestamps} timestamp tokens, covered by tree head {summary.TreeSize}, to {archivePath}");
+            var summary = await MessageLogExport.ExportAsync(options, archivePath, fromIndex, toIndex, fromTime, toTime, TimeProvider.System, cancellationToken);
+            await output.WriteLineAsync($"exported entries [{summary.FirstIndex}, {summary.EndIndex}) of {options.Member}/{options.Code} with {summary.TreeHeads} tree heads and {summary.Timestamps} timestamp tokens, covered by tree head {summary.TreeSize}, to {archivePath}");
             if (summary.Warning is not null)
             {
                 await output.WriteLineAsync($"warning: {summary.Warning}");
@@ -80,7 +72,6 @@ public static class LogCommands
     /// </summary>
     public static int Verify(string archivePath, TextWriter output, IReadOnlyList<string>? publishedTreeHeadFiles = null)
     {
-        ArgumentNullException.ThrowIfNull(output);
         var published = new List<SignedTreeHead>();
         foreach (var path in publishedTreeHeadFiles ?? [])
         {
@@ -99,6 +90,25 @@ public static class LogCommands
             return 2;
         }
 
-        return LogArchiveVerifier.Print(LogArchiveVerifier.Verify(archivePath, published), output);
+        return Print(LogArchiveVerifier.Verify(archivePath, published), output);
+    }
+
+    /// <summary>Writes the report as lines (failures first, then what holds, then the verdict) and returns the exit code: 0 when everything verifies, 1 otherwise.</summary>
+    public static int Print(LogVerificationReport report, TextWriter output)
+    {
+        foreach (var failure in report.Failures)
+        {
+            output.WriteLine(failure.ToString());
+        }
+
+        foreach (var note in report.Notes)
+        {
+            output.WriteLine(note);
+        }
+
+        output.WriteLine(report.Ok
+            ? $"OK: {report.EntriesChecked} entries verified in a log of {report.TreeSize}"
+            : $"FAILED: {report.Failures.Count} check(s) failed");
+        return report.Ok ? 0 : 1;
     }
 }

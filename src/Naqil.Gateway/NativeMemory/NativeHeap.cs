@@ -1,6 +1,6 @@
 using System.Runtime.InteropServices;
 
-namespace Naqil.Gateway.Apis;
+namespace Naqil.Gateway.NativeMemory;
 
 /// <summary>
 /// The native memory a gateway holds outside the GC, as its allocators count it: glibc's malloc
