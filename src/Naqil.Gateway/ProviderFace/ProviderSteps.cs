@@ -20,9 +20,9 @@ internal static class ProviderSteps
         typeof(ReadBodyStep),
         typeof(VerifySignatureStep),
         typeof(VerifyDigestStep),
-        typeof(ReplayStep),
         typeof(AccessControlStep),
         typeof(RequirePurposeStep),
+        typeof(ReplayStep),
         typeof(CallBackendStep),
     ];
 }

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
 using Microsoft.Extensions.Options;
 using Naqil.Gateway.Configuration;
 
@@ -9,12 +10,17 @@ internal enum ReplayCheck
     Fresh,
     Replayed,
     Full,
+
+    /// <summary>This signer holds its whole share; others may still register.</summary>
+    PeerFull,
 }
 
 /// <summary>
 /// Remembers which signed exchanges were already received, per signing key, for as long as their
 /// signature could still pass the freshness check. Bounded: when full of entries that are all
 /// still within their window it refuses new ones rather than forget, so replay never reopens.
+/// Each signer may hold at most a quarter of the capacity (<see cref="ReplayCheck.PeerFull"/>), so one peer
+/// sending as fast as it can fills its own share and locks no other peer out.
 /// The count is kept beside the dictionary: <see cref="ConcurrentDictionary{TKey, TValue}.Count"/>
 /// takes every one of its locks (up to 1,024 once it has grown), which at 120,000 entries cost
 /// 25 µs per exchange (<c>ReplayCacheBenchmarks</c>).
@@ -24,7 +30,9 @@ internal sealed class ReplayCache(IOptions<GatewayOptions> options)
     private readonly ConcurrentDictionary<(string KeyId, Guid Id), long> _seen = new();
     private readonly ConcurrentQueue<((string KeyId, Guid Id) Key, long ExpiresAt)> _order = new();
     private readonly Lock _sweepGate = new();
+    private readonly ConcurrentDictionary<string, StrongBox<int>> _perSigner = new(StringComparer.Ordinal);
     private readonly int _capacity = options.Value.ReplayCacheCapacity;
+    private readonly int _signerShare = Math.Max(1, options.Value.ReplayCacheCapacity / 4);
     private int _count;
 
     /// <summary>Entries held now (each reserved before it is added, released when it is swept).</summary>
@@ -41,10 +49,19 @@ internal sealed class ReplayCache(IOptions<GatewayOptions> options)
         // The key id string is the peer's own (shared) instance, so the key allocates nothing.
         var key = (keyId, Guid.ParseExact(naqilId, "D"));
 
-        // Reserve a place first, so concurrent registrations can never hold more than the capacity.
+        // Reserve a place first, the signer's and the whole cache's, so concurrent registrations
+        // can never hold more than either bound.
+        var signer = _perSigner.GetOrAdd(keyId, static _ => new StrongBox<int>());
+        if (Interlocked.Increment(ref signer.Value) > _signerShare)
+        {
+            Interlocked.Decrement(ref signer.Value);
+            return ReplayCheck.PeerFull;
+        }
+
         if (Interlocked.Increment(ref _count) > _capacity)
         {
             Interlocked.Decrement(ref _count);
+            Interlocked.Decrement(ref signer.Value);
             return ReplayCheck.Full;
         }
 
@@ -52,6 +69,7 @@ internal sealed class ReplayCache(IOptions<GatewayOptions> options)
         if (!_seen.TryAdd(key, until))
         {
             Interlocked.Decrement(ref _count);
+            Interlocked.Decrement(ref signer.Value);
             return ReplayCheck.Replayed;
         }
 
@@ -75,6 +93,10 @@ internal sealed class ReplayCache(IOptions<GatewayOptions> options)
                 if (_seen.TryRemove(head.Key, out _))
                 {
                     Interlocked.Decrement(ref _count);
+                    if (_perSigner.TryGetValue(head.Key.KeyId, out var signer))
+                    {
+                        Interlocked.Decrement(ref signer.Value);
+                    }
                 }
             }
         }

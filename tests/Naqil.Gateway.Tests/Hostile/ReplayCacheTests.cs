@@ -34,42 +34,64 @@ public sealed class ReplayCacheTests
         var cache = NewCache();
         for (var i = 0; i < Capacity; i++)
         {
-            // One entry per millisecond of the window, so the oldest expire first.
+            // One entry per millisecond of the window, so the oldest expire first; four signers, each within its share.
             var sent = Start + TimeSpan.FromMilliseconds(i);
-            Assert.Equal(ReplayCheck.Fresh, cache.TryRegister(KeyId, Guid.CreateVersion7().ToString(), sent + Window, sent));
+            Assert.Equal(ReplayCheck.Fresh, cache.TryRegister(Signer(i % 4), Guid.CreateVersion7().ToString(), sent + Window, sent));
         }
 
-        Assert.Equal(ReplayCheck.Full, cache.TryRegister(KeyId, Guid.CreateVersion7().ToString(), Start + Window, Start + TimeSpan.FromSeconds(1)));
+        Assert.Equal(ReplayCheck.Full, cache.TryRegister(Signer(4), Guid.CreateVersion7().ToString(), Start + Window, Start + TimeSpan.FromSeconds(1)));
         Assert.Equal(Capacity, cache.Count);
 
         // Ten entries have passed their window: ten new ones fit, the eleventh does not.
         var now = Start + Window + TimeSpan.FromMilliseconds(10);
         for (var i = 0; i < 10; i++)
         {
-            Assert.Equal(ReplayCheck.Fresh, cache.TryRegister(KeyId, Guid.CreateVersion7().ToString(), now + Window, now));
+            Assert.Equal(ReplayCheck.Fresh, cache.TryRegister(Signer(i % 4), Guid.CreateVersion7().ToString(), now + Window, now));
         }
 
-        Assert.Equal(ReplayCheck.Full, cache.TryRegister(KeyId, Guid.CreateVersion7().ToString(), now + Window, now));
+        Assert.Equal(ReplayCheck.Full, cache.TryRegister(Signer(4), Guid.CreateVersion7().ToString(), now + Window, now));
         Assert.Equal(Capacity, cache.Count);
     }
 
     [Fact]
-    public async Task ConcurrentRegistrations_NeverHoldMoreThanTheCapacity()
+    public void OneSigner_FillsOnlyItsShare_OthersStillRegister()
     {
         var cache = NewCache();
-        const int Threads = 4;
+        for (var i = 0; i < Capacity / 4; i++)
+        {
+            Assert.Equal(ReplayCheck.Fresh, cache.TryRegister(KeyId, Guid.CreateVersion7().ToString(), Start + Window, Start));
+        }
+
+        Assert.Equal(ReplayCheck.PeerFull, cache.TryRegister(KeyId, Guid.CreateVersion7().ToString(), Start + Window, Start));
+        Assert.Equal(ReplayCheck.Fresh, cache.TryRegister("another-signer", Guid.CreateVersion7().ToString(), Start + Window, Start));
+        Assert.Equal(Capacity / 4 + 1, cache.Count);
+
+        // Once its entries pass their window, the signer has its share back.
+        var later = Start + Window + TimeSpan.FromMilliseconds(1);
+        Assert.Equal(ReplayCheck.Fresh, cache.TryRegister(KeyId, Guid.CreateVersion7().ToString(), later + Window, later));
+    }
+
+    [Fact]
+    public async Task ConcurrentRegistrations_NeverHoldMoreThanTheCapacityOrAShare()
+    {
+        var cache = NewCache();
+        const int Threads = 5;
         var ids = Enumerable.Range(0, Threads).Select(_ => Enumerable.Range(0, Capacity).Select(_ => Guid.CreateVersion7().ToString()).ToArray()).ToArray();
         using var start = new Barrier(Threads);
 
-        var fresh = await Task.WhenAll(ids.Select(mine => Task.Factory.StartNew(() =>
+        // Five signers, each trying a whole capacity: each may hold a quarter, all together the capacity.
+        var fresh = await Task.WhenAll(ids.Select((mine, signer) => Task.Factory.StartNew(() =>
         {
             start.SignalAndWait();
-            return mine.Count(id => cache.TryRegister(KeyId, id, Start + Window, Start) == ReplayCheck.Fresh);
+            return mine.Count(id => cache.TryRegister(Signer(signer), id, Start + Window, Start) == ReplayCheck.Fresh);
         }, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default)));
 
         Assert.Equal(Capacity, fresh.Sum());
+        Assert.All(fresh, count => Assert.True(count <= Capacity / 4, $"one signer registered {count}"));
         Assert.Equal(Capacity, cache.Count);
     }
+
+    private static string Signer(int i) => $"signer-{i}";
 
     private static ReplayCache NewCache() => new(Options.Create(new GatewayOptions { ReplayCacheCapacity = Capacity }));
 }

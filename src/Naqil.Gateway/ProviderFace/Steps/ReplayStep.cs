@@ -17,6 +17,7 @@ internal sealed class ReplayStep(ReplayCache replay, TimeProvider time, IOptions
         {
             ReplayCheck.Replayed => new GatewayProblem(GatewayError.Replayed, $"exchange {exchange.NaqilId} was already received; send a new Naqil-Id for a new exchange"),
             ReplayCheck.Full => new GatewayProblem(GatewayError.Overloaded, "the replay cache is full; retry shortly"),
+            ReplayCheck.PeerFull => new GatewayProblem(GatewayError.Overloaded, "this gateway holds as many recent exchanges of your gateway as it keeps for one peer; retry shortly"),
             _ => null,
         };
         return ValueTask.FromResult(problem);
