@@ -44,7 +44,9 @@ internal sealed class StepFixture : IDisposable
     public StepFixture()
     {
         Directory.CreateDirectory(Folder);
-        Time = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        // On a whole second, as signatures' created is: a signature's age is then exact.
+        var now = DateTimeOffset.UtcNow;
+        Time = new FakeTimeProvider(now.AddTicks(-(now.Ticks % TimeSpan.TicksPerSecond)));
         Consumer = Gateway("moct-gw1");
         Provider = Gateway("civreg-gw1");
         Provider2 = Gateway("civreg-gw2");
@@ -204,7 +206,7 @@ internal sealed class StepFixture : IDisposable
     /// target parsed, peer identified and configuration found as the earlier steps leave it.
     /// </summary>
     public (ProviderExchange Exchange, SignedRequest Signed) SignedProviderExchange(ExchangeSignatures signer, TestGateway connected, string service = Persons, string path = "/persons/search?x=1",
-        string method = "POST", byte[]? body = null, Dictionary<string, string>? extra = null, Action<Dictionary<string, string>>? alter = null)
+        string method = "POST", byte[]? body = null, Dictionary<string, string>? extra = null, Action<Dictionary<string, string>>? alter = null, string? receivedTarget = null)
     {
         body ??= "{\"familyName\":\"x\"}"u8.ToArray();
         Assert.True(Naqil.Gateway.Messages.ExchangeTarget.TryParse($"/r1/{service}{path}", out var target, out _));
@@ -223,8 +225,8 @@ internal sealed class StepFixture : IDisposable
         var signed = new SignedRequestFactory(signer).Create(PeerOf(Provider), HttpMethod.Parse(method), target, headers, body, hasContent: true);
         var received = new Dictionary<string, string>(headers, StringComparer.Ordinal);
         alter?.Invoke(received);
-        var exchange = ProviderExchange(signed.Message.RequestUri!.PathAndQuery, method, received, body, Certificate(connected.Tls));
-        exchange.Context.Request.Host = new HostString(signed.Message.RequestUri.Authority);
+        var exchange = ProviderExchange(receivedTarget ?? signed.Message.RequestUri!.PathAndQuery, method, received, body, Certificate(connected.Tls));
+        exchange.Context.Request.Host = new HostString(signed.Message.RequestUri!.Authority);
         exchange.Trust = Own;
         exchange.Peer = PeerOf(connected);
         exchange.CounterpartTrust = connected == Partner ? PartnerSnapshot : Own;
@@ -333,7 +335,7 @@ internal sealed class StepFixture : IDisposable
     }
 
     /// <summary>A loopback port that was just free: nothing listens on it unless a test starts a listener there.</summary>
-    private static int ClosedPort()
+    public static int ClosedPort()
     {
         var listener = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
         listener.Start();
