@@ -39,6 +39,13 @@ internal sealed class StepFixture : IDisposable
     public static readonly TimeSpan OwnValidity = TimeSpan.FromMinutes(10);
     public static readonly TimeSpan PartnerValidity = TimeSpan.FromMinutes(5);
 
+    /// <summary>
+    /// The gateways' keys, made once for every test: each is written as PEM files and read back
+    /// by a real <see cref="GatewayKeys"/>, as an operator's are, then the files are removed.
+    /// Held for the life of the test process.
+    /// </summary>
+    private static readonly Lazy<KeyMaterial> Keys = new(KeyMaterial.Create);
+
     private readonly List<IDisposable> _owned = [];
 
     public StepFixture()
@@ -47,15 +54,9 @@ internal sealed class StepFixture : IDisposable
         // On a whole second, as signatures' created is: a signature's age is then exact.
         var now = DateTimeOffset.UtcNow;
         Time = new FakeTimeProvider(now.AddTicks(-(now.Ticks % TimeSpan.TicksPerSecond)));
-        Consumer = Gateway("moct-gw1");
-        Provider = Gateway("civreg-gw1");
-        Provider2 = Gateway("civreg-gw2");
-        Partner = Gateway("moi-gw1");
-        ConsumerKeys = Keys(Consumer);
-        ProviderKeys = Keys(Provider);
-        PartnerKeys = Keys(Partner);
         ConsumerSignatures = new ExchangeSignatures(ConsumerKeys, Time);
         ProviderSignatures = new ExchangeSignatures(ProviderKeys, Time);
+        Provider2Signatures = new ExchangeSignatures(Keys.Value.Provider2.Keys, Time);
         PartnerSignatures = new ExchangeSignatures(PartnerKeys, Time);
 
         Own = Snapshot(new TrustConfiguration
@@ -91,23 +92,26 @@ internal sealed class StepFixture : IDisposable
     public FakeTimeProvider Time { get; }
 
     /// <summary>Each gateway's certificates and where it listens (a port nobody serves unless a test says so).</summary>
-    public TestGateway Consumer { get; }
+    public TestGateway Consumer => Keys.Value.Consumer.Gateway;
 
-    public TestGateway Provider { get; }
+    public TestGateway Provider => Keys.Value.Provider.Gateway;
 
-    public TestGateway Provider2 { get; }
+    public TestGateway Provider2 => Keys.Value.Provider2.Gateway;
 
-    public TestGateway Partner { get; }
+    public TestGateway Partner => Keys.Value.Partner.Gateway;
 
-    public GatewayKeys ConsumerKeys { get; }
+    public GatewayKeys ConsumerKeys => Keys.Value.Consumer.Keys;
 
-    public GatewayKeys ProviderKeys { get; }
+    public GatewayKeys ProviderKeys => Keys.Value.Provider.Keys;
 
-    public GatewayKeys PartnerKeys { get; }
+    public GatewayKeys PartnerKeys => Keys.Value.Partner.Keys;
 
     public ExchangeSignatures ConsumerSignatures { get; }
 
     public ExchangeSignatures ProviderSignatures { get; }
+
+    /// <summary>The provider member's other gateway's signatures.</summary>
+    public ExchangeSignatures Provider2Signatures { get; }
 
     public ExchangeSignatures PartnerSignatures { get; }
 
@@ -117,15 +121,11 @@ internal sealed class StepFixture : IDisposable
     /// <summary>IQ's configuration, not yet adopted.</summary>
     public TrustSnapshot PartnerSnapshot { get; }
 
-    /// <summary>Options of the gateway <paramref name="member"/> with the fixture's keys, allowing IQ and LB.</summary>
-    public GatewayOptions Options(string member = ConsumerMember, GatewayKeys? keys = null) => new()
+    /// <summary>Options of a gateway of <paramref name="member"/>, allowing IQ and LB.</summary>
+    public GatewayOptions Options(string member = ConsumerMember) => new()
     {
         Member = member,
         AllowedPartners = ["IQ", "LB"],
-        TlsCertificateFile = Pem(keys ?? ConsumerKeys).TlsCertificate,
-        TlsKeyFile = Pem(keys ?? ConsumerKeys).TlsKey,
-        SigningCertificateFile = Pem(keys ?? ConsumerKeys).SigningCertificate,
-        SigningKeyFile = Pem(keys ?? ConsumerKeys).SigningKey,
         DataDirectory = Folder,
     };
 
@@ -299,31 +299,8 @@ internal sealed class StepFixture : IDisposable
         return context;
     }
 
-    private TestGateway Gateway(string name)
-    {
-        using var tls = TestPki.CreateTlsCertificate(name);
-        using var signing = TestPki.CreateSigningCertificate(name + " signing");
-        var tlsPem = TestPki.WritePem(tls, Folder, name + "-tls");
-        var signingPem = TestPki.WritePem(signing, Folder, name + "-signing");
-        return new TestGateway(name, ClosedPort(), tls.RawData, signing.RawData, SignedTrustConfiguration.Thumbprint(tls), tlsPem, signingPem);
-    }
-
     private static GatewayEntry Entry(string member, string code, TestGateway gateway) =>
         new(member, code, $"https://127.0.0.1:{gateway.Port}", gateway.Tls, gateway.Signing);
-
-    private GatewayKeys Keys(TestGateway gateway) => Track(new GatewayKeys(Microsoft.Extensions.Options.Options.Create(new GatewayOptions
-    {
-        TlsCertificateFile = gateway.TlsPem.Certificate,
-        TlsKeyFile = gateway.TlsPem.Key,
-        SigningCertificateFile = gateway.SigningPem.Certificate,
-        SigningKeyFile = gateway.SigningPem.Key,
-    })));
-
-    private (string TlsCertificate, string TlsKey, string SigningCertificate, string SigningKey) Pem(GatewayKeys keys)
-    {
-        var gateway = new[] { Consumer, Provider, Provider2, Partner }.First(g => g.TlsThumbprint == keys.TlsThumbprint);
-        return (gateway.TlsPem.Certificate, gateway.TlsPem.Key, gateway.SigningPem.Certificate, gateway.SigningPem.Key);
-    }
 
     private static TrustSnapshot Snapshot(TrustConfiguration configuration)
     {
@@ -345,5 +322,39 @@ internal sealed class StepFixture : IDisposable
     }
 }
 
-/// <summary>One gateway of the fixture: its certificates (DER and PEM files) and its provider face's loopback port.</summary>
-internal sealed record TestGateway(string Name, int Port, byte[] Tls, byte[] Signing, string TlsThumbprint, (string Certificate, string Key) TlsPem, (string Certificate, string Key) SigningPem);
+/// <summary>One gateway of the fixture: its certificates (DER) and its provider face's loopback port, free when it was chosen.</summary>
+internal sealed record TestGateway(string Name, int Port, byte[] Tls, byte[] Signing, string TlsThumbprint);
+
+/// <summary>The fixture's four gateways with their keys.</summary>
+internal sealed record KeyMaterial((TestGateway Gateway, GatewayKeys Keys) Consumer, (TestGateway Gateway, GatewayKeys Keys) Provider,
+    (TestGateway Gateway, GatewayKeys Keys) Provider2, (TestGateway Gateway, GatewayKeys Keys) Partner)
+{
+    public static KeyMaterial Create()
+    {
+        var folder = Path.Combine(Path.GetTempPath(), "naqil-step-keys-" + Guid.NewGuid().ToString("N"));
+        try
+        {
+            return new KeyMaterial(Gateway(folder, "moct-gw1"), Gateway(folder, "civreg-gw1"), Gateway(folder, "civreg-gw2"), Gateway(folder, "moi-gw1"));
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    private static (TestGateway, GatewayKeys) Gateway(string folder, string name)
+    {
+        using var tls = TestPki.CreateTlsCertificate(name);
+        using var signing = TestPki.CreateSigningCertificate(name + " signing");
+        var tlsPem = TestPki.WritePem(tls, folder, name + "-tls");
+        var signingPem = TestPki.WritePem(signing, folder, name + "-signing");
+        var keys = new GatewayKeys(Microsoft.Extensions.Options.Options.Create(new GatewayOptions
+        {
+            TlsCertificateFile = tlsPem.Certificate,
+            TlsKeyFile = tlsPem.Key,
+            SigningCertificateFile = signingPem.Certificate,
+            SigningKeyFile = signingPem.Key,
+        }));
+        return (new TestGateway(name, StepFixture.ClosedPort(), tls.RawData, signing.RawData, SignedTrustConfiguration.Thumbprint(tls)), keys);
+    }
+}

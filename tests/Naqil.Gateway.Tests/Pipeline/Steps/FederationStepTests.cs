@@ -18,7 +18,7 @@ public sealed class FederationStepTests : IDisposable
     [InlineData("instance nobody lists", "XX", true, 0, nameof(GatewayError.FederationNotAllowed), "Gateway:AllowedPartners")]
     [InlineData("partner's configuration expired", "IQ", true, 6, nameof(GatewayError.ConfigExpired), "no fresh trust configuration of IQ")]
     [InlineData("partner's configuration never fetched", "IQ", false, 0, nameof(GatewayError.ConfigExpired), "no fresh trust configuration of IQ")]
-    public async Task Federation_CounterpartInstance_FindsItsConfigurationOrRefuses(string why, string instance, bool partnerHeld, int minutesLater, string? expected, string? detail)
+    public async Task Federation_ConsumerFace_ServicesInstance_FindsItsConfigurationOrRefuses(string why, string instance, bool partnerHeld, int minutesLater, string? expected, string? detail)
     {
         Assert.NotNull(why);
         var trust = _fixture.Trust(partner: partnerHeld);
@@ -43,6 +43,33 @@ public sealed class FederationStepTests : IDisposable
         else
         {
             Assert.Contains(detail!, StepFixture.Refusal(problem, expected).Detail, StringComparison.Ordinal);
+            Assert.Null(exchange.CounterpartTrust);
+        }
+    }
+
+    [Theory]
+    [InlineData("own instance's gateway", 0, null)]
+    [InlineData("partner's gateway", 0, null)]
+    [InlineData("partner's gateway", 6, nameof(GatewayError.ConfigExpired))]
+    public async Task Federation_ProviderFace_CallingGatewaysInstance_FindsItsConfigurationOrRefuses(string peer, int minutesLater, string? expected)
+    {
+        var trust = _fixture.Trust(member: StepFixture.ProviderMember);
+        var gateway = peer == "partner's gateway" ? _fixture.Partner : _fixture.Consumer;
+        var exchange = _fixture.ProviderExchange($"/r1/{StepFixture.Persons}/persons/1");
+        exchange.Trust = _fixture.Own;
+        exchange.Peer = _fixture.PeerOf(gateway);
+        _fixture.Time.Advance(TimeSpan.FromMinutes(minutesLater));
+
+        var problem = await new FederationStep(trust).InvokeAsync(exchange);
+
+        if (expected is null)
+        {
+            Assert.Null(problem);
+            Assert.Same(gateway == _fixture.Partner ? _fixture.PartnerSnapshot : _fixture.Own, exchange.CounterpartTrust);
+        }
+        else
+        {
+            Assert.Contains("no fresh trust configuration of IQ", StepFixture.Refusal(problem, expected).Detail, StringComparison.Ordinal);
             Assert.Null(exchange.CounterpartTrust);
         }
     }
