@@ -16,32 +16,32 @@ public sealed class ReplayStepTests : IDisposable
     public void Dispose() => _fixture.Dispose();
 
     [Theory]
-    [InlineData("first", 10, null, 1)]
-    [InlineData("same id again, same signer", 10, nameof(GatewayError.Replayed), 1)]
-    [InlineData("same id again, another signer", 10, null, 2)]
-    [InlineData("another id", 10, null, 2)]
-    [InlineData("same id again once its signature is no longer fresh", 10, null, 1)]
-    [InlineData("another id, cache full", 1, nameof(GatewayError.Overloaded), 1)]
-    public async Task Replay_SignedExchange_AcceptedOnceWhileFresh(string when, int capacity, string? expected, int held)
+    [InlineData("first", 0, 10, null, 1)]
+    [InlineData("same id again, same signer", 0, 10, nameof(GatewayError.Replayed), 1)]
+    [InlineData("same id again, same signer", 30, 10, nameof(GatewayError.Replayed), 1)]
+    [InlineData("same id again, same signer", 31, 10, null, 1)]
+    [InlineData("same id again, another signer", 0, 10, null, 2)]
+    [InlineData("another id", 0, 10, null, 2)]
+    [InlineData("another id, cache full", 0, 1, nameof(GatewayError.Overloaded), 1)]
+    [InlineData("another id, cache full", 31, 1, null, 1)]
+    public async Task Replay_SignedExchange_AcceptedOncePerSignerWhileItsSignatureIsFresh(string when, int secondsLater, int capacity, string? expected, int held)
     {
+        // The signatures are created now and fresh for MaxClockSkew (30 s) after.
         var options = Options.Create(_fixture.Options(StepFixture.ProviderMember) with { ReplayCacheCapacity = capacity });
         var cache = new ReplayCache(options);
         var step = new ReplayStep(cache, _fixture.Time, options);
+        var first = Exchange(_fixture.Consumer, StepFixture.NaqilId);
         if (when != "first")
         {
-            Assert.Null(await step.InvokeAsync(Exchange(_fixture.Consumer, StepFixture.NaqilId)));
+            Assert.Null(await step.InvokeAsync(first));
         }
 
-        if (when.EndsWith("no longer fresh", StringComparison.Ordinal))
-        {
-            _fixture.Time.Advance(TimeSpan.FromSeconds(31));
-        }
-
+        _fixture.Time.Advance(TimeSpan.FromSeconds(secondsLater));
         var exchange = when switch
         {
             "same id again, another signer" => Exchange(_fixture.Partner, StepFixture.NaqilId),
             "another id" or "another id, cache full" => Exchange(_fixture.Consumer, OtherId),
-            _ => Exchange(_fixture.Consumer, StepFixture.NaqilId),
+            _ => first,
         };
 
         var problem = await step.InvokeAsync(exchange);
