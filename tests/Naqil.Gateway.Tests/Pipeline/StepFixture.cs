@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.Primitives;
 using Microsoft.Extensions.Time.Testing;
 using Naqil.Gateway.Configuration;
 using Naqil.Gateway.ConsumerFace;
@@ -285,10 +286,15 @@ internal sealed class StepFixture : IDisposable
         context.Request.QueryString = q < 0 ? QueryString.Empty : new QueryString(rawTarget[q..]);
         context.Features.Get<IHttpRequestFeature>()!.RawTarget = rawTarget;
         context.Connection.RemoteIpAddress = IPAddress.Parse("10.1.2.3");
+        // Kept as Kestrel keeps them: repeated fields as several values, and an empty value as one
+        // empty value (HeaderDictionary's setter would drop it as if the field were absent).
+        var fields = new Dictionary<string, StringValues>(StringComparer.OrdinalIgnoreCase);
         foreach (var (name, value) in headers ?? [])
         {
-            context.Request.Headers.Append(name, value);
+            fields[name] = StringValues.Concat(fields.GetValueOrDefault(name), value);
         }
+
+        context.Features.Get<IHttpRequestFeature>()!.Headers = new HeaderDictionary(fields);
 
         if (body is not null)
         {

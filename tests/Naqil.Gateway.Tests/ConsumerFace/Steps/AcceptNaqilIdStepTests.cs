@@ -14,6 +14,7 @@ public sealed class AcceptNaqilIdStepTests : IDisposable
     [InlineData(StepFixture.NaqilId, null)]
     [InlineData("0F8FAD5B-D9CB-469F-A165-70867728950E", null)]
     [InlineData("not-a-uuid", nameof(GatewayError.BadHeader))]
+    [InlineData("", nameof(GatewayError.BadHeader))]
     [InlineData("{0f8fad5b-d9cb-469f-a165-70867728950e}", nameof(GatewayError.BadHeader))]
     [InlineData("0f8fad5bd9cb469fa16570867728950e", nameof(GatewayError.BadHeader))]
     [InlineData(StepFixture.NaqilId + "," + StepFixture.NaqilId, nameof(GatewayError.BadHeader))]

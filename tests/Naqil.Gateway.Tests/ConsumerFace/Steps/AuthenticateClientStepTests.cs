@@ -38,6 +38,7 @@ public sealed class AuthenticateClientStepTests : IDisposable
     [InlineData(Sandbox, null, null, "::1", null, null)]
     [InlineData(Sandbox, SandboxKey, null, "10.1.2.3", null, null)]
     [InlineData(StepFixture.Portal, SandboxKey, null, "10.1.2.3", nameof(GatewayError.ClientUnauthenticated), "the Naqil-Api-Key presented is not a key of SY/GOV/MOCT/portal")]
+    [InlineData(StepFixture.Portal, "", "portal", "10.1.2.3", nameof(GatewayError.ClientUnauthenticated), "the Naqil-Api-Key presented is not a key of SY/GOV/MOCT/portal")]
     [InlineData(StepFixture.Portal, "wrong", "portal", "10.1.2.3", nameof(GatewayError.ClientUnauthenticated), "the Naqil-Api-Key presented is not a key of SY/GOV/MOCT/portal")]
     [InlineData(StepFixture.Portal, null, "other", "10.1.2.3", nameof(GatewayError.ClientUnauthenticated), "the TLS client certificate is not one configured for SY/GOV/MOCT/portal")]
     [InlineData(StepFixture.Portal, null, null, "127.0.0.1", nameof(GatewayError.ClientUnauthenticated), "no credentials")]

@@ -33,6 +33,7 @@ public sealed class CoveredHeadersStepTests : IDisposable
     [InlineData("Naqil-User", " ~!printable, with spaces~ ", 1, null)]
     [InlineData("Naqil-User", "256", 1, null)]
     [InlineData("Naqil-User", "257", 1, nameof(GatewayError.BadHeader))]
+    [InlineData("Naqil-Purpose", "", 1, nameof(GatewayError.BadHeader))]
     [InlineData("Naqil-Purpose", "tax\tfiling", 1, nameof(GatewayError.BadHeader))]
     [InlineData("Naqil-Subject", "الحلبي", 1, nameof(GatewayError.BadHeader))]
     [InlineData("Naqil-Subject", "del\u007f", 1, nameof(GatewayError.BadHeader))]

@@ -14,6 +14,7 @@ public sealed class RequireNaqilIdStepTests : IDisposable
     [InlineData(StepFixture.NaqilId, null)]
     [InlineData(null, nameof(GatewayError.BadHeader))]
     [InlineData("not-a-uuid", nameof(GatewayError.BadHeader))]
+    [InlineData("", nameof(GatewayError.BadHeader))]
     [InlineData("{0f8fad5b-d9cb-469f-a165-70867728950e}", nameof(GatewayError.BadHeader))]
     [InlineData("0f8fad5bd9cb469fa16570867728950e", nameof(GatewayError.BadHeader))]
     public async Task RequireNaqilId_AsReceived_UuidPassesElseBadHeader(string? id, string? expected)

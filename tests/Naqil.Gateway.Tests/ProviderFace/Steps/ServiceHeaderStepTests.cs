@@ -16,6 +16,7 @@ public sealed class ServiceHeaderStepTests : IDisposable
     [InlineData(StepFixture.Holidays, nameof(GatewayError.BadHeader))]
     [InlineData("sy/gov/civreg/registry/persons", nameof(GatewayError.BadHeader))]
     [InlineData(null, nameof(GatewayError.BadHeader))]
+    [InlineData("", nameof(GatewayError.BadHeader))]
     public async Task ServiceHeader_NamesTheServiceInThePath_ElseBadHeader(string? header, string? expected)
     {
         var exchange = _fixture.ProviderExchange($"/r1/{StepFixture.Persons}/persons/1", headers: header is null ? [] : [new(NaqilHeaders.Service, header)]);
