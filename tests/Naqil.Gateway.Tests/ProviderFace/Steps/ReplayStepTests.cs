@@ -22,8 +22,9 @@ public sealed class ReplayStepTests : IDisposable
     [InlineData("same id again, same signer", 31, 10, null, 1)]
     [InlineData("same id again, another signer", 0, 10, null, 2)]
     [InlineData("another id", 0, 10, null, 2)]
-    [InlineData("another id, cache full", 0, 1, nameof(GatewayError.Overloaded), 1)]
-    [InlineData("another id, cache full", 31, 1, null, 1)]
+    [InlineData("another id, signer's share full", 0, 1, nameof(GatewayError.Overloaded), 1)]
+    [InlineData("another id, signer's share full", 31, 1, null, 1)]
+    [InlineData("another signer, cache full", 0, 4, nameof(GatewayError.Overloaded), 4)]
     public async Task Replay_SignedExchange_AcceptedOncePerSignerWhileItsSignatureIsFresh(string when, int secondsLater, int capacity, string? expected, int held)
     {
         // The signatures are created now and fresh for MaxClockSkew (30 s) after.
@@ -36,11 +37,22 @@ public sealed class ReplayStepTests : IDisposable
             Assert.Null(await step.InvokeAsync(first));
         }
 
+        if (when == "another signer, cache full")
+        {
+            // Three more signers each hold their share (a quarter of four): the cache is full.
+            for (var i = 0; i < 3; i++)
+            {
+                var now = _fixture.Time.GetUtcNow();
+                Assert.Equal(ReplayCheck.Fresh, cache.TryRegister($"signer-{i}", OtherId, now.AddSeconds(30), now));
+            }
+        }
+
         _fixture.Time.Advance(TimeSpan.FromSeconds(secondsLater));
         var exchange = when switch
         {
             "same id again, another signer" => Exchange(_fixture.Partner, StepFixture.NaqilId),
-            "another id" or "another id, cache full" => Exchange(_fixture.Consumer, OtherId),
+            "another id" or "another id, signer's share full" => Exchange(_fixture.Consumer, OtherId),
+            "another signer, cache full" => Exchange(_fixture.Partner, OtherId),
             _ => first,
         };
 
@@ -53,7 +65,12 @@ public sealed class ReplayStepTests : IDisposable
         else
         {
             var detail = StepFixture.Refusal(problem, expected).Detail;
-            Assert.Equal(expected == nameof(GatewayError.Replayed) ? $"exchange {StepFixture.NaqilId} was already received; send a new Naqil-Id for a new exchange" : "the replay cache is full; retry shortly", detail);
+            Assert.Equal(when switch
+            {
+                "another id, signer's share full" => "this gateway holds as many recent exchanges of your gateway as it keeps for one peer; retry shortly",
+                "another signer, cache full" => "the replay cache is full; retry shortly",
+                _ => $"exchange {StepFixture.NaqilId} was already received; send a new Naqil-Id for a new exchange",
+            }, detail);
         }
 
         Assert.Equal(held, cache.Count);
