@@ -39,18 +39,7 @@ public static class GatewayExtensions
     {
         ArgumentNullException.ThrowIfNull(builder);
         var services = builder.Services;
-        var optionsBuilder = services.AddOptions<GatewayOptions>();
-        if (options is null)
-        {
-            optionsBuilder.BindConfiguration(GatewayOptions.Section);
-        }
-        else
-        {
-            services.AddSingleton<IOptionsFactory<GatewayOptions>>(sp => new FixedOptionsFactory<GatewayOptions>(options, sp.GetServices<IValidateOptions<GatewayOptions>>()));
-        }
-
-        optionsBuilder.ValidateOnStart();
-        services.AddSingleton<IValidateOptions<GatewayOptions>, GatewayOptionsValidator>();
+        services.AddGatewayOptions(options);
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<TrustState>();
         services.AddSingleton<GatewayKeys>();

@@ -17,6 +17,12 @@ internal static partial class Log
     [LoggerMessage(3004, LogLevel.Information, "Adopted the trust configuration of partner {Instance}, serial {Serial}, expires {Expires:O}")]
     public static partial void PartnerTrustAdopted(ILogger logger, string instance, long serial, DateTimeOffset expires);
 
+    [LoggerMessage(3005, LogLevel.Debug, "Trust configuration of {Instance} unchanged at serial {Serial}")]
+    public static partial void TrustUnchanged(ILogger logger, string instance, long serial);
+
+    [LoggerMessage(3006, LogLevel.Warning, "Trust configuration serial {Serial} does not list this gateway, {Gateway}: every other gateway refuses its exchanges (unknown-peer). Register it at the registry (PUT /admin/v1/gateways/{Gateway}), or set Gateway:Code to the code the registry lists for this member ({Listed})")]
+    public static partial void GatewayNotListed(ILogger logger, long serial, string gateway, string listed);
+
     [LoggerMessage(3003, LogLevel.Warning, "Could not fetch the trust configuration from {Url}: {Reason}")]
     public static partial void TrustFetchFailed(ILogger logger, string url, string reason);
 

@@ -5,6 +5,9 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using Naqil.Configuration;
+using Naqil.Registry.Configuration;
 using Naqil.Registry.Apis;
 using Naqil.Registry.Certificates;
 using Naqil.Registry.Certificates.Tsa;
@@ -21,27 +24,27 @@ public static class NaqilRegistryExtensions
 
     /// <summary>
     /// Adds one instance's registry: its keys, store, sandbox CA and trust configuration publisher.
-    /// Throws <see cref="ArgumentException"/> listing every problem when <paramref name="options"/>
-    /// is invalid. Registers <see cref="TimeProvider.System"/> unless a <see cref="TimeProvider"/> is
+    /// Options come from <paramref name="options"/> when given, else from the <c>Registry</c>
+    /// configuration section; either way they are checked when the host starts (or first resolves
+    /// them), and every problem surfaces in one <see cref="OptionsValidationException"/> naming the
+    /// keys. Registers <see cref="TimeProvider.System"/> unless a <see cref="TimeProvider"/> is
     /// already registered.
     /// </summary>
-    public static IServiceCollection AddNaqilRegistry(this IServiceCollection services, RegistryOptions options)
+    public static IServiceCollection AddNaqilRegistry(this IServiceCollection services, RegistryOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(services);
-        ArgumentNullException.ThrowIfNull(options);
-        var errors = options.Validate();
-        if (errors.Count > 0)
-        {
-            throw new ArgumentException($"The registry options are invalid: {string.Join(" ", errors)}", nameof(options));
-        }
-
+        services.AddOptions<RegistryOptions>().ValidateOnStart();
+        services.AddSingleton<IValidateOptions<RegistryOptions>, RegistryOptionsValidator>();
+        services.AddSingleton<DataDirectoryLock>();
+        services.AddSingleton<IOptionsFactory<RegistryOptions>>(sp => new RegistryOptionsFactory(
+            sp, options, sp.GetServices<IValidateOptions<RegistryOptions>>(), sp.GetRequiredService<DataDirectoryLock>()));
+        services.AddSingleton(sp => sp.GetRequiredService<IOptions<RegistryOptions>>().Value);
         services.TryAddSingleton(TimeProvider.System);
-        services.AddSingleton(options);
         services.AddSingleton(sp => RegistryKeys.LoadOrCreate(
-            options,
+            sp.GetRequiredService<RegistryOptions>(),
             sp.GetRequiredService<TimeProvider>(),
             sp.GetService<ILoggerFactory>()?.CreateLogger<RegistryKeys>() ?? NullLogger<RegistryKeys>.Instance));
-        services.AddSingleton<IRegistryStore>(_ => new SqliteRegistryStore(Path.Combine(options.DataDirectory, DatabaseFile)));
+        services.AddSingleton<IRegistryStore>(sp => new SqliteRegistryStore(Path.Combine(sp.GetRequiredService<RegistryOptions>().DataDirectory, DatabaseFile)));
         services.AddSingleton<ICertificateAuthority, SandboxCertificateAuthority>();
         services.AddSingleton(sp =>
         {
@@ -61,7 +64,8 @@ public static class NaqilRegistryExtensions
     public static IEndpointRouteBuilder MapNaqilRegistry(this IEndpointRouteBuilder endpoints)
     {
         ArgumentNullException.ThrowIfNull(endpoints);
-        if (endpoints.ServiceProvider.GetService<RegistryOptions>() is null)
+        // Asked without resolving the options, which would check (and lock) them before the host starts.
+        if (endpoints.ServiceProvider.GetService<IServiceProviderIsService>()?.IsService(typeof(RegistryOptions)) != true)
         {
             throw new InvalidOperationException("MapNaqilRegistry needs the registry's services; call services.AddNaqilRegistry(options) first.");
         }

@@ -1,6 +1,6 @@
 using System.CommandLine;
 using Microsoft.AspNetCore.Hosting;
-using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 using Naqil.Cli.Hosting;
 using Naqil.Registry;
 
@@ -13,57 +13,29 @@ internal static class RegistryCommand
     {
         var config = NaqilCommand.ConfigOption("registry");
         var command = new Command("registry", "Run an instance's registry: members, gateways, services and the signed trust configuration") { config };
-        command.SetAction((result, cancellationToken) => RunAsync(result.GetValue(config)!, cancellationToken));
+        command.SetAction((result, cancellationToken) => Runner().RunAsync(result.GetValue(config)!, cancellationToken));
         return command;
     }
 
-    private static async Task<int> RunAsync(FileInfo file, CancellationToken cancellationToken)
+    /// <summary>The registry bound from the file's <c>Registry</c> section; <paramref name="output"/> and <paramref name="error"/> default to the console.</summary>
+    internal static ComponentRunner Runner(TextWriter? output = null, TextWriter? error = null) => new()
     {
-        if (!file.Exists)
+        Command = "registry",
+        Section = RegistryOptions.Section,
+        Compose = builder =>
         {
-            await Console.Error.WriteLineAsync($"naqil registry: the configuration file {file.FullName} does not exist");
-            return 2;
-        }
-
-        var builder = ComponentHost.CreateBuilder();
-        builder.Configuration.AddJsonFile(file.FullName, optional: false);
-        var section = builder.Configuration.GetSection("Registry");
-        var options = section.Get<RegistryOptions>();
-        var url = section["Url"] ?? "http://127.0.0.1:4100";
-        if (options is null)
+            builder.Services.AddNaqilRegistry();
+            // Registry:Url is checked with the other options when the host starts, before Kestrel binds it.
+            builder.WebHost.UseUrls(builder.Configuration[$"{RegistryOptions.Section}:{nameof(RegistryOptions.Url)}"] ?? RegistryOptions.DefaultUrl);
+        },
+        Map = app => app.MapNaqilRegistry(),
+        Started = app =>
         {
-            await Console.Error.WriteLineAsync($"naqil registry: {file.FullName} has no \"Registry\" section; see docs/operations.md");
-            return 2;
-        }
-
-        try
-        {
-            builder.Services.AddNaqilRegistry(options);
-        }
-        catch (ArgumentException e)
-        {
-            await Console.Error.WriteLineAsync($"naqil registry: {e.Message}");
-            return 2;
-        }
-
-        builder.WebHost.UseUrls(url);
-        await using var app = builder.Build();
-        app.MapNaqilRegistry();
-        await app.StartAsync(cancellationToken);
-        Console.WriteLine($"Registry of {options.Instance} listening on {url}; trust configuration at {url}/trust/v1/config");
-        await WaitForShutdownAsync(cancellationToken);
-        await app.StopAsync(CancellationToken.None);
-        return 0;
-    }
-
-    internal static async Task WaitForShutdownAsync(CancellationToken cancellationToken)
-    {
-        try
-        {
-            await Task.Delay(Timeout.Infinite, cancellationToken);
-        }
-        catch (OperationCanceledException)
-        {
-        }
-    }
+            var options = app.Services.GetRequiredService<RegistryOptions>();
+            return $"Registry of {options.Instance} listening on {options.Url}; trust configuration at {options.Url.TrimEnd('/')}/trust/v1/config";
+        },
+        ListenFix = "change Registry:Url, or stop what uses the port",
+        Output = output ?? Console.Out,
+        Error = error ?? Console.Error,
+    };
 }

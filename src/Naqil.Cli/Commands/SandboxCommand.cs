@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Naqil.Cli.Hosting;
 using Naqil.Cli.Sandbox;
 
 namespace Naqil.Cli.Commands;
@@ -72,7 +73,7 @@ internal static class SandboxCommand
                 Console.WriteLine();
             }
             Console.WriteLine("Press Ctrl+C to stop.");
-            await Commands.RegistryCommand.WaitForShutdownAsync(cancellationToken);
+            await ComponentRunner.WaitForShutdownAsync(cancellationToken);
             Console.WriteLine("Stopping the sandbox ...");
         }
 

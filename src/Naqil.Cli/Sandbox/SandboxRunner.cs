@@ -161,7 +161,7 @@ internal sealed class SandboxRunner : IAsyncDisposable
     private async Task<WebApplication> StartRegistryAsync(string instance, string dataDirectory, string token, string url, CancellationToken cancellationToken)
     {
         var builder = ComponentHost.CreateBuilder();
-        builder.Services.AddNaqilRegistry(new RegistryOptions { Instance = instance, DataDirectory = dataDirectory, AdminToken = token, PublicUrl = url });
+        builder.Services.AddNaqilRegistry(new RegistryOptions { Instance = instance, DataDirectory = dataDirectory, AdminToken = token, Url = url, PublicUrl = url });
         builder.WebHost.UseUrls(url);
         var app = builder.Build();
         app.MapNaqilRegistry();

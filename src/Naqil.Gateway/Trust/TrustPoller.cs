@@ -29,6 +29,7 @@ internal sealed class TrustPoller : BackgroundService
     private readonly ILogger<TrustPoller> _logger;
     private readonly HttpClient _http;
     private readonly X509Certificate2 _anchor;
+    private readonly MemberId _member;
     private readonly string _instance;
     private readonly SemaphoreSlim _refreshGate = new(1, 1);
     private readonly Source _own = new();
@@ -42,7 +43,8 @@ internal sealed class TrustPoller : BackgroundService
         _time = time;
         _logger = logger;
         _anchor = X509CertificateLoader.LoadCertificate(PemFiles.ReadCertificateDer(_options.AnchorFile));
-        _instance = MemberId.Parse(_options.Member).Instance;
+        _member = MemberId.Parse(_options.Member);
+        _instance = _member.Instance;
         _http = new HttpClient(new SocketsHttpHandler { ConnectTimeout = _options.ConnectTimeout, PooledConnectionLifetime = TimeSpan.FromMinutes(5) })
         {
             Timeout = _options.ResponseTimeout,
@@ -84,9 +86,15 @@ internal sealed class TrustPoller : BackgroundService
             var adopted = false;
             if (await FetchAsync(_options.TrustConfigurationUrl, _own, _state.Current is not null, cancellationToken) is { } own)
             {
-                adopted = TryAccept(own.Payload, own.Jws, out var error);
-                if (adopted)
+                if (IsHeld(_state.Current, own.Payload))
                 {
+                    // The document already held (after a restart, fetched without its ETag): the normal state, not a refusal.
+                    _own.ETag = own.ETag;
+                    Log.TrustUnchanged(_logger, _instance, _state.Current!.Serial);
+                }
+                else if (TryAccept(own.Payload, own.Jws, out var error))
+                {
+                    adopted = true;
                     _own.ETag = own.ETag;
                     Save(own.Payload, own.Jws!);
                 }
@@ -125,6 +133,13 @@ internal sealed class TrustPoller : BackgroundService
             var held = _state.Partners.ContainsKey(partner.Instance);
             if (await FetchAsync(partner.ConfigUrl, source, held, cancellationToken) is not { } fetched)
             {
+                continue;
+            }
+
+            if (IsHeld(_state.Partners.GetValueOrDefault(partner.Instance), fetched.Payload))
+            {
+                source.ETag = fetched.ETag;
+                Log.TrustUnchanged(_logger, partner.Instance, _state.Partners[partner.Instance].Serial);
                 continue;
             }
 
@@ -223,8 +238,23 @@ internal sealed class TrustPoller : BackgroundService
         }
 
         Log.TrustAdopted(_logger, snapshot.Serial, snapshot.Expires);
+        WarnUnlessListed(snapshot);
         error = "";
         return true;
+    }
+
+    /// <summary>Exactly the document held: same bytes, so already verified and adopted (a lower or equal serial with other content is still refused).</summary>
+    private static bool IsHeld(TrustSnapshot? held, byte[] payload) => held is not null && held.Signed.Payload.AsSpan().SequenceEqual(payload);
+
+    /// <summary>A gateway its registry does not list is refused by every peer: say so at each adoption, naming the key to check.</summary>
+    private void WarnUnlessListed(TrustSnapshot snapshot)
+    {
+        var listed = snapshot.GatewaysOf(_member);
+        if (!listed.Any(g => g.Code == _options.Code))
+        {
+            Log.GatewayNotListed(_logger, snapshot.Serial, $"{_member}/{_options.Code}",
+                listed.Count == 0 ? "none" : string.Join(", ", listed.Select(g => g.Code)));
+        }
     }
 
     private void LoadSaved()

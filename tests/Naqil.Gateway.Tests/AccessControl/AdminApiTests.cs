@@ -92,7 +92,7 @@ public sealed class AdminApiTests
         }
 
         var dataDirectory = Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions
-            .GetRequiredService<Microsoft.Extensions.Options.IOptions<Configuration.GatewayOptions>>(env.Provider.App.Services).Value.DataDirectory;
+            .GetRequiredService<Microsoft.Extensions.Options.IOptions<Naqil.Gateway.Configuration.GatewayOptions>>(env.Provider.App.Services).Value.DataDirectory;
         var reopened = new Storage.SqliteAclStore(Path.Combine(dataDirectory, "gateway.db"));
 
         var rules = await reopened.ListAsync(TestContext.Current.CancellationToken);

@@ -46,8 +46,8 @@ internal sealed class GatewayNode : IAsyncDisposable
 
     public Task<bool> RefreshTrustAsync() => App.Services.GetRequiredService<TrustPoller>().RefreshAsync(CancellationToken.None);
 
-    /// <summary>Starts a gateway for <paramref name="member"/>; <paramref name="tlsValidFor"/> is how long its TLS certificate is valid from now (default a year).</summary>
-    public static async Task<GatewayNode> StartAsync(string member, string directory, FakeRegistry registry, TimeProvider time, Func<GatewayOptions, GatewayOptions> configure, TimeSpan? tlsValidFor = null)
+    /// <summary>Starts a gateway for <paramref name="member"/>; <paramref name="tlsValidFor"/> is how long its TLS certificate is valid from now (default a year); <paramref name="logs"/> receives its log at every level.</summary>
+    public static async Task<GatewayNode> StartAsync(string member, string directory, FakeRegistry registry, TimeProvider time, Func<GatewayOptions, GatewayOptions> configure, TimeSpan? tlsValidFor = null, ILoggerProvider? logs = null)
     {
         var name = member.Replace('/', '-');
         var tls = TestPki.CreateTlsCertificate($"{name} TLS", tlsValidFor);
@@ -76,14 +76,20 @@ internal sealed class GatewayNode : IAsyncDisposable
 
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
-        var logs = new CapturedLogs();
-        builder.Logging.AddProvider(logs);
+        var captured = new CapturedLogs();
+        builder.Logging.AddProvider(captured);
+        if (logs is not null)
+        {
+            builder.Logging.AddProvider(logs);
+            builder.Logging.SetMinimumLevel(LogLevel.Trace);
+        }
+
         builder.Services.AddSingleton(time);
         builder.AddNaqilGateway(options);
         var app = builder.Build();
         app.MapNaqilGateway();
         await app.StartAsync();
-        return new GatewayNode(member, app, tls, signing) { Logs = logs };
+        return new GatewayNode(member, app, tls, signing) { Logs = captured };
     }
 
     public async ValueTask DisposeAsync()

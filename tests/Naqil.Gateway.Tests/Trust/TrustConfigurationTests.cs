@@ -119,7 +119,7 @@ public sealed class TrustConfigurationTests
     {
         await using var env = await GatewayTestEnvironment.StartAsync();
         // The saved document is verified again on load; a gateway data folder holds it.
-        var saved = Path.Combine(env.Consumer.App.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<Configuration.GatewayOptions>>().Value.DataDirectory, "trust-config.json");
+        var saved = Path.Combine(env.Consumer.App.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<Naqil.Gateway.Configuration.GatewayOptions>>().Value.DataDirectory, "trust-config.json");
         Assert.True(File.Exists(saved));
         var signed = env.Consumer.Trust.Current!.Signed;
         Assert.True(SignedTrustConfiguration.TryVerify(await File.ReadAllBytesAsync(saved, TestContext.Current.CancellationToken), signed.Jws, env.Registry.Anchor, out var reloaded, out var error), error);

@@ -73,8 +73,9 @@ public sealed class RegistryTsaTests : IDisposable
             PublicUrl = "http://registry.sy.test",
             Tsas = [new ExternalTsaOptions { Url = "https://tsa.example.test/rfc3161", CertificateFile = certificateFile }],
         };
-        Assert.Empty(options.Validate());
-        Assert.NotEmpty((options with { Tsas = [new ExternalTsaOptions { Url = "not a url", CertificateFile = "/nonexistent.pem" }] }).Validate());
+        var validator = new Naqil.Registry.Configuration.RegistryOptionsValidator();
+        Assert.True(validator.Validate(null, options).Succeeded);
+        Assert.Equal(2, validator.Validate(null, options with { Tsas = [new ExternalTsaOptions { Url = "not a url", CertificateFile = "/nonexistent.pem" }] }).Failures!.Count());
 
         await using var host = await RegistryHost.StartAsync(options);
 
