@@ -119,6 +119,9 @@ public static class GatewayExtensions
         services.AddHostedService(sp => sp.GetRequiredService<MerkleMessageLog>());
         services.AddSingleton<LogHeartbeat>();
         services.AddHostedService(sp => sp.GetRequiredService<LogHeartbeat>());
+
+        // After the log has opened, before the faces do.
+        services.AddHostedService<ReplayWindowLoader>();
     }
 }
 

@@ -35,6 +35,9 @@ internal static partial class Log
     [LoggerMessage(3020, LogLevel.Information, "Access rule {Action}: {Client} → {Service}")]
     public static partial void AclChanged(ILogger logger, string action, string client, string service);
 
+    [LoggerMessage(3021, LogLevel.Information, "Replay protection restored from the message log: {Restored} accepted requests still fresh, of {Read} entries read")]
+    public static partial void ReplayWindowRestored(ILogger logger, int restored, long read);
+
     [LoggerMessage(3100, LogLevel.Information, "Message log opened on {Storage} with {Size} entries")]
     public static partial void MessageLogOpened(ILogger logger, string storage, long size);
 
