@@ -54,6 +54,13 @@ public sealed record GatewayOptions
     /// <summary>Largest request or response body carried, in bytes.</summary>
     public long MaxBodyBytes { get; init; } = 10 * 1024 * 1024;
 
+    /// <summary>
+    /// Largest trust configuration (the own instance's or a partner's) the gateway reads. A larger
+    /// answer is refused unread, before any signature is checked: whoever answers the registry's
+    /// address cannot fill the gateway's memory. 10,000 members take about 25 MB.
+    /// </summary>
+    public long MaxTrustConfigurationBytes { get; init; } = 64L << 20;
+
     /// <summary>How far a signature's <c>created</c> may be from this gateway's clock.</summary>
     public TimeSpan MaxClockSkew { get; init; } = TimeSpan.FromSeconds(30);
 

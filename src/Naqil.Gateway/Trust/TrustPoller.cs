@@ -6,6 +6,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Naqil.Gateway.Configuration;
 using Naqil.Gateway.Forwarding;
+using Naqil.Gateway.Messages;
 using Naqil.Gateway.Signing;
 using Naqil.Identifiers;
 using Naqil.Trust;
@@ -167,7 +168,7 @@ internal sealed class TrustPoller : BackgroundService
                 request.Headers.TryAddWithoutValidation("If-None-Match", source.ETag);
             }
 
-            using var response = await _http.SendAsync(request, cancellationToken);
+            using var response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
             if (response.StatusCode == HttpStatusCode.NotModified)
             {
                 return null;
@@ -179,11 +180,19 @@ internal sealed class TrustPoller : BackgroundService
                 return null;
             }
 
-            var payload = await response.Content.ReadAsByteArrayAsync(cancellationToken);
+            // Read under the bound, unverified bytes costing memory only as they arrive.
+            var limit = _options.MaxTrustConfigurationBytes;
+            await using var body = await response.Content.ReadAsStreamAsync(cancellationToken);
+            if (await Bodies.ReadAsync(body, response.Content.Headers.ContentLength, limit, cancellationToken) is not { } payload)
+            {
+                Log.TrustFetchFailed(_logger, url, $"the answer is larger than {limit} bytes (Gateway:MaxTrustConfigurationBytes); it was not read further");
+                return null;
+            }
+
             var jws = response.Headers.TryGetValues(SignedTrustConfiguration.SignatureHeader, out var values) ? values.FirstOrDefault() : null;
             return new Fetched(payload, jws, response.Headers.ETag?.ToString());
         }
-        catch (Exception e) when (e is HttpRequestException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
+        catch (Exception e) when (e is HttpRequestException or TaskCanceledException or IOException && !cancellationToken.IsCancellationRequested)
         {
             Log.TrustFetchFailed(_logger, url, e.Message);
             return null;

@@ -34,6 +34,7 @@ public sealed class GatewayOptionsValidatorsTests : IClassFixture<GatewayOptions
         ["admin token short"] = (new AdminTokenValidator(), o => o with { AdminToken = "short" }, "Gateway:AdminToken must be at least 16 characters"),
         ["admin token spaces"] = (new AdminTokenValidator(), o => o with { AdminToken = "0123456789 abcdef" }, "Gateway:AdminToken contains whitespace"),
         ["max body"] = (new LimitsValidator(), o => o with { MaxBodyBytes = 10 }, "Gateway:MaxBodyBytes is 10"),
+        ["max trust configuration"] = (new LimitsValidator(), o => o with { MaxTrustConfigurationBytes = 1000 }, "Gateway:MaxTrustConfigurationBytes is 1000; use a value between 65536"),
         ["clock skew"] = (new LimitsValidator(), o => o with { MaxClockSkew = TimeSpan.FromHours(1) }, "Gateway:MaxClockSkew is 01:00:00"),
         ["replay cache"] = (new LimitsValidator(), o => o with { ReplayCacheCapacity = 10 }, "Gateway:ReplayCacheCapacity is 10"),
         ["connections"] = (new LimitsValidator(), o => o with { MaxConnectionsPerPeer = 0 }, "Gateway:MaxConnectionsPerPeer is 0"),

@@ -30,6 +30,14 @@ internal sealed class FakeRegistry : IAsyncDisposable
 
     public int Fetches;
 
+    /// <summary>When set, every answer is this many bytes of JSON-looking filler, sent in chunks (no Content-Length), as a hostile registry would.</summary>
+    public long? HugeAnswerBytes { get; set; }
+
+    /// <summary>Bytes of the huge answers the reader took before it stopped reading.</summary>
+    public long HugeBytesWritten => Interlocked.Read(ref _hugeBytesWritten);
+
+    private long _hugeBytesWritten;
+
     public static async Task<FakeRegistry> StartAsync()
     {
         var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
@@ -38,9 +46,15 @@ internal sealed class FakeRegistry : IAsyncDisposable
         var builder = KestrelHost.CreateBuilder();
         var app = builder.Build();
         var registry = new FakeRegistry(app, key, anchor);
-        app.MapGet("/trust/v1/config", (HttpContext context) =>
+        app.MapGet("/trust/v1/config", async (HttpContext context) =>
         {
             Interlocked.Increment(ref registry.Fetches);
+            if (registry.HugeAnswerBytes is { } huge)
+            {
+                await registry.WriteHugeAsync(context, huge);
+                return Results.Empty;
+            }
+
             if (registry._current is not { } signed)
             {
                 return Results.StatusCode(503);
@@ -59,6 +73,25 @@ internal sealed class FakeRegistry : IAsyncDisposable
         await app.StartAsync();
         registry.ConfigUrl = KestrelHost.Address(app) + "/trust/v1/config";
         return registry;
+    }
+
+    private async Task WriteHugeAsync(HttpContext context, long bytes)
+    {
+        var chunk = new byte[64 * 1024];
+        chunk.AsSpan().Fill((byte)' ');
+        context.Response.ContentType = "application/json";
+        try
+        {
+            for (var sent = 0L; sent < bytes; sent += chunk.Length)
+            {
+                await context.Response.Body.WriteAsync(chunk, context.RequestAborted);
+                Interlocked.Add(ref _hugeBytesWritten, chunk.Length);
+            }
+        }
+        catch (Exception e) when (e is OperationCanceledException or IOException)
+        {
+            // The reader hung up: what it took is counted.
+        }
     }
 
     public SignedTrustConfiguration Publish(TrustConfiguration configuration) => Publish(SignedTrustConfiguration.Sign(configuration, Key, Anchor));

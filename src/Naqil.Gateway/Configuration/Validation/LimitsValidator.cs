@@ -5,6 +5,11 @@ internal sealed class LimitsValidator : IGatewayOptionsValidator
 {
     public void Validate(GatewayOptions options, List<string> failures)
     {
+        if (options.MaxTrustConfigurationBytes is < 64 * 1024 or > 1L << 30)
+        {
+            failures.Add($"Gateway:MaxTrustConfigurationBytes is {options.MaxTrustConfigurationBytes}; use a value between 65536 and 1073741824 (default 67108864)");
+        }
+
         if (options.MaxBodyBytes is < 1024 or > 1L << 31)
         {
             failures.Add($"Gateway:MaxBodyBytes is {options.MaxBodyBytes}; use a value between 1024 and 2147483648 (default 10485760)");
