@@ -21,7 +21,6 @@ namespace Naqil.Gateway.Trust;
 internal sealed class TrustPoller : BackgroundService
 {
     private const string SavedPayloadFile = "trust-config.json";
-    private const string SavedSignatureFile = "trust-config.jws";
 
     private readonly GatewayOptions _options;
     private readonly TrustState _state;
@@ -97,7 +96,7 @@ internal sealed class TrustPoller : BackgroundService
                 {
                     adopted = true;
                     _own.ETag = own.ETag;
-                    Save(own.Payload, own.Jws!);
+                    Save(SavedPayloadFile, own.Payload, own.Jws!);
                 }
                 else
                 {
@@ -148,6 +147,7 @@ internal sealed class TrustPoller : BackgroundService
             {
                 source.ETag = fetched.ETag;
                 adopted = true;
+                Save(PartnerFile(partner.Instance), fetched.Payload, fetched.Jws!);
             }
             else
             {
@@ -266,22 +266,50 @@ internal sealed class TrustPoller : BackgroundService
         }
     }
 
+    /// <summary>
+    /// The configurations saved by the last run, each verified again as if just fetched: the own
+    /// instance's against the anchor, then each allowed partner's against that partner's anchor in
+    /// the own configuration. Each serves until it expires, so a restarted gateway carries traffic
+    /// while a registry (at home or across the border) is down, and fails closed after.
+    /// </summary>
     private void LoadSaved()
     {
-        var payloadPath = Path.Combine(_options.DataDirectory, SavedPayloadFile);
-        var signaturePath = Path.Combine(_options.DataDirectory, SavedSignatureFile);
-        if (File.Exists(payloadPath) && File.Exists(signaturePath) && !TryAccept(File.ReadAllBytes(payloadPath), File.ReadAllText(signaturePath), out var error))
+        if (ReadSaved(SavedPayloadFile) is { } own && !TryAccept(own.Payload, own.Jws, out var error))
         {
             Log.TrustRejected(_logger, $"saved configuration not used: {error}");
         }
+
+        if (_state.Current is not { } current)
+        {
+            return;
+        }
+
+        foreach (var partner in _state.AllowedPartners(current))
+        {
+            if (ReadSaved(PartnerFile(partner.Instance)) is { } saved && !TryAcceptPartner(partner, saved.Payload, saved.Jws, out var refused))
+            {
+                Log.TrustRejected(_logger, $"saved configuration of partner {partner.Instance} not used: {refused}");
+            }
+        }
     }
 
-    private void Save(byte[] payload, string jws)
+    /// <summary>The file a partner's configuration is saved in; instance codes are identifier segments, safe as file names.</summary>
+    private static string PartnerFile(string instance) => $"trust-config-{instance}.json";
+
+    private (byte[] Payload, string Jws)? ReadSaved(string payloadFile)
+    {
+        var payloadPath = Path.Combine(_options.DataDirectory, payloadFile);
+        var signaturePath = Path.ChangeExtension(payloadPath, ".jws");
+        return File.Exists(payloadPath) && File.Exists(signaturePath) ? (File.ReadAllBytes(payloadPath), File.ReadAllText(signaturePath)) : null;
+    }
+
+    /// <summary>Saves a verified document and its signature; the payload lands last, by rename, so a crash leaves the old pair or the new one.</summary>
+    private void Save(string payloadFile, byte[] payload, string jws)
     {
         Directory.CreateDirectory(_options.DataDirectory);
-        var payloadPath = Path.Combine(_options.DataDirectory, SavedPayloadFile);
+        var payloadPath = Path.Combine(_options.DataDirectory, payloadFile);
         File.WriteAllBytes(payloadPath + ".tmp", payload);
-        File.WriteAllText(Path.Combine(_options.DataDirectory, SavedSignatureFile), jws);
+        File.WriteAllText(Path.ChangeExtension(payloadPath, ".jws"), jws);
         File.Move(payloadPath + ".tmp", payloadPath, overwrite: true);
     }
 

@@ -39,6 +39,34 @@ public sealed class FederationTests
     }
 
     [Fact]
+    public async Task RestartedGateway_PartnerRegistryDown_ServesFromSavedPartnerConfiguration_UntilItExpires()
+    {
+        await using var env = await FederationTestEnvironment.StartAsync();
+        using (var before = await env.CallIqAsync())
+        {
+            ResponseAssert.Status(HttpStatusCode.OK, before);
+        }
+
+        env.IqRegistry.Down = true;
+        await env.Sy.RestartConsumerAsync();
+        var fetches = env.IqRegistry.Fetches;
+
+        using (var restarted = await env.CallIqAsync())
+        {
+            ResponseAssert.Status(HttpStatusCode.OK, restarted);
+        }
+
+        // Ten minutes on, the saved IQ document has expired while the own instance's is renewed: fail closed.
+        env.Time.Advance(TimeSpan.FromMinutes(10));
+        await env.Sy.PublishAsync(env.Sy.Configuration());
+        using var expired = await env.CallIqAsync();
+
+        await ResponseAssert.ProblemAsync(HttpStatusCode.ServiceUnavailable, "config-expired", expired);
+        Assert.True(env.IqRegistry.Fetches > fetches, "the restarted gateway never asked the partner's registry");
+        Assert.Equal(2, env.IqBackend.Calls);
+    }
+
+    [Fact]
     public async Task PartnerNotAllowedByConsumerGateway_FederationNotAllowed_BackendNeverCalled()
     {
         await using var env = await FederationTestEnvironment.StartAsync(syGatewayAllowsIq: false);

@@ -30,6 +30,9 @@ internal sealed class FakeRegistry : IAsyncDisposable
 
     public int Fetches;
 
+    /// <summary>While true, the registry answers 503, as one that is down behind its load balancer.</summary>
+    public bool Down { get; set; }
+
     /// <summary>When set, every answer is this many bytes of JSON-looking filler, sent in chunks (no Content-Length), as a hostile registry would.</summary>
     public long? HugeAnswerBytes { get; set; }
 
@@ -49,6 +52,11 @@ internal sealed class FakeRegistry : IAsyncDisposable
         app.MapGet("/trust/v1/config", async (HttpContext context) =>
         {
             Interlocked.Increment(ref registry.Fetches);
+            if (registry.Down)
+            {
+                return Results.StatusCode(503);
+            }
+
             if (registry.HugeAnswerBytes is { } huge)
             {
                 await registry.WriteHugeAsync(context, huge);

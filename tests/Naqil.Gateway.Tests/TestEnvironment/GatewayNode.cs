@@ -74,6 +74,27 @@ internal sealed class GatewayNode : IAsyncDisposable
             TrustPollInterval = TimeSpan.FromSeconds(5),
         });
 
+        return await StartWithAsync(member, options, time, tls, signing, logs);
+    }
+
+    /// <summary>
+    /// Stops this gateway and starts it again on the same configuration, keys and data directory,
+    /// as an operator's restart would (its listeners get new ports). This node is disposed.
+    /// </summary>
+    public async Task<GatewayNode> RestartAsync()
+    {
+        var options = App.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<GatewayOptions>>().Value;
+        var time = App.Services.GetRequiredService<TimeProvider>();
+        await App.StopAsync();
+        await App.DisposeAsync();
+        Tls.Dispose();
+        Signing.Dispose();
+        return await StartWithAsync(Member, options, time, X509Certificate2.CreateFromPemFile(options.TlsCertificateFile, options.TlsKeyFile),
+            X509Certificate2.CreateFromPemFile(options.SigningCertificateFile, options.SigningKeyFile), null);
+    }
+
+    private static async Task<GatewayNode> StartWithAsync(string member, GatewayOptions options, TimeProvider time, X509Certificate2 tls, X509Certificate2 signing, ILoggerProvider? logs)
+    {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
         var captured = new CapturedLogs();

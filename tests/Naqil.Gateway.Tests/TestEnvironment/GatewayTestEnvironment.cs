@@ -108,6 +108,9 @@ internal sealed class GatewayTestEnvironment : IAsyncDisposable
         TimeSpan? ValidFor(string member) => tlsValidFor is not null && tlsValidFor.TryGetValue(member, out var span) ? span : null;
     }
 
+    /// <summary>Restarts the consumer gateway on its own configuration, keys and data (see <see cref="GatewayNode.RestartAsync"/>).</summary>
+    public async Task RestartConsumerAsync() => Consumer = await Consumer.RestartAsync();
+
     /// <summary>The instance's configuration with the next serial, issued now, for ten minutes.</summary>
     public TrustConfiguration Configuration(IReadOnlyList<GatewayEntry>? gateways = null) => new()
     {
