@@ -9,6 +9,7 @@ using Naqil.Agencies.CivilRegistry;
 using Naqil.Agencies.Postal;
 using Naqil.Cli.Federation;
 using Naqil.Cli.Hosting;
+using Naqil.Configuration;
 using Naqil.Gateway;
 using Naqil.Gateway.Configuration;
 using Naqil.Registry;
@@ -49,7 +50,7 @@ internal sealed class SandboxRunner : IAsyncDisposable
 
     private async Task StartAllAsync(int portBase, SandboxPlan plan, CancellationToken cancellationToken)
     {
-        Directory.CreateDirectory(StateDirectory);
+        OwnerOnly.CreateDirectory(StateDirectory);
         var instances = new Dictionary<string, InstanceEndpoints>(StringComparer.Ordinal);
         var gateways = new Dictionary<string, GatewayEndpointsManifest>(StringComparer.Ordinal);
         var backends = new Dictionary<string, string>(StringComparer.Ordinal);
@@ -118,7 +119,8 @@ internal sealed class SandboxRunner : IAsyncDisposable
 
                 await admin.PutGatewayAsync(gateway.Member, options.Code, options.ProviderUrl, await File.ReadAllTextAsync(tls.Certificate, cancellationToken), await File.ReadAllTextAsync(signing.Certificate, cancellationToken));
                 var configFile = Path.Combine(directory, "gateway.json");
-                await File.WriteAllTextAsync(configFile, JsonSerializer.Serialize(new { Gateway = options }, SandboxManifest.Json), cancellationToken);
+                // It holds the admin token: owner-only, like the token's own file.
+                OwnerOnly.WriteAllText(configFile, JsonSerializer.Serialize(new { Gateway = options }, SandboxManifest.Json));
                 gateways[gateway.Member] = new GatewayEndpointsManifest(options.ConsumerUrl, options.ProviderUrl, Path.Combine(directory, "admin-token"), configFile);
                 configured.Add(options);
             }

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
+using Naqil.Configuration;
 using Naqil.Registry.Certificates;
 
 namespace Naqil.Cli.Sandbox;
@@ -53,14 +54,7 @@ internal static class SandboxSecrets
 
     private static void WritePrivate(string path, string content)
     {
-        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-        var temporary = path + ".tmp";
-        File.WriteAllText(temporary, content);
-        if (!OperatingSystem.IsWindows())
-        {
-            File.SetUnixFileMode(temporary, UnixFileMode.UserRead | UnixFileMode.UserWrite);
-        }
-
-        File.Move(temporary, path, overwrite: true);
+        OwnerOnly.CreateDirectory(Path.GetDirectoryName(path)!);
+        OwnerOnly.WriteAllText(path, content);
     }
 }

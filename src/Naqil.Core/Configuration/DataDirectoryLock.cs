@@ -42,7 +42,7 @@ public sealed class DataDirectoryLock : IDisposable
             var path = Path.Combine(full, FileName);
             try
             {
-                System.IO.Directory.CreateDirectory(full);
+                OwnerOnly.CreateDirectory(full);
                 _held = new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
                 _directory = full;
                 return null;

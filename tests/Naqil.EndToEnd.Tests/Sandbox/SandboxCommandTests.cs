@@ -32,6 +32,25 @@ public sealed class SandboxCommandTests : IDisposable
             Assert.StartsWith("http://127.0.0.1:", gateways.GetProperty("SY/GOV/MOCT").GetProperty("consumer").GetString(), StringComparison.Ordinal);
             Assert.StartsWith("https://127.0.0.1:", gateways.GetProperty("SY/GOV/CIVREG").GetProperty("provider").GetString(), StringComparison.Ordinal);
 
+            // Secrets and personal data are the sandbox user's alone: the state folder, every
+            // component's data folder (message logs, the registry's store) and each gateway.json
+            // (it holds the admin token).
+            if (!OperatingSystem.IsWindows())
+            {
+                var state = Path.Combine(_work.FullName, ".naqil");
+                Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute, File.GetUnixFileMode(state));
+                foreach (var config in Directory.GetFiles(state, "gateway.json", SearchOption.AllDirectories))
+                {
+                    Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(config));
+                    Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute, File.GetUnixFileMode(Path.Combine(Path.GetDirectoryName(config)!, "data")));
+                }
+
+                foreach (var locked in Directory.GetFiles(state, "naqil.lock", SearchOption.AllDirectories))
+                {
+                    Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute, File.GetUnixFileMode(Path.GetDirectoryName(locked)!));
+                }
+            }
+
             var (status, headers, body) = await RunCurlAsync(example);
             Assert.Equal(200, status);
             Assert.Matches("(?im)^naqil-id: [0-9a-f-]{36}\r?$", headers);
