@@ -16,8 +16,8 @@ internal static partial class Log
     [LoggerMessage(2001, LogLevel.Information, "Loaded the registry keys of {Instance}: anchor {AnchorThumbprint}, sandbox CA {CaThumbprint}")]
     public static partial void KeysLoaded(ILogger logger, string instance, string anchorThumbprint, string caThumbprint);
 
-    [LoggerMessage(2002, LogLevel.Information, "Registry store ready at serial {Serial}")]
-    public static partial void StoreReady(ILogger logger, long serial);
+    [LoggerMessage(2002, LogLevel.Information, "Registry store ready ({Storage}) at serial {Serial}")]
+    public static partial void StoreReady(ILogger logger, string storage, long serial);
 
     // 2100–2199: admin API
     [LoggerMessage(2100, LogLevel.Warning, "Refused an admin request from {RemoteAddress}: {Reason}")]

@@ -19,7 +19,7 @@ namespace Naqil.Registry;
 /// <summary>How a host composes the registry: <c>services.AddNaqilRegistry(options)</c>, then <c>app.MapNaqilRegistry()</c>.</summary>
 public static class NaqilRegistryExtensions
 {
-    /// <summary>The SQLite file inside <see cref="RegistryOptions.DataDirectory"/>.</summary>
+    /// <summary>The SQLite file inside <see cref="RegistryOptions.DataDirectory"/>, when <see cref="RegistryOptions.Storage"/> is <c>sqlite</c>.</summary>
     public const string DatabaseFile = "registry.db";
 
     /// <summary>
@@ -44,7 +44,7 @@ public static class NaqilRegistryExtensions
             sp.GetRequiredService<RegistryOptions>(),
             sp.GetRequiredService<TimeProvider>(),
             sp.GetService<ILoggerFactory>()?.CreateLogger<RegistryKeys>() ?? NullLogger<RegistryKeys>.Instance));
-        services.AddSingleton<IRegistryStore>(sp => new SqliteRegistryStore(Path.Combine(sp.GetRequiredService<RegistryOptions>().DataDirectory, DatabaseFile)));
+        services.AddSingleton<IRegistryStore>(sp => RegistryStores.Create(sp.GetRequiredService<RegistryOptions>()));
         services.AddSingleton<ICertificateAuthority, SandboxCertificateAuthority>();
         services.AddSingleton(sp =>
         {

@@ -16,7 +16,7 @@ internal sealed class RegistryInitializer(IRegistryStore store, RegistryKeys key
     {
         await store.InitializeAsync(options.Instance, cancellationToken);
         await store.EnsureTrustedCaAsync(keys.CaCertificate.RawData, cancellationToken);
-        Log.StoreReady(logger, await store.GetSerialAsync(cancellationToken));
+        Log.StoreReady(logger, options.Storage, await store.GetSerialAsync(cancellationToken));
     }
 
     public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;

@@ -17,8 +17,17 @@ public sealed record RegistryOptions
     /// <summary>The instance this registry is the authority of, e.g. <c>SY</c>.</summary>
     public string Instance { get; init; } = "";
 
-    /// <summary>Where the SQLite database and the registry's keys live. Created when missing; locked by one registry at a time.</summary>
+    /// <summary>Where the registry's keys and, with SQLite, its database live. Created when missing; locked by one registry at a time.</summary>
     public string DataDirectory { get; init; } = "";
+
+    /// <summary>
+    /// Where the members, services, gateways and serial are kept: <c>sqlite</c> (default, the file
+    /// <c>registry.db</c> in <see cref="DataDirectory"/>) or <c>postgresql</c>.
+    /// </summary>
+    public string Storage { get; init; } = "sqlite";
+
+    /// <summary>For <c>postgresql</c>, the Npgsql connection string (required); empty for <c>sqlite</c>.</summary>
+    public string ConnectionString { get; init; } = "";
 
     /// <summary>Bearer token of the admin API; at least <see cref="MinimumAdminTokenLength"/> characters.</summary>
     public string AdminToken { get; init; } = "";

@@ -8,6 +8,7 @@ internal sealed class RegistryOptionsValidator : IValidateOptions<RegistryOption
     internal static readonly IReadOnlyList<IRegistryOptionsValidator> Concerns =
     [
         new InstanceValidator(),
+        new StorageValidator(),
         new AdminTokenValidator(),
         new AddressesValidator(),
         new TrustConfigurationValidator(),

@@ -28,6 +28,27 @@ internal sealed class InstanceValidator : IRegistryOptionsValidator
     }
 }
 
+/// <summary>Which store holds the registry's entries, and how to reach it.</summary>
+internal sealed class StorageValidator : IRegistryOptionsValidator
+{
+    public void Validate(RegistryOptions options, List<string> failures)
+    {
+        if (options.Storage is not ("sqlite" or "postgresql"))
+        {
+            failures.Add($"Registry:Storage is '{options.Storage}'; use sqlite (the default, a file in Registry:DataDirectory) or postgresql");
+        }
+        else if (options.Storage == "postgresql" && string.IsNullOrWhiteSpace(options.ConnectionString))
+        {
+            failures.Add("Registry:ConnectionString is empty; PostgreSQL needs one such as Host=127.0.0.1;Username=naqil;Database=naqil_registry");
+        }
+        else if (options.Storage == "sqlite" && !string.IsNullOrEmpty(options.ConnectionString))
+        {
+            // Refused rather than ignored: whoever wrote it meant the registry to use that database.
+            failures.Add($"Registry:ConnectionString is set but Registry:Storage is sqlite, whose database is always {NaqilRegistryExtensions.DatabaseFile} in Registry:DataDirectory; set Registry:Storage to postgresql, or remove Registry:ConnectionString");
+        }
+    }
+}
+
 /// <summary>The admin API's bearer token. Its value is never repeated in a message.</summary>
 internal sealed class AdminTokenValidator : IRegistryOptionsValidator
 {

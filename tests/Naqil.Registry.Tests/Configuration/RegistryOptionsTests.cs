@@ -19,6 +19,9 @@ public sealed class RegistryOptionsTests : IDisposable
         ["instance spelt out"] = (new InstanceValidator(), Valid with { Instance = "Syria" }, "Registry:Instance: "),
         ["instance lower case"] = (new InstanceValidator(), Valid with { Instance = "sy" }, "Registry:Instance: "),
         ["data directory"] = (new InstanceValidator(), Valid with { DataDirectory = " " }, "Registry:DataDirectory is empty"),
+        ["storage unknown"] = (new StorageValidator(), Valid with { Storage = "postgres" }, "Registry:Storage is 'postgres'; use sqlite"),
+        ["postgresql without a connection string"] = (new StorageValidator(), Valid with { Storage = "postgresql" }, "Registry:ConnectionString is empty; PostgreSQL needs one"),
+        ["sqlite with a connection string"] = (new StorageValidator(), Valid with { ConnectionString = "Host=db" }, "Registry:ConnectionString is set but Registry:Storage is sqlite"),
         ["token short"] = (new AdminTokenValidator(), Valid with { AdminToken = "short" }, "Registry:AdminToken must be at least 16 characters"),
         ["token with space"] = (new AdminTokenValidator(), Valid with { AdminToken = "0123456789 abcdef" }, "Registry:AdminToken contains whitespace"),
         ["url not a url"] = (new AddressesValidator(), Valid with { Url = "4100" }, "Registry:Url is '4100'"),
@@ -73,6 +76,7 @@ public sealed class RegistryOptionsTests : IDisposable
     [InlineData("misspelt key", "\"AdminTokn\": \"x\"", "Registry:AdminTokn is not a known key; remove it or correct its name (did you mean AdminToken?)")]
     [InlineData("wrong shape", "\"Tsas\": \"https://tsa.example/tsa\"", "Registry:Tsas is a single value; it takes a list")]
     [InlineData("wrong type", "\"ConfigurationLifetime\": \"ten minutes\"", "Registry:ConfigurationLifetime is 'ten minutes', which is not a duration")]
+    [InlineData("storage misspelt", "\"Storage\": \"PostgreSQL\", \"ConnectionString\": \"Host=db\"", "Registry:Storage is 'PostgreSQL'; use sqlite")]
     public async Task Start_BadConfigurationFile_StopsNamingTheKey(string kind, string setting, string expected)
     {
         var json = $$"""{ "Registry": { "Instance": "SY", "DataDirectory": "{{_directory.Path}}", "AdminToken": "0123456789abcdef", {{setting}} } }""";
@@ -92,6 +96,8 @@ public sealed class RegistryOptionsTests : IDisposable
 
         var options = app.Services.GetRequiredService<RegistryOptions>();
         Assert.Equal(("IQ", "http://127.0.0.1:4200", TimeSpan.FromMinutes(5)), (options.Instance, options.Url, options.ConfigurationLifetime));
+        Assert.Equal("sqlite", options.Storage);
+        Assert.True(File.Exists(Path.Combine(_directory.Path, NaqilRegistryExtensions.DatabaseFile)), "without Registry:Storage the store is SQLite in the data directory");
     }
 
     [Fact]

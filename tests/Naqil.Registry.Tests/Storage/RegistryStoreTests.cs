@@ -1,25 +1,23 @@
 using Naqil.Identifiers;
 using Naqil.Registry.Storage;
+using Npgsql;
 
 namespace Naqil.Registry.Tests.Storage;
 
-/// <summary>
-/// What every <see cref="IRegistryStore"/> must do; a PostgreSQL store gets the same tests by
-/// deriving from this class.
-/// </summary>
+/// <summary>What every <see cref="IRegistryStore"/> must do; each store derives from this class.</summary>
 public abstract class RegistryStoreContract : IAsyncLifetime
 {
     private static readonly MemberId Civreg = MemberId.Parse("SY/GOV/CIVREG");
     private static readonly SubsystemId Registry = SubsystemId.Parse("SY/GOV/CIVREG/registry");
     private static readonly ServiceId Persons = ServiceId.Parse("SY/GOV/CIVREG/registry/persons");
 
-    private IRegistryStore _store = null!;
+    private DbRegistryStore _store = null!;
 
     private protected IRegistryStore Store => _store;
 
-    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+    private protected static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    public async ValueTask InitializeAsync()
+    public virtual async ValueTask InitializeAsync()
     {
         _store = CreateStore();
         await _store.InitializeAsync("SY", Ct);
@@ -27,11 +25,12 @@ public abstract class RegistryStoreContract : IAsyncLifetime
 
     public virtual ValueTask DisposeAsync()
     {
-        (_store as IDisposable)?.Dispose();
+        _store?.Dispose();
         return ValueTask.CompletedTask;
     }
 
-    private protected abstract IRegistryStore CreateStore();
+    /// <summary>A store on the test's data; a second call opens another store on the same data, as a second process would.</summary>
+    private protected abstract DbRegistryStore CreateStore();
 
     [Fact]
     public async Task Writes_ReportOutcome_AndBumpSerialOnlyOnChange()
@@ -113,6 +112,118 @@ public abstract class RegistryStoreContract : IAsyncLifetime
     }
 
     [Fact]
+    public async Task DeleteSubsystem_CascadesToItsServices()
+    {
+        await Store.PutMemberAsync(new MemberRecord(Civreg, "Civil registry"), Ct);
+        await Store.PutSubsystemAsync(Registry, Ct);
+        await Store.PutServiceAsync(new ServiceRecord(Persons, true, null, null), Ct);
+
+        var deleted = await Store.DeleteSubsystemAsync(Registry, Ct);
+
+        var snapshot = await Store.ReadSnapshotAsync(Ct);
+        Assert.Equal(new StoreResult(StoreOutcome.Deleted, 4), deleted);
+        Assert.Empty(snapshot.Services);
+        Assert.Single(snapshot.Members);
+    }
+
+    [Fact]
+    public async Task Service_IsReadBackAsWritten_NullsIncluded_AndUnchangedUntilAFieldChanges()
+    {
+        await Store.PutMemberAsync(new MemberRecord(Civreg, "Civil registry"), Ct);
+        await Store.PutSubsystemAsync(Registry, Ct);
+        var bare = new ServiceRecord(Persons, false, null, null);
+        var described = new ServiceRecord(Persons, true, "Persons by national id", "{\"openapi\":\"3.1.0\"}");
+
+        var created = await Store.PutServiceAsync(bare, Ct);
+        var bareRead = (await Store.ReadSnapshotAsync(Ct)).Services.Single();
+        var same = await Store.PutServiceAsync(bare, Ct);
+        var updated = await Store.PutServiceAsync(described, Ct);
+        var describedRead = (await Store.ReadSnapshotAsync(Ct)).Services.Single();
+        var sameAgain = await Store.PutServiceAsync(described, Ct);
+        var personalOnly = await Store.PutServiceAsync(described with { PersonalData = false }, Ct);
+
+        Assert.Equal(bare, bareRead);
+        Assert.Equal(described, describedRead);
+        Assert.Equal(
+            [StoreOutcome.Created, StoreOutcome.Unchanged, StoreOutcome.Updated, StoreOutcome.Unchanged, StoreOutcome.Updated],
+            new[] { created, same, updated, sameAgain, personalOnly }.Select(r => r.Outcome));
+        Assert.Equal(5, personalOnly.Serial);
+    }
+
+    [Fact]
+    public async Task Partner_CreatedUpdatedWhenItsAnchorOrUrlChanges_AndDeleted()
+    {
+        var partner = new PartnerRecord("IQ", [7, 7, 7], "https://registry.iq.example/trust/v1/config");
+
+        var created = await Store.PutPartnerAsync(partner, Ct);
+        var same = await Store.PutPartnerAsync(partner, Ct);
+        var newAnchor = await Store.PutPartnerAsync(partner with { Anchor = [8, 8] }, Ct);
+        var newUrl = await Store.PutPartnerAsync(partner with { Anchor = [8, 8], ConfigUrl = "https://iq.example/config" }, Ct);
+        var read = (await Store.ReadSnapshotAsync(Ct)).Partners.Single();
+        var deleted = await Store.DeletePartnerAsync("IQ", Ct);
+        var missing = await Store.DeletePartnerAsync("IQ", Ct);
+
+        StoreResult[] expected =
+        [
+            new(StoreOutcome.Created, 1), new(StoreOutcome.Unchanged, 1), new(StoreOutcome.Updated, 2),
+            new(StoreOutcome.Updated, 3), new(StoreOutcome.Deleted, 4), new(StoreOutcome.NotFound, 4),
+        ];
+        Assert.Equal(expected, new[] { created, same, newAnchor, newUrl, deleted, missing });
+        Assert.Equal(("IQ", "https://iq.example/config"), (read.Instance, read.ConfigUrl));
+        Assert.Equal([8, 8], read.Anchor);
+        Assert.Empty((await Store.ReadSnapshotAsync(Ct)).Partners);
+    }
+
+    [Fact]
+    public async Task TwoStoresOnOneDatabase_PuttingTheSameMembersAtOnce_CreateEachOnce()
+    {
+        using var second = CreateStore();
+        await second.InitializeAsync("SY", Ct);
+        const int members = 25;
+
+        var pairs = await Task.WhenAll(Enumerable.Range(0, members).Select(async i =>
+        {
+            var member = new MemberRecord(MemberId.Parse($"SY/COM/M{i}"), $"Member {i}");
+            return await Task.WhenAll(Task.Run(() => Store.PutMemberAsync(member, Ct)), Task.Run(() => second.PutMemberAsync(member, Ct)));
+        }));
+
+        // Each member is read, compared and written by one store while the other waits: one
+        // creates it, the other finds it unchanged, and the serial counts each member once.
+        Assert.All(pairs, pair => Assert.Equal([StoreOutcome.Created, StoreOutcome.Unchanged], pair.Select(r => r.Outcome).Order()));
+        Assert.Equal(Enumerable.Range(1, members).Select(i => (long)i), pairs.SelectMany(p => p).Where(r => r.Changed).Select(r => r.Serial).Order());
+        Assert.Equal(members, await second.GetSerialAsync(Ct));
+    }
+
+    [Fact]
+    public async Task ReadSnapshot_WhileAnotherStoreWrites_NamesExactlyItsEntries()
+    {
+        using var writer = CreateStore();
+        await writer.InitializeAsync("SY", Ct);
+        const int members = 40;
+        var writes = Task.Run(async () =>
+        {
+            for (var i = 0; i < members; i++)
+            {
+                await writer.PutMemberAsync(new MemberRecord(MemberId.Parse($"SY/COM/M{i:D2}"), $"Member {i}"), Ct);
+            }
+        }, Ct);
+
+        var snapshots = new List<RegistrySnapshot>();
+        while (!writes.IsCompleted)
+        {
+            snapshots.Add(await Store.ReadSnapshotAsync(Ct));
+        }
+
+        await writes;
+        snapshots.Add(await Store.ReadSnapshotAsync(Ct));
+
+        // Every write creates one member, so a snapshot whose reads straddled a commit would hold
+        // one member more (or fewer) than its serial says.
+        Assert.All(snapshots, s => Assert.Equal(s.Serial, s.Members.Count));
+        Assert.Equal(members, snapshots[^1].Serial);
+    }
+
+    [Fact]
     public async Task Initialize_ForAnotherInstance_Refuses()
     {
         var error = await Assert.ThrowsAsync<InvalidOperationException>(() => Store.InitializeAsync("IQ", Ct));
@@ -133,7 +244,7 @@ public sealed class SqliteRegistryStoreTests : RegistryStoreContract
         _directory.Dispose();
     }
 
-    private protected override IRegistryStore CreateStore() => new SqliteRegistryStore(Path.Combine(_directory.Path, "registry.db"));
+    private protected override DbRegistryStore CreateStore() => new SqliteRegistryStore(Path.Combine(_directory.Path, "registry.db"));
 
     [Fact]
     public async Task Database_IsInWalMode()
@@ -144,5 +255,36 @@ public sealed class SqliteRegistryStoreTests : RegistryStoreContract
         command.CommandText = "PRAGMA journal_mode;";
 
         Assert.Equal("wal", await command.ExecuteScalarAsync(TestContext.Current.CancellationToken));
+    }
+}
+
+public sealed class PostgresRegistryStoreTests : RegistryStoreContract
+{
+    private readonly string _database = $"naqil_registry_{Guid.NewGuid():N}";
+    private string? _connectionString;
+
+    public override async ValueTask InitializeAsync()
+    {
+        _connectionString = await TestPostgres.CreateDatabaseAsync(_database);
+        await base.InitializeAsync();
+    }
+
+    public override async ValueTask DisposeAsync()
+    {
+        await base.DisposeAsync();
+        await TestPostgres.DropDatabaseAsync(_database);
+    }
+
+    private protected override DbRegistryStore CreateStore() => new PostgresRegistryStore(_connectionString!);
+
+    [Fact]
+    public async Task Initialize_ForAnotherInstance_NamesTheDatabaseButNotThePassword()
+    {
+        using var store = new PostgresRegistryStore(_connectionString + ";Password=hunter2-secret");
+
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => store.InitializeAsync("IQ", Ct));
+
+        Assert.Contains($"'{_database}' on {new NpgsqlConnectionStringBuilder(_connectionString).Host} belongs to instance SY, not IQ; point Registry:ConnectionString", error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("hunter2", error.Message, StringComparison.Ordinal);
     }
 }
