@@ -45,14 +45,8 @@ public static class GatewayExtensions
         services.AddSingleton<GatewayKeys>();
         services.AddSingleton<ExchangeSignatures>();
         services.AddSingleton<SignedRequestFactory>();
-        services.AddSingleton<ReplayCache>();
         AddMessageLog(services);
-        services.AddSingleton<IAclStore>(sp =>
-        {
-            var o = sp.GetRequiredService<IOptions<GatewayOptions>>().Value;
-            Directory.CreateDirectory(o.DataDirectory);
-            return new SqliteAclStore(Path.Combine(o.DataDirectory, "gateway.db"));
-        });
+        AddAccessRulesAndReplay(services);
         services.AddSingleton<AccessControlList>();
         services.AddSingleton<ClientAuthenticator>();
         services.AddSingleton<ProviderGatewayClient>();
@@ -87,6 +81,37 @@ public static class GatewayExtensions
         // "{**path}": the default fallback pattern skips paths that look like file names (a bare 404).
         endpoints.MapFallback("{**path}", context => new GatewayProblem(GatewayError.NotFound, "nothing is here; exchanges go to /r1/{service}/...").WriteAsync(context, null));
         return endpoints;
+    }
+
+    /// <summary>The access rules and the replay window: the gateway's own, or shared by the member's gateways in PostgreSQL.</summary>
+    private static void AddAccessRulesAndReplay(IServiceCollection services)
+    {
+        services.AddSingleton<ReplayCache>();
+        services.AddSingleton(sp =>
+        {
+            var o = sp.GetRequiredService<IOptions<GatewayOptions>>().Value;
+            return o.SharedStateConnectionString.Length > 0
+                ? new PostgresSharedState(o.SharedStateConnectionString)
+                : throw new InvalidOperationException("Gateway:SharedStateConnectionString is empty: this gateway keeps its access rules and replay window to itself");
+        });
+        services.AddSingleton<IAclStore>(sp =>
+        {
+            var o = sp.GetRequiredService<IOptions<GatewayOptions>>().Value;
+            if (o.SharedStateConnectionString.Length > 0)
+            {
+                return sp.GetRequiredService<PostgresSharedState>();
+            }
+
+            Directory.CreateDirectory(o.DataDirectory);
+            return new SqliteAclStore(Path.Combine(o.DataDirectory, "gateway.db"));
+        });
+        services.AddSingleton<IReplayWindow>(sp => sp.GetRequiredService<IOptions<GatewayOptions>>().Value.SharedStateConnectionString.Length > 0
+            ? sp.GetRequiredService<PostgresSharedState>()
+            : new LocalReplayWindow());
+        services.AddSingleton<SharedStateRefresher>();
+        services.AddSingleton<IHostedService>(sp => sp.GetRequiredService<IOptions<GatewayOptions>>().Value.SharedStateConnectionString.Length > 0
+            ? sp.GetRequiredService<SharedStateRefresher>()
+            : new NoHostedService());
     }
 
     private static void AddExchangePipelines(IServiceCollection services)
@@ -140,6 +165,14 @@ public sealed class GatewayEndpoints
 
     private static string Url(ListenOptions? listen, string scheme) =>
         listen?.IPEndPoint is { } endPoint ? $"{scheme}://{endPoint}" : throw new InvalidOperationException("the gateway is not listening yet");
+}
+
+/// <summary>Stands in for a background service the configuration leaves out.</summary>
+internal sealed class NoHostedService : IHostedService
+{
+    public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 }
 
 /// <summary>Loads the stored access rules at start and adds those named in the configuration file.</summary>

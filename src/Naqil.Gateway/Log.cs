@@ -35,6 +35,12 @@ internal static partial class Log
     [LoggerMessage(3020, LogLevel.Information, "Access rule {Action}: {Client} → {Service}")]
     public static partial void AclChanged(ILogger logger, string action, string client, string service);
 
+    [LoggerMessage(3022, LogLevel.Information, "Access rules reloaded: another gateway of this member changed them")]
+    public static partial void AclReloaded(ILogger logger);
+
+    [LoggerMessage(3023, LogLevel.Warning, "Shared state could not be reached: {Reason}")]
+    public static partial void SharedStateFailed(ILogger logger, string reason);
+
     [LoggerMessage(3021, LogLevel.Information, "Replay protection restored from the message log: {Restored} accepted requests still fresh, of {Read} entries read")]
     public static partial void ReplayWindowRestored(ILogger logger, int restored, long read);
 

@@ -12,6 +12,7 @@ internal sealed class AccessControlList
     private readonly ILogger<AccessControlList> _logger;
     private readonly SemaphoreSlim _writeGate = new(1, 1);
     private volatile Dictionary<(string Service, string Client), AclRule[]> _index = [];
+    private long _version = -1;
 
     public AccessControlList(IAclStore store, ILogger<AccessControlList> logger)
     {
@@ -19,7 +20,33 @@ internal sealed class AccessControlList
         _logger = logger;
     }
 
-    public async Task LoadAsync(CancellationToken cancellationToken) => _index = Index(await _store.ListAsync(cancellationToken));
+    public async Task LoadAsync(CancellationToken cancellationToken)
+    {
+        var version = await _store.VersionAsync(cancellationToken);
+        _index = Index(await _store.ListAsync(cancellationToken));
+        Volatile.Write(ref _version, version);
+    }
+
+    /// <summary>Reloads the rules when another gateway sharing the store changed them; true when it did.</summary>
+    public async Task<bool> RefreshAsync(CancellationToken cancellationToken)
+    {
+        await _writeGate.WaitAsync(cancellationToken);
+        try
+        {
+            if (await _store.VersionAsync(cancellationToken) == Volatile.Read(ref _version))
+            {
+                return false;
+            }
+
+            await LoadAsync(cancellationToken);
+            Log.AclReloaded(_logger);
+            return true;
+        }
+        finally
+        {
+            _writeGate.Release();
+        }
+    }
 
     public bool IsAllowed(string service, string client, string method, string path)
     {
@@ -48,7 +75,7 @@ internal sealed class AccessControlList
         try
         {
             await _store.UpsertAsync(rule, cancellationToken);
-            _index = Index(await _store.ListAsync(cancellationToken));
+            await LoadAsync(cancellationToken);
             Log.AclChanged(_logger, "added", rule.Client, rule.Service);
         }
         finally
@@ -64,7 +91,7 @@ internal sealed class AccessControlList
         try
         {
             var removed = await _store.DeleteAsync(service, client, cancellationToken);
-            _index = Index(await _store.ListAsync(cancellationToken));
+            await LoadAsync(cancellationToken);
             Log.AclChanged(_logger, "removed", client, service);
             return removed;
         }

@@ -55,6 +55,18 @@ public sealed record GatewayOptions
     public long MaxBodyBytes { get; init; } = 10 * 1024 * 1024;
 
     /// <summary>
+    /// A PostgreSQL database the member's gateways share, when several serve one member behind one
+    /// address: the access rules and the replay window live there, so a rule changed at one gateway
+    /// applies at all and a request accepted by one is refused as a replay by the others. Each
+    /// gateway keeps its own keys and its own message log. Empty (the default): the access rules are
+    /// in <c>gateway.db</c> and the replay window in memory.
+    /// </summary>
+    public string SharedStateConnectionString { get; init; } = "";
+
+    /// <summary>How often a gateway on shared state looks for access rules changed at another gateway.</summary>
+    public TimeSpan SharedStatePollInterval { get; init; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>
     /// Largest trust configuration (the own instance's or a partner's) the gateway reads. A larger
     /// answer is refused unread, before any signature is checked: whoever answers the registry's
     /// address cannot fill the gateway's memory. 10,000 members take about 25 MB.

@@ -64,6 +64,9 @@ internal sealed class SqliteAclStore : IAclStore
         return await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
+    /// <summary>Only this gateway writes its <c>gateway.db</c>, and it reloads on its own changes.</summary>
+    public Task<long> VersionAsync(CancellationToken cancellationToken) => Task.FromResult(0L);
+
     private SqliteConnection Open()
     {
         var connection = new SqliteConnection(_connectionString);

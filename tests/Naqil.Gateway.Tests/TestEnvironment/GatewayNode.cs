@@ -39,7 +39,7 @@ internal sealed class GatewayNode : IAsyncDisposable
     public Task TickLogAsync() => App.Services.GetRequiredService<Naqil.Gateway.MessageLog.LogHeartbeat>().TickAsync(CancellationToken.None);
 
     public GatewayEntry Entry(string? address = null) =>
-        new(Member, "gw1", address ?? ProviderUrl, Tls.RawData, Signing.RawData);
+        new(Member, App.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<GatewayOptions>>().Value.Code, address ?? ProviderUrl, Tls.RawData, Signing.RawData);
 
     /// <summary>What the gateway logged at Information and above.</summary>
     public CapturedLogs Logs { get; private init; } = new();

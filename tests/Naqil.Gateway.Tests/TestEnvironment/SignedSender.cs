@@ -15,7 +15,7 @@ internal sealed class SignedSender(GatewayTestEnvironment env)
 {
     private readonly IServiceProvider _services = env.Consumer.App.Services;
 
-    private PeerGateway Provider => _services.GetRequiredService<TrustState>().Current!.GatewaysOf(MemberId.Parse("SY/GOV/CIVREG"))[0];
+    private PeerGateway Provider => _services.GetRequiredService<TrustState>().Current!.GatewaysOf(MemberId.Parse("SY/GOV/CIVREG")).First(g => g.Code == "gw1");
 
     public SignedRequest Create(HttpMethod method, string service, string path, byte[] body, Dictionary<string, string>? extraHeaders = null, string client = GatewayTestEnvironment.Portal)
     {
@@ -36,6 +36,15 @@ internal sealed class SignedSender(GatewayTestEnvironment env)
 
     public Task<HttpResponseMessage> SendAsync(HttpRequestMessage message) =>
         _services.GetRequiredService<ProviderGatewayClient>().For(Provider).SendAsync(message, CancellationToken.None);
+
+    /// <summary>Sends a copy of <paramref name="message"/> to another gateway of the provider member (the one with <paramref name="code"/>), over the consumer's mutual TLS, as a replay behind a load balancer would arrive.</summary>
+    public Task<HttpResponseMessage> SendToAsync(HttpRequestMessage message, string code)
+    {
+        var gateway = _services.GetRequiredService<TrustState>().Current!.GatewaysOf(MemberId.Parse("SY/GOV/CIVREG")).Single(g => g.Code == code);
+        var copy = Copy(message, []);
+        copy.RequestUri = new Uri(gateway.Authority + message.RequestUri!.OriginalString[Provider.Authority.Length..], new UriCreationOptions { DangerousDisablePathAndQueryCanonicalization = true });
+        return _services.GetRequiredService<ProviderGatewayClient>().For(gateway).SendAsync(copy, CancellationToken.None);
+    }
 
     /// <summary>A byte-for-byte copy of a request, optionally with another body or header values.</summary>
     public static HttpRequestMessage Copy(HttpRequestMessage original, byte[] body, IReadOnlyDictionary<string, string>? replaceHeaders = null)

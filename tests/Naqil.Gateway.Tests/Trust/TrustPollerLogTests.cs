@@ -56,9 +56,9 @@ public sealed class TrustPollerLogTests : IAsyncDisposable
         var logs = new RecordingLoggerProvider();
         await using var node = await GatewayNode.StartAsync(Member, _directory, _registry, _time, o => o with { Code = "gw9" }, logs: logs);
 
-        _registry.Publish(Configuration(6, [node.Entry()]));
+        _registry.Publish(Configuration(6, [node.Entry() with { Code = "gw1" }]));
         Assert.True(await node.RefreshTrustAsync());
-        _registry.Publish(Configuration(7, [node.Entry() with { Code = "gw9" }]));
+        _registry.Publish(Configuration(7, [node.Entry()]));
         Assert.True(await node.RefreshTrustAsync());
 
         // Serial 5 (at start) lists no gateway of the member, serial 6 lists gw1, serial 7 lists this gateway.

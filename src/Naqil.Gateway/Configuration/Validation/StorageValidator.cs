@@ -6,6 +6,18 @@ namespace Naqil.Gateway.Configuration.Validation;
 /// </summary>
 internal sealed class StorageValidator : IGatewayOptionsValidator
 {
+    private static bool IsConnectionString(string text)
+    {
+        try
+        {
+            return new Npgsql.NpgsqlConnectionStringBuilder(text).Host is { Length: > 0 };
+        }
+        catch (ArgumentException)
+        {
+            return false;
+        }
+    }
+
     public void Validate(GatewayOptions options, List<string> failures)
     {
         if (string.IsNullOrWhiteSpace(options.DataDirectory))
@@ -26,6 +38,16 @@ internal sealed class StorageValidator : IGatewayOptionsValidator
         if (log.SqliteBusyTimeout < TimeSpan.Zero)
         {
             failures.Add($"Gateway:MessageLog:SqliteBusyTimeout is {log.SqliteBusyTimeout}; use a duration such as 00:00:05");
+        }
+
+        if (options.SharedStateConnectionString.Length > 0 && !IsConnectionString(options.SharedStateConnectionString))
+        {
+            failures.Add("Gateway:SharedStateConnectionString is not a PostgreSQL connection string; give one such as Host=10.0.0.5;Username=naqil;Database=naqil_civreg_shared, or leave it empty for one gateway");
+        }
+
+        if (options.SharedStatePollInterval <= TimeSpan.Zero)
+        {
+            failures.Add($"Gateway:SharedStatePollInterval is {options.SharedStatePollInterval}; use a positive duration such as 00:00:02");
         }
 
         if (log.MaxBatch is < 1 or > 65536)

@@ -30,7 +30,7 @@ public sealed class ReplayStepTests : IDisposable
         // The signatures are created now and fresh for MaxClockSkew (30 s) after.
         var options = Options.Create(_fixture.Options(StepFixture.ProviderMember) with { ReplayCacheCapacity = capacity });
         var cache = new ReplayCache(options);
-        var step = new ReplayStep(cache, _fixture.Time, options);
+        var step = new ReplayStep(cache, new LocalReplayWindow(), _fixture.Time, options);
         var first = Exchange(_fixture.Consumer, StepFixture.NaqilId);
         if (when != "first")
         {
