@@ -27,6 +27,13 @@ internal sealed record TsaEndpoint(Uri Url, X509Certificate2 Certificate, string
 /// </summary>
 internal sealed class TreeHeadTimestamper : IDisposable
 {
+    /// <summary>
+    /// The largest TSA reply read. A TimeStampResp is a status, a CMS signature and at most a few
+    /// certificates: a few KiB. Whoever answers the TSA URL must not be able to fill the gateway's
+    /// memory, so a longer reply is refused, unread past this bound, as a timestamp failure.
+    /// </summary>
+    public const int MaxReplyBytes = 64 * 1024;
+
     private readonly HttpClient _http;
     private readonly TrustState _trust;
     private readonly TsaEndpoint? _override;
@@ -103,13 +110,21 @@ internal sealed class TreeHeadTimestamper : IDisposable
         {
             using var content = new ByteArrayContent(request);
             content.Headers.ContentType = new MediaTypeHeaderValue("application/timestamp-query");
-            using var answer = await _http.PostAsync(tsa.Url, content, cancellationToken);
+            using var message = new HttpRequestMessage(HttpMethod.Post, tsa.Url) { Content = content };
+
+            // Headers only: the body is read below, and no further than the bound.
+            using var answer = await _http.SendAsync(message, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
             if (!answer.IsSuccessStatusCode)
             {
                 return (null, $"the TSA answered HTTP {(int)answer.StatusCode}");
             }
 
-            response = await answer.Content.ReadAsByteArrayAsync(cancellationToken);
+            if (await ReadBoundedAsync(answer.Content, cancellationToken) is not { } body)
+            {
+                return (null, $"the TSA's reply is larger than {MaxReplyBytes} bytes");
+            }
+
+            response = body;
         }
         catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
         {
@@ -130,6 +145,26 @@ internal sealed class TreeHeadTimestamper : IDisposable
     }
 
     public void Dispose() => _http.Dispose();
+
+    /// <summary>The reply's bytes, or null when it declares or turns out to be longer than <see cref="MaxReplyBytes"/>.</summary>
+    private static async Task<byte[]?> ReadBoundedAsync(HttpContent content, CancellationToken cancellationToken)
+    {
+        if (content.Headers.ContentLength > MaxReplyBytes)
+        {
+            return null;
+        }
+
+        await using var stream = await content.ReadAsStreamAsync(cancellationToken);
+        var buffer = new byte[MaxReplyBytes + 1];
+        var length = 0;
+        int read;
+        while (length < buffer.Length && (read = await stream.ReadAsync(buffer.AsMemory(length), cancellationToken)) > 0)
+        {
+            length += read;
+        }
+
+        return length > MaxReplyBytes ? null : buffer[..length];
+    }
 
     /// <summary>The CA certificates above <paramref name="tsa"/> found among <paramref name="candidates"/>, nearest first; empty when there is no chain to a self-signed root.</summary>
     private static IReadOnlyList<byte[]> IssuersOf(X509Certificate2 tsa, IEnumerable<byte[]> candidates)
