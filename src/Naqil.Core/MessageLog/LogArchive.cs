@@ -29,6 +29,12 @@ public static class LogArchive
     /// <summary>A certificate (PEM) by its hex SHA-256 thumbprint.</summary>
     public static string CertificatePath(string thumbprint) => $"certificates/{thumbprint}.pem";
 
+    /// <summary>
+    /// A TSA's chain (PEM, one file): its certificate first, then each issuer up to a self-signed
+    /// root, for <c>openssl ts -verify -CAfile</c>.
+    /// </summary>
+    public static string CertificateChainPath(string tsaThumbprint) => $"certificates/{tsaThumbprint}-chain.pem";
+
     /// <summary>The DER TimeStampToken for the tree head of <paramref name="treeSize"/> (the <paramref name="ordinal"/>-th for that size).</summary>
     public static string TokenPath(long treeSize, int ordinal) => $"timestamps/{treeSize:D20}-{ordinal}.tst";
 

@@ -34,7 +34,8 @@ public sealed class LogVerificationReport
 /// tree from every leaf, checks each exported entry hashes to its leaf at its own index, each tree
 /// head's signature against the certificate in the archive and its root against the recomputed
 /// tree, the consistency of successive heads, each RFC 3161 token against its TSA certificate and
-/// tree head, and any tree heads published earlier that the caller holds. Trust in the
+/// tree head, each TSA's chain file up to a self-signed root, and any tree heads published earlier
+/// that the caller holds. Trust in the
 /// certificates themselves is the caller's: the report names their thumbprints to compare with
 /// the trust configuration.
 /// </summary>
@@ -318,6 +319,11 @@ public static class LogArchiveVerifier
     private static void CheckTimestamps(ZipArchive zip, Manifest manifest, List<VerifiedHead> heads, LogVerificationReport report)
     {
         var bySize = heads.ToDictionary(h => h.Head.TreeSize);
+        foreach (var tsa in manifest.Timestamps.Select(t => t.Tsa).Distinct(StringComparer.Ordinal))
+        {
+            CheckTsaChain(zip, tsa, report);
+        }
+
         var ordinals = new Dictionary<long, int>();
         foreach (var (treeSize, tokenPath, tsa) in manifest.Timestamps)
         {
@@ -358,6 +364,50 @@ public static class LogArchiveVerifier
             }
 
             report.Notes.Add($"tree head {treeSize} existed by {genTime:yyyy-MM-ddTHH:mm:ss.fffZ} (RFC 3161 token of the TSA with SHA-256 thumbprint {tsa})");
+        }
+    }
+
+    /// <summary>The TSA's chain file, as <c>openssl ts -verify -CAfile</c> uses it: the TSA certificate, then each issuer up to a self-signed root.</summary>
+    private static void CheckTsaChain(ZipArchive zip, string tsa, LogVerificationReport report)
+    {
+        var path = LogArchive.CertificateChainPath(tsa);
+        var subject = $"TSA certificate {tsa}";
+        if (Read(zip, path) is not { } pem)
+        {
+            report.Fail("timestamp-chain", subject, $"{path} is missing: its tokens cannot be checked by openssl ts -verify");
+            return;
+        }
+
+        var listed = new X509Certificate2Collection();
+        try
+        {
+            listed.ImportFromPem(System.Text.Encoding.ASCII.GetString(pem));
+            if (listed.Count == 0 || !Convert.ToHexStringLower(SHA256.HashData(listed[0].RawData)).Equals(tsa, StringComparison.OrdinalIgnoreCase))
+            {
+                report.Fail("timestamp-chain", subject, $"{path} does not start with the TSA's certificate");
+                return;
+            }
+
+            var chain = CertificateChains.TryBuild(listed[0], listed.Skip(1));
+            if (chain is null || chain.Count != listed.Count || !chain.Select((der, i) => der.AsSpan().SequenceEqual(listed[i].RawData)).All(same => same))
+            {
+                report.Fail("timestamp-chain", subject, $"{path} is not a chain from the TSA's certificate, each issued by the next, up to a self-signed root");
+                return;
+            }
+
+            var root = Convert.ToHexStringLower(SHA256.HashData(chain[^1]));
+            report.Notes.Add($"the TSA certificate {tsa} chains to the root with SHA-256 thumbprint {root}: compare it with the trust configuration");
+        }
+        catch (CryptographicException e)
+        {
+            report.Fail("timestamp-chain", subject, $"{path} does not hold PEM certificates ({e.Message})");
+        }
+        finally
+        {
+            foreach (var certificate in listed)
+            {
+                certificate.Dispose();
+            }
         }
     }
 

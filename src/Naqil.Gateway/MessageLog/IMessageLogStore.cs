@@ -64,10 +64,13 @@ internal interface IMessageLogStore : IDisposable
     /// <summary>Timestamp tokens for tree heads with sizes in <c>[minSize, maxSize]</c>, by size.</summary>
     Task<IReadOnlyList<StoredTimestamp>> TimestampsAsync(long minSize, long maxSize, CancellationToken cancellationToken);
 
-    /// <summary>Keeps a certificate (gateway signing or TSA) by its hex SHA-256 thumbprint; a second put is a no-op.</summary>
+    /// <summary>Keeps a certificate (gateway signing, TSA, or a CA above a TSA) by its hex SHA-256 thumbprint; a second put is a no-op.</summary>
     Task PutCertificateAsync(string thumbprint, byte[] der, CancellationToken cancellationToken);
 
     Task<byte[]?> GetCertificateAsync(string thumbprint, CancellationToken cancellationToken);
+
+    /// <summary>Every kept certificate (a handful: signing keys, TSAs and their CAs), for building a TSA's chain.</summary>
+    Task<IReadOnlyList<byte[]>> CertificatesAsync(CancellationToken cancellationToken);
 }
 
 /// <summary>The Merkle tree as committed: size and right frontier.</summary>

@@ -1,7 +1,10 @@
 using System.IO.Compression;
+using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
+using System.Text;
 using System.Text.Json;
 using Naqil.MessageLog;
+using Naqil.Trust;
 
 namespace Naqil.Gateway.MessageLog;
 
@@ -9,7 +12,7 @@ namespace Naqil.Gateway.MessageLog;
 /// Writes a self-contained archive (docs/message-log.md, "Archive") of the entries
 /// <c>[start, end)</c>: those entries, every leaf below the covering tree head so the tree can be
 /// recomputed, the signed tree heads from the range's start up to the covering head, their
-/// timestamp tokens, and the certificates that verify them. The covering head is the smallest
+/// timestamp tokens, and the certificates that verify them, each TSA's with its chain up to a root. The covering head is the smallest
 /// time-stamped head that includes the last entry, else the smallest signed one; entries no head
 /// covers yet are left out (the summary says so). The store is read as it is, damage included.
 /// </summary>
@@ -35,6 +38,13 @@ internal sealed class LogArchiveExporter(IMessageLogStore store)
         });
         var stamps = await WriteTimestampsAsync(zip, plan, cancellationToken);
         await WriteCertificatesAsync(zip, plan, cancellationToken);
+        var unchained = await WriteTsaChainsAsync(zip, plan, cancellationToken);
+        if (unchained.Count > 0)
+        {
+            var missing = $"no chain to a self-signed root is kept for the TSA certificate {string.Join(", ", unchained)}: openssl ts -verify cannot check its tokens";
+            plan = plan with { Warning = plan.Warning is null ? missing : plan.Warning + "; " + missing };
+        }
+
         await WriteAsync(zip, LogArchive.Manifest, stream =>
         {
             WriteManifest(stream, gateway, now, plan, stamps);
@@ -138,6 +148,64 @@ internal sealed class LogArchiveExporter(IMessageLogStore store)
                 await WriteAsync(zip, LogArchive.CertificatePath(thumbprint), stream => stream.WriteAsync(System.Text.Encoding.ASCII.GetBytes(pem), cancellationToken).AsTask());
             }
         }
+    }
+
+    /// <summary>
+    /// Per TSA, its certificate and the CAs above it up to a self-signed root, in one PEM file for
+    /// <c>openssl ts -verify -CAfile</c>, built from the certificates the gateway kept when it
+    /// obtained tokens. Returns the TSAs for which no such chain is kept.
+    /// </summary>
+    private async Task<List<string>> WriteTsaChainsAsync(ZipArchive zip, ExportPlan plan, CancellationToken cancellationToken)
+    {
+        var unchained = new List<string>();
+        var tsas = plan.Timestamps.Select(t => t.TsaThumbprint).Distinct(StringComparer.Ordinal).ToList();
+        if (tsas.Count == 0)
+        {
+            return unchained;
+        }
+
+        var kept = new List<X509Certificate2>();
+        try
+        {
+            foreach (var der in await store.CertificatesAsync(cancellationToken))
+            {
+                try
+                {
+                    kept.Add(X509CertificateLoader.LoadCertificate(der));
+                }
+                catch (CryptographicException)
+                {
+                    // Damage in the store is the verifier's to name; it cannot be part of a chain.
+                }
+            }
+
+            foreach (var thumbprint in tsas)
+            {
+                var tsa = kept.FirstOrDefault(c => SignedTrustConfiguration.Thumbprint(c) == thumbprint);
+                if (tsa is null || CertificateChains.TryBuild(tsa, kept) is not { } chain)
+                {
+                    unchained.Add(thumbprint);
+                    continue;
+                }
+
+                var pem = new StringBuilder();
+                foreach (var der in chain)
+                {
+                    pem.Append(PemEncoding.WriteString("CERTIFICATE", der)).Append('\n');
+                }
+
+                await WriteAsync(zip, LogArchive.CertificateChainPath(thumbprint), stream => stream.WriteAsync(Encoding.ASCII.GetBytes(pem.ToString()), cancellationToken).AsTask());
+            }
+        }
+        finally
+        {
+            foreach (var certificate in kept)
+            {
+                certificate.Dispose();
+            }
+        }
+
+        return unchained;
     }
 
     private static void WriteManifest(Stream stream, string gateway, DateTimeOffset now, ExportPlan plan, List<ManifestStamp> stamps)

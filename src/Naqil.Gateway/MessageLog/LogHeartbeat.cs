@@ -1,3 +1,4 @@
+using System.Security.Cryptography;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Naqil.Gateway.Configuration;
@@ -142,6 +143,12 @@ internal sealed class LogHeartbeat : BackgroundService
             }
 
             await _log.Store.PutCertificateAsync(tsa.Thumbprint, tsa.Certificate.RawData, cancellationToken);
+            foreach (var issuer in tsa.Issuers)
+            {
+                // The chain goes into every archive with the token, for openssl ts -verify -CAfile.
+                await _log.Store.PutCertificateAsync(Convert.ToHexStringLower(SHA256.HashData(issuer)), issuer, cancellationToken);
+            }
+
             await _log.Store.AddTimestampAsync(timestamp, cancellationToken);
             _lastStampedSize = head.TreeSize;
             _nextTimestamp = now + _options.TimestampInterval;

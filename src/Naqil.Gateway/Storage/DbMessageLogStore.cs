@@ -308,6 +308,20 @@ internal abstract class DbMessageLogStore : IMessageLogStore
         return await command.ExecuteScalarAsync(cancellationToken) as byte[];
     }
 
+    public async Task<IReadOnlyList<byte[]>> CertificatesAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var command = Command(connection, null, "SELECT der FROM log_certificates ORDER BY thumbprint");
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var certificates = new List<byte[]>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            certificates.Add(reader.GetFieldValue<byte[]>(0));
+        }
+
+        return certificates;
+    }
+
     private async Task<IReadOnlyList<StoredTreeHead>> QueryTreeHeadsAsync(string sql, long min, long max, CancellationToken cancellationToken)
     {
         await using var connection = await OpenAsync(cancellationToken);

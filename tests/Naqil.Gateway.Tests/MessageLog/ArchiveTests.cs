@@ -1,6 +1,8 @@
 using System.Diagnostics;
+using System.Globalization;
 using System.IO.Compression;
 using System.Security.Cryptography.X509Certificates;
+using System.Text.Json;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
@@ -75,28 +77,61 @@ public sealed class ArchiveTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task OpenSsl_VerifiesAnExportedTimestampTokenAndItsData()
+    public async Task OpenSsl_TheDocumentedCommand_VerifiesEveryTokenOfTheArchive()
     {
         var openssl = FindOpenSsl();
-        var archive = await ExportAsync();
+        var command = DocumentedOpenSslCommand();
+        for (var round = 1; round <= 2; round++)
+        {
+            (await _env.GetAsync(GatewayTestEnvironment.Persons, $"/persons/more-{round}")).Dispose();
+            _env.Time.Advance(TimeSpan.FromSeconds(61));
+            await _env.Consumer.TickLogAsync();
+        }
+
+        var archive = Path.Combine(_directory, "all.zip");
+        await using (var file = File.Create(archive))
+        {
+            await new LogArchiveExporter(Log.Store).ExportAsync(file, "SY/GOV/MOCT/gw1", 0, long.MaxValue, _env.Time.GetUtcNow(), Ct);
+        }
+
         var extracted = Path.Combine(_directory, "extracted");
         await ZipFile.ExtractToDirectoryAsync(archive, extracted, Ct);
-        var token = Directory.GetFiles(Path.Combine(extracted, "timestamps"), "*.tst").Single();
-        var data = Directory.GetFiles(Path.Combine(extracted, "timestamps"), "*.sth").Single();
-        var tsaPem = Path.Combine(extracted, LogArchive.CertificatePath(Naqil.Trust.SignedTrustConfiguration.Thumbprint(_env.Tsa!.Certificate)));
-        var changed = Path.Combine(_directory, "changed.sth");
+        var tokens = ManifestTokens(extracted);
+
+        // The TSA is issued by a CA, as the sandbox's is; three heads, three tokens.
+        Assert.NotEqual(_env.Tsa!.Certificate.SubjectName.Name, _env.Tsa.Certificate.IssuerName.Name);
+        Assert.Equal([Exchanges, Exchanges + 1, Exchanges + 2], tokens.Select(t => t.TreeSize));
+        foreach (var (treeSize, ordinal, tsa) in tokens)
+        {
+            var arguments = Fill(command, treeSize, ordinal, tsa);
+            var verified = await RunAsync(openssl, extracted, arguments);
+            Assert.True(verified.ExitCode == 0, $"{string.Join(' ', arguments)}\n{verified.Output}");
+            Assert.Contains("Verification: OK", verified.Output, StringComparison.Ordinal);
+        }
+
+        // The same command on altered data fails: it checks the imprint, not only the chain.
+        var data = Path.Combine(extracted, LogArchive.TimestampedDataPath(Exchanges));
         var bytes = await File.ReadAllBytesAsync(data, Ct);
         bytes[20] ^= 1;
-        await File.WriteAllBytesAsync(changed, bytes, Ct);
-
-        var ok = await RunAsync(openssl, "ts", "-verify", "-data", data, "-in", token, "-token_in", "-CAfile", tsaPem);
-        var tampered = await RunAsync(openssl, "ts", "-verify", "-data", changed, "-in", token, "-token_in", "-CAfile", tsaPem);
-
-        Assert.True(ok.ExitCode == 0, ok.Output);
-        Assert.Contains("Verification: OK", ok.Output, StringComparison.Ordinal);
+        await File.WriteAllBytesAsync(data, bytes, Ct);
+        var tampered = await RunAsync(openssl, extracted, Fill(command, Exchanges, 0, tokens[0].Tsa));
         Assert.NotEqual(0, tampered.ExitCode);
-        Assert.True(SignedTreeHead.TryDecode(await File.ReadAllBytesAsync(data, Ct), out var head));
-        Assert.Equal(Exchanges, head.Head.TreeSize);
+    }
+
+    [Fact]
+    public async Task Export_TsaIssuedByACa_CarriesTheChainAndTheVerifierNamesItsRoot()
+    {
+        var archive = await ExportAsync();
+        var tsa = Naqil.Trust.SignedTrustConfiguration.Thumbprint(_env.Tsa!.Certificate);
+        var root = Naqil.Trust.SignedTrustConfiguration.Thumbprint(_env.Tsa.Ca);
+
+        var report = LogArchiveVerifier.Verify(archive);
+        var withoutChain = LogArchiveVerifier.Verify(await WithoutAsync(archive, LogArchive.CertificateChainPath(tsa)));
+
+        Assert.True(report.Ok, string.Join("\n", report.Failures));
+        Assert.Contains($"the TSA certificate {tsa} chains to the root with SHA-256 thumbprint {root}: compare it with the trust configuration", report.Notes);
+        var failure = Assert.Single(withoutChain.Failures);
+        Assert.Equal(("timestamp-chain", $"TSA certificate {tsa}"), (failure.Check, failure.Subject));
     }
 
     [Fact]
@@ -243,6 +278,60 @@ public sealed class ArchiveTests : IAsyncLifetime
         await command.ExecuteNonQueryAsync(Ct);
     }
 
+    /// <summary>An archive like <paramref name="archive"/> without the entry <paramref name="name"/>.</summary>
+    private async Task<string> WithoutAsync(string archive, string name)
+    {
+        var copy = Path.Combine(_directory, $"without-{Guid.NewGuid():N}.zip");
+        File.Copy(archive, copy);
+        await using var zip = await ZipFile.OpenAsync(copy, ZipArchiveMode.Update, Ct);
+        Assert.NotNull(zip.GetEntry(name));
+        zip.GetEntry(name)!.Delete();
+        return copy;
+    }
+
+    /// <summary>The manifest's tokens: the size each stamps, its ordinal for that size, its TSA.</summary>
+    private static List<(long TreeSize, int Ordinal, string Tsa)> ManifestTokens(string extracted)
+    {
+        using var manifest = JsonDocument.Parse(File.ReadAllBytes(Path.Combine(extracted, LogArchive.Manifest)));
+        var ordinals = new Dictionary<long, int>();
+        var tokens = new List<(long, int, string)>();
+        foreach (var stamp in manifest.RootElement.GetProperty("timestamps").EnumerateArray())
+        {
+            var treeSize = stamp.GetProperty("treeSize").GetInt64();
+            var ordinal = ordinals.GetValueOrDefault(treeSize);
+            ordinals[treeSize] = ordinal + 1;
+            Assert.Equal(LogArchive.TokenPath(treeSize, ordinal), stamp.GetProperty("token").GetString());
+            tokens.Add((treeSize, ordinal, stamp.GetProperty("tsa").GetString()!));
+        }
+
+        return tokens;
+    }
+
+    /// <summary>
+    /// The <c>openssl ts -verify</c> line of docs/message-log.md as printed, with its placeholders:
+    /// the test runs the auditor's recipe itself, so the doc cannot drift from the archive.
+    /// </summary>
+    private static string[] DocumentedOpenSslCommand()
+    {
+        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
+        {
+            var doc = Path.Combine(directory.FullName, "docs", "message-log.md");
+            if (File.Exists(doc))
+            {
+                var line = File.ReadLines(doc).Single(l => l.StartsWith("openssl ts -verify", StringComparison.Ordinal) && l.Contains("<size>", StringComparison.Ordinal));
+                return line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+            }
+        }
+
+        throw new FileNotFoundException("docs/message-log.md not found above the test's folder");
+    }
+
+    /// <summary>The documented command's arguments (after <c>openssl</c>) for one token, placeholders filled as the doc says.</summary>
+    private static string[] Fill(string[] command, long treeSize, int ordinal, string tsa) =>
+        [.. command.Skip(1).Select(a => a.Replace("<size>", treeSize.ToString("D20", CultureInfo.InvariantCulture), StringComparison.Ordinal)
+            .Replace("<n>", ordinal.ToString(CultureInfo.InvariantCulture), StringComparison.Ordinal)
+            .Replace("<tsa>", tsa, StringComparison.Ordinal))];
+
     private static string FindOpenSsl()
     {
         var found = (Environment.GetEnvironmentVariable("PATH") ?? "")
@@ -262,9 +351,9 @@ public sealed class ArchiveTests : IAsyncLifetime
         return found;
     }
 
-    private static async Task<(int ExitCode, string Output)> RunAsync(string fileName, params string[] arguments)
+    private static async Task<(int ExitCode, string Output)> RunAsync(string fileName, string workingDirectory, string[] arguments)
     {
-        using var process = Process.Start(new ProcessStartInfo(fileName, arguments) { RedirectStandardOutput = true, RedirectStandardError = true })!;
+        using var process = Process.Start(new ProcessStartInfo(fileName, arguments) { WorkingDirectory = workingDirectory, RedirectStandardOutput = true, RedirectStandardError = true })!;
         var stdout = process.StandardOutput.ReadToEndAsync(Ct);
         var stderr = process.StandardError.ReadToEndAsync(Ct);
         await process.WaitForExitAsync(Ct);

@@ -175,6 +175,8 @@ public sealed class GroupCommitTests : IDisposable
 
         public Task<byte[]?> GetCertificateAsync(string thumbprint, CancellationToken cancellationToken) => inner.GetCertificateAsync(thumbprint, cancellationToken);
 
+        public Task<IReadOnlyList<byte[]>> CertificatesAsync(CancellationToken cancellationToken) => inner.CertificatesAsync(cancellationToken);
+
         public void Dispose() => inner.Dispose();
     }
 }

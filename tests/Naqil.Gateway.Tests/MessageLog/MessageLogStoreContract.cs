@@ -278,6 +278,18 @@ public abstract class MessageLogStoreContract : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Certificates_ListsEveryKeptOneOnce()
+    {
+        await Store.PutCertificateAsync("abc", [1, 2], Ct);
+        await Store.PutCertificateAsync("0bc", [4], Ct);
+        await Store.PutCertificateAsync("abc", [3], Ct);
+
+        var all = await Store.CertificatesAsync(Ct);
+
+        Assert.Equal([[4], [1, 2]], all);
+    }
+
+    [Fact]
     public async Task Probe_WritesItsTimeAndLeavesTheLogAlone()
     {
         var builder = new MerkleTreeBuilder();

@@ -122,6 +122,7 @@ internal sealed class GatewayTestEnvironment : IAsyncDisposable
         Subsystems = [new(Portal), new(Keyed), new(Other), new("SY/GOV/CIVREG/registry")],
         Services = [new(Persons, PersonalData: false), new(Records, PersonalData: true), new(Down, PersonalData: false)],
         Gateways = gateways ?? [Consumer.Entry(), Provider.Entry()],
+        TrustedCas = Tsa is null ? [] : [TestPki.Base64Der(Tsa.Ca)],
         Tsas = Tsa is null ? [] : [new TsaEntry(Tsa.Url, TestPki.Base64Der(Tsa.Certificate))],
         Partners = Partners,
     };
