@@ -70,7 +70,15 @@ public sealed class MerkleTreeBuilder
     }
 
     /// <summary>Appends a leaf by its leaf hash (see <see cref="MerkleTree.HashLeaf(ReadOnlySpan{byte})"/>).</summary>
-    public void Append(ReadOnlySpan<byte> leafHash)
+    public void Append(ReadOnlySpan<byte> leafHash) => Append(leafHash, null);
+
+    /// <summary>
+    /// Appends a leaf and reports every perfect subtree of two or more leaves that it completes,
+    /// smallest first: for a new size with <c>t</c> trailing zero bits, the subtrees of heights 1
+    /// to <c>t</c> ending at the new leaf. A store keeps these to answer proofs without the leaves
+    /// beneath them.
+    /// </summary>
+    public void Append(ReadOnlySpan<byte> leafHash, PerfectSubtreeCompleted? completed)
     {
         if (leafHash.Length != MerkleTree.HashSize)
         {
@@ -86,10 +94,13 @@ public sealed class MerkleTreeBuilder
         // merge them into it, right to left, like carrying in binary addition.
         var top = FrontierCount;
         leafHash.CopyTo(Node(top));
+        var height = 0;
         for (var size = Size; (size & 1) == 1; size >>= 1)
         {
             MerkleTree.HashChildren(Node(top - 1), Node(top), Node(top - 1));
             top--;
+            height++;
+            completed?.Invoke(height, Size + 1 - (1L << height), Node(top));
         }
 
         Size++;
@@ -131,3 +142,9 @@ public sealed class MerkleTreeBuilder
 
     private Span<byte> Node(int index) => _frontier.AsSpan(index * MerkleTree.HashSize, MerkleTree.HashSize);
 }
+
+/// <summary>
+/// A perfect subtree completed by <see cref="MerkleTreeBuilder.Append(ReadOnlySpan{byte}, PerfectSubtreeCompleted)"/>:
+/// the leaves <c>[start, start + 2^height)</c> and their Merkle Tree Hash.
+/// </summary>
+public delegate void PerfectSubtreeCompleted(int height, long start, ReadOnlySpan<byte> root);

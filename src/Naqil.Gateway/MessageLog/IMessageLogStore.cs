@@ -13,16 +13,21 @@ internal interface IMessageLogStore : IDisposable
     /// <summary><c>sqlite</c> or <c>postgresql</c>.</summary>
     string Kind { get; }
 
-    /// <summary>Creates the tables when they do not exist yet.</summary>
+    /// <summary>
+    /// Creates the tables when they do not exist yet, and completes the stored nodes of a log
+    /// written before they were kept (<see cref="StoredNodes"/>): an O(n) pass over the leaves,
+    /// once.
+    /// </summary>
     Task InitializeAsync(CancellationToken cancellationToken);
 
     /// <summary>The tree as last committed: its size and right frontier, for <see cref="MerkleTreeBuilder.FromFrontier"/>.</summary>
     Task<TreeState> LoadStateAsync(CancellationToken cancellationToken);
 
     /// <summary>
-    /// Writes a batch of consecutive entries (with their bodies) and the tree state after them in
-    /// ONE transaction: all or nothing, durable on return. The first entry's index must be the
-    /// stored size.
+    /// Writes a batch of consecutive entries (with their bodies), the stored nodes they complete
+    /// and the tree state after them in ONE transaction: all or nothing, durable on return. The
+    /// first entry's index must be the stored size, and the state's frontier must be the stored
+    /// one with the batch's leaves appended (else <see cref="ArgumentException"/>).
     /// </summary>
     Task AppendAsync(IReadOnlyList<StoredEntry> entries, TreeState state, CancellationToken cancellationToken);
 
@@ -40,6 +45,12 @@ internal interface IMessageLogStore : IDisposable
 
     /// <summary>Synchronous leaf reads for proof generation (<see cref="ILeafHashSource"/>).</summary>
     void ReadLeafHashes(long start, Span<byte> destination);
+
+    /// <summary>
+    /// The stored root of the subtree over leaves <c>[start, start + 2^height)</c>
+    /// (<see cref="StoredNodes"/>), for proof generation; false when it is not stored.
+    /// </summary>
+    bool TryReadNode(int height, long start, Span<byte> destination);
 
     /// <summary>Indices of the entries recorded for a Naqil-Id (one per side at most, on one gateway).</summary>
     Task<IReadOnlyList<long>> FindAsync(string naqilId, CancellationToken cancellationToken);

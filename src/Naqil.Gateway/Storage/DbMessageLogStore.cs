@@ -52,6 +52,11 @@ internal abstract class DbMessageLogStore : IMessageLogStore
         CREATE TABLE IF NOT EXISTS log_certificates (
             thumbprint TEXT PRIMARY KEY,
             der BYTEA NOT NULL);
+        CREATE TABLE IF NOT EXISTS log_nodes (
+            height INTEGER NOT NULL,
+            start BIGINT NOT NULL,
+            hash BYTEA NOT NULL,
+            PRIMARY KEY (height, start));
         CREATE TABLE IF NOT EXISTS log_probe (
             id INTEGER PRIMARY KEY CHECK (id = 1),
             at BIGINT NOT NULL);
@@ -91,16 +96,28 @@ internal abstract class DbMessageLogStore : IMessageLogStore
     /// <summary>Releases the store's connections (the pool or data source).</summary>
     protected abstract void DisposeCore();
 
+    /// <summary>The statement storing a node; a node stored already (by a concurrent completion) is kept.</summary>
+    internal const string InsertNodeSql = "INSERT INTO log_nodes (height, start, hash) VALUES (@height, @start, @hash) ON CONFLICT (height, start) DO NOTHING";
+
+    /// <summary>Leaves read per query while completing the nodes of an older log.</summary>
+    private const int CompletionChunk = 1 << 14;
+
     public async Task InitializeAsync(CancellationToken cancellationToken)
     {
         await using var connection = await OpenAsync(cancellationToken);
         await ExecuteAsync(connection, null, SchemaSql, cancellationToken);
+        await CompleteNodesAsync(connection, cancellationToken);
     }
 
     public async Task<TreeState> LoadStateAsync(CancellationToken cancellationToken)
     {
         await using var connection = await OpenAsync(cancellationToken);
-        await using var command = Command(connection, null, "SELECT size, frontier FROM log_state WHERE id = 1");
+        return await LoadStateAsync(connection, null, cancellationToken);
+    }
+
+    internal static async Task<TreeState> LoadStateAsync(DbConnection connection, DbTransaction? transaction, CancellationToken cancellationToken)
+    {
+        await using var command = Command(connection, transaction, "SELECT size, frontier FROM log_state WHERE id = 1");
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         if (!await reader.ReadAsync(cancellationToken))
         {
@@ -108,6 +125,81 @@ internal abstract class DbMessageLogStore : IMessageLogStore
         }
 
         return new TreeState(reader.GetInt64(0), SplitFrontier(reader.GetFieldValue<byte[]>(1)));
+    }
+
+    /// <summary>
+    /// A log written before nodes were kept, or by a build that did not keep them, lacks the nodes
+    /// of its first entries; count them and, when some are missing, recompute every node from the
+    /// leaves and store those missing, a chunk of leaves per transaction (an interrupted pass
+    /// starts again at the next open). Proofs stay correct meanwhile: a node not stored is computed
+    /// from its leaves. A gap in the leaves stops the pass where it is: those nodes cannot be known.
+    /// </summary>
+    private async Task CompleteNodesAsync(DbConnection connection, CancellationToken cancellationToken)
+    {
+        var state = await LoadStateAsync(connection, null, cancellationToken);
+        await using (var count = Command(connection, null, "SELECT COUNT(*) FROM log_nodes"))
+        {
+            var stored = Convert.ToInt64(await count.ExecuteScalarAsync(cancellationToken), System.Globalization.CultureInfo.InvariantCulture);
+            if (stored >= StoredNodes.CountFor(state.Size))
+            {
+                return;
+            }
+        }
+
+        var builder = new MerkleTreeBuilder();
+        var nodes = new List<StoredNode>();
+        while (builder.Size < state.Size)
+        {
+            var end = Math.Min(state.Size, builder.Size + CompletionChunk);
+            await using (var read = Command(connection, null, "SELECT idx, leaf FROM log_entries WHERE idx >= @start AND idx < @end ORDER BY idx"))
+            {
+                Add(read, "start", builder.Size);
+                Add(read, "end", end);
+                await using var reader = await read.ExecuteReaderAsync(cancellationToken);
+                while (await reader.ReadAsync(cancellationToken))
+                {
+                    var leaf = reader.GetFieldValue<byte[]>(1);
+                    if (reader.GetInt64(0) != builder.Size || leaf.Length != MerkleTree.HashSize)
+                    {
+                        break;
+                    }
+
+                    StoredNodes.Append(builder, leaf, nodes);
+                }
+            }
+
+            await InsertNodesAsync(connection, nodes, cancellationToken);
+            nodes.Clear();
+            if (builder.Size != end)
+            {
+                return;
+            }
+        }
+    }
+
+    private async Task InsertNodesAsync(DbConnection connection, List<StoredNode> nodes, CancellationToken cancellationToken)
+    {
+        if (nodes.Count == 0)
+        {
+            return;
+        }
+
+        await using var transaction = await BeginWriteAsync(connection, cancellationToken);
+        await using (var insert = Command(connection, transaction, InsertNodeSql))
+        {
+            Add(insert, "height", 0);
+            Add(insert, "start", 0L);
+            Add(insert, "hash", Array.Empty<byte>());
+            foreach (var node in nodes)
+            {
+                insert.Parameters[0].Value = node.Height;
+                insert.Parameters[1].Value = node.Start;
+                insert.Parameters[2].Value = node.Hash;
+                await insert.ExecuteNonQueryAsync(cancellationToken);
+            }
+        }
+
+        await transaction.CommitAsync(cancellationToken);
     }
 
     /// <summary>Appends through <see cref="DbMessageLogWriter"/>, the batched writer.</summary>
@@ -185,6 +277,26 @@ internal abstract class DbMessageLogStore : IMessageLogStore
         {
             throw new InvalidOperationException($"the stored leaf {start + read} is missing");
         }
+    }
+
+    public bool TryReadNode(int height, long start, Span<byte> destination)
+    {
+        using var connection = Open();
+        using var command = Command(connection, null, "SELECT hash FROM log_nodes WHERE height = @height AND start = @start");
+        Add(command, "height", height);
+        Add(command, "start", start);
+        if (command.ExecuteScalar() is not byte[] hash)
+        {
+            return false;
+        }
+
+        if (hash.Length != MerkleTree.HashSize)
+        {
+            throw new InvalidOperationException($"the stored node of height {height} at {start} is damaged");
+        }
+
+        hash.CopyTo(destination);
+        return true;
     }
 
     public async Task<IReadOnlyList<long>> FindAsync(string naqilId, CancellationToken cancellationToken)

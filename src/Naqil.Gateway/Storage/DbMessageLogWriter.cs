@@ -8,8 +8,8 @@ namespace Naqil.Gateway.Storage;
 
 /// <summary>
 /// The message log's batched writer over ADO.NET: appends a batch of entries (and their sealed
-/// bodies) and moves the tree state in one transaction, and only when the batch follows the stored
-/// state. The log has one writer at a time; it keeps its connection and prepared statements between
+/// bodies), stores the subtree roots they complete (<see cref="StoredNodes"/>) and moves the tree
+/// state in one transaction, and only when the batch follows the stored state. The log has one writer at a time; it keeps its connection and prepared statements between
 /// batches. A second caller at the same moment gets a session of its own.
 /// </summary>
 internal sealed class DbMessageLogWriter(DbMessageLogStore store) : IDisposable
@@ -34,6 +34,9 @@ internal sealed class DbMessageLogWriter(DbMessageLogStore store) : IDisposable
 
     private WriterSession? _idleWriter;
 
+    /// <summary>The state this writer last committed: the frontier the next batch's nodes grow from, without reading it back.</summary>
+    private TreeState? _committed;
+
     public async Task AppendAsync(IReadOnlyList<StoredEntry> entries, TreeState state, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(entries);
@@ -49,7 +52,7 @@ internal sealed class DbMessageLogWriter(DbMessageLogStore store) : IDisposable
         bool advanced;
         try
         {
-            advanced = await session.AppendAsync(store, entries, first, state, cancellationToken);
+            advanced = await session.AppendAsync(store, entries, first, state, Volatile.Read(ref _committed), cancellationToken);
         }
         catch (DbException e) when (store.IsDuplicateIndex(e))
         {
@@ -69,6 +72,8 @@ internal sealed class DbMessageLogWriter(DbMessageLogStore store) : IDisposable
         {
             throw NotFollowing(await StoredSizeOrNullAsync(cancellationToken), first, null);
         }
+
+        Volatile.Write(ref _committed, state);
     }
 
     public void Dispose() => Interlocked.Exchange(ref _idleWriter, null)?.Dispose();
@@ -107,6 +112,36 @@ internal sealed class DbMessageLogWriter(DbMessageLogStore store) : IDisposable
         Add(create, parameters, "at", e.Time.ToUnixTimeMilliseconds());
     }
 
+    private static void AddNodeParameters(Func<DbParameter> create, DbParameterCollection parameters, StoredNode node)
+    {
+        Add(create, parameters, "height", node.Height);
+        Add(create, parameters, "start", node.Start);
+        Add(create, parameters, "hash", node.Hash);
+    }
+
+    /// <summary>
+    /// The stored nodes the batch completes, grown from the stored frontier; and a check that the
+    /// caller's new state is that frontier with the batch's leaves appended, so the nodes and the
+    /// state can never disagree.
+    /// </summary>
+    private static List<StoredNode> CompletedNodes(TreeState before, IReadOnlyList<StoredEntry> entries, TreeState after)
+    {
+        var builder = MerkleTreeBuilder.FromFrontier(before.Size, before.Frontier);
+        var nodes = new List<StoredNode>();
+        foreach (var e in entries)
+        {
+            StoredNodes.Append(builder, e.LeafHash, nodes);
+        }
+
+        var frontier = builder.Frontier;
+        if (frontier.Count != after.Frontier.Count || !frontier.Select((node, i) => node.AsSpan().SequenceEqual(after.Frontier[i])).All(same => same))
+        {
+            throw new ArgumentException($"the tree state of size {after.Size} is not the stored tree of size {before.Size} with the batch's leaves appended", nameof(after));
+        }
+
+        return nodes;
+    }
+
     private static void AddBodiesParameters(Func<DbParameter> create, DbParameterCollection parameters, StoredEntry e, StoredBodies b)
     {
         Add(create, parameters, "idx", e.Index);
@@ -126,20 +161,32 @@ internal sealed class DbMessageLogWriter(DbMessageLogStore store) : IDisposable
         private DbCommand? _advanceState;
         private DbCommand? _insertEntry;
         private DbCommand? _insertBodies;
+        private DbCommand? _insertNode;
 
         /// <summary>
         /// Writes the batch and moves the state in one transaction; false, with nothing committed,
         /// when the stored state is not where the batch starts.
         /// </summary>
-        public async Task<bool> AppendAsync(DbMessageLogStore store, IReadOnlyList<StoredEntry> entries, long first, TreeState state, CancellationToken cancellationToken)
+        public async Task<bool> AppendAsync(DbMessageLogStore store, IReadOnlyList<StoredEntry> entries, long first, TreeState state, TreeState? committed, CancellationToken cancellationToken)
         {
             await store.BeforeWriteAsync(connection, cancellationToken);
             await using var transaction = await store.BeginWriteAsync(connection, cancellationToken);
+
+            // The frontier the batch grows from: the one this writer committed last, else read (once
+            // after opening, or after another session wrote). On PostgreSQL the read may be stale by
+            // the time the batch runs; the state's guarded update then refuses the batch.
+            var before = committed?.Size == first ? committed : await DbMessageLogStore.LoadStateAsync(connection, transaction, cancellationToken);
+            if (before.Size != first)
+            {
+                return false;
+            }
+
+            var nodes = CompletedNodes(before, entries, state);
             var frontier = Concat(state.Frontier);
             if (connection.CanCreateBatch)
             {
                 // PostgreSQL: the state's update and every insert in one round trip, then the commit.
-                if (!await AdvanceAndInsertAsBatchAsync(transaction, entries, first, state.Size, frontier, cancellationToken))
+                if (!await AdvanceAndInsertAsBatchAsync(transaction, entries, nodes, first, state.Size, frontier, cancellationToken))
                 {
                     return false;
                 }
@@ -167,6 +214,13 @@ internal sealed class DbMessageLogWriter(DbMessageLogStore store) : IDisposable
                         await insertBodies.ExecuteNonQueryAsync(cancellationToken);
                     }
                 }
+
+                foreach (var node in nodes)
+                {
+                    var insertNode = Prepare(ref _insertNode, DbMessageLogStore.InsertNodeSql, transaction, "@height", "@start", "@hash");
+                    Set(insertNode, node.Height, node.Start, node.Hash);
+                    await insertNode.ExecuteNonQueryAsync(cancellationToken);
+                }
             }
 
             await transaction.CommitAsync(cancellationToken);
@@ -178,6 +232,7 @@ internal sealed class DbMessageLogWriter(DbMessageLogStore store) : IDisposable
             _advanceState?.Dispose();
             _insertEntry?.Dispose();
             _insertBodies?.Dispose();
+            _insertNode?.Dispose();
             connection.Dispose();
         }
 
@@ -185,7 +240,7 @@ internal sealed class DbMessageLogWriter(DbMessageLogStore store) : IDisposable
         /// One round trip for the state's update and the whole batch where the driver can
         /// (PostgreSQL). The update goes first, so it takes the state row's lock before any insert.
         /// </summary>
-        private async Task<bool> AdvanceAndInsertAsBatchAsync(DbTransaction transaction, IReadOnlyList<StoredEntry> entries, long first, long size, byte[] frontier, CancellationToken cancellationToken)
+        private async Task<bool> AdvanceAndInsertAsBatchAsync(DbTransaction transaction, IReadOnlyList<StoredEntry> entries, List<StoredNode> nodes, long first, long size, byte[] frontier, CancellationToken cancellationToken)
         {
             await using var batch = connection.CreateBatch();
             batch.Transaction = transaction;
@@ -208,6 +263,14 @@ internal sealed class DbMessageLogWriter(DbMessageLogStore store) : IDisposable
                     AddBodiesParameters(bodies.CreateParameter, bodies.Parameters, e, b);
                     batch.BatchCommands.Add(bodies);
                 }
+            }
+
+            foreach (var n in nodes)
+            {
+                var node = batch.CreateBatchCommand();
+                node.CommandText = DbMessageLogStore.InsertNodeSql;
+                AddNodeParameters(node.CreateParameter, node.Parameters, n);
+                batch.BatchCommands.Add(node);
             }
 
             await batch.ExecuteNonQueryAsync(cancellationToken);

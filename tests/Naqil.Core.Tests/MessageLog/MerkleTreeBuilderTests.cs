@@ -54,6 +54,41 @@ public sealed class MerkleTreeBuilderTests
     }
 
     [Fact]
+    public void Append_ReportsEachPerfectSubtreeItCompletes_WithItsRoot()
+    {
+        var leaves = Enumerable.Range(0, 100).Select(Leaf).ToArray();
+        var builder = MerkleTreeBuilder.FromFrontier(0, []);
+        var reported = new List<(int Height, long Start, byte[] Root)>();
+        for (var i = 0; i < 37; i++)
+        {
+            builder.Append(leaves[i]);
+        }
+
+        // Resumed from a frontier mid-way, as the store's writer does for each batch.
+        builder = MerkleTreeBuilder.FromFrontier(builder.Size, builder.Frontier);
+        for (var i = 37; i < leaves.Length; i++)
+        {
+            builder.Append(leaves[i], (height, start, root) => reported.Add((height, start, root.ToArray())));
+        }
+
+        // Every aligned perfect subtree of 2+ leaves ending in (37, 100], smallest first per leaf.
+        var expected = new List<(int, long, byte[])>();
+        for (long end = 38; end <= 100; end++)
+        {
+            for (var height = 1; end % (1L << height) == 0; height++)
+            {
+                var start = end - (1L << height);
+                expected.Add((height, start, MerkleTree.ComputeRoot(leaves[(int)start..(int)end])));
+            }
+        }
+
+        Assert.Equal(expected.Count, reported.Count);
+        Assert.Equal(expected.Select(e => (e.Item1, e.Item2)), reported.Select(r => (r.Height, r.Start)));
+        Assert.Equal(expected.Select(e => e.Item3), reported.Select(r => r.Root));
+        Assert.Equal(MerkleTree.ComputeRoot(leaves), builder.ComputeRoot());
+    }
+
+    [Fact]
     public void FromFrontier_NodeCountNotMatchingSize_Throws()
     {
         Assert.Throws<ArgumentException>(() => MerkleTreeBuilder.FromFrontier(3, [Leaf(0)]));

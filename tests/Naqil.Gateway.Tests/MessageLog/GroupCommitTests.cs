@@ -153,6 +153,8 @@ public sealed class GroupCommitTests : IDisposable
 
         public void ReadLeafHashes(long start, Span<byte> destination) => inner.ReadLeafHashes(start, destination);
 
+        public bool TryReadNode(int height, long start, Span<byte> destination) => inner.TryReadNode(height, start, destination);
+
         public Task<IReadOnlyList<long>> FindAsync(string naqilId, CancellationToken cancellationToken) => inner.FindAsync(naqilId, cancellationToken);
 
         public Task<long> FirstIndexAtOrAfterAsync(DateTimeOffset time, CancellationToken cancellationToken) => inner.FirstIndexAtOrAfterAsync(time, cancellationToken);

@@ -35,6 +35,9 @@ public abstract class MessageLogStoreContract : IAsyncLifetime
     /// <summary>The time the last probe wrote (Unix milliseconds), read past the store; null when none was.</summary>
     private protected abstract Task<long?> ReadProbeTimeAsync();
 
+    /// <summary>Runs a statement on the store's database past the store, as an older build or an intruder would.</summary>
+    private protected abstract Task ExecuteSqlAsync(string sql);
+
     [Fact]
     public async Task EmptyStore_HasSizeZeroAndNoHeads()
     {
@@ -256,6 +259,126 @@ public abstract class MessageLogStoreContract : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Append_StoresTheRootOfEveryCompleteAlignedSubtreeOf16LeavesOrMore_AndNoOther()
+    {
+        var builder = new MerkleTreeBuilder();
+        var random = new Random(17);
+        while (builder.Size < 700)
+        {
+            await AppendAsync(builder, random.Next(1, 40));
+        }
+
+        var leaves = await LeavesAsync(builder.Size);
+        var node = new byte[32];
+        for (var height = 0; 1L << height <= 2 * builder.Size; height++)
+        {
+            var size = 1L << height;
+            for (long start = 0; start + size <= builder.Size + size; start += size)
+            {
+                var complete = start + size <= builder.Size;
+                var stored = Store.TryReadNode(height, start, node);
+                Assert.True(stored == (complete && height >= StoredNodes.MinHeight), $"height {height} at {start}: stored {stored}");
+                if (stored)
+                {
+                    Assert.Equal(MerkleTree.ComputeRoot(leaves[(int)start..(int)(start + size)]), node);
+                }
+            }
+        }
+    }
+
+    [Fact]
+    public async Task Proofs_FromStoredNodes_AreThoseComputedFromTheLeaves_AtRandomSizes_AndReadLogarithmicallyManyRows()
+    {
+        var builder = new MerkleTreeBuilder();
+        var random = new Random(9162);
+        while (builder.Size < 3000)
+        {
+            await AppendAsync(builder, random.Next(1, 120));
+        }
+
+        var leaves = await LeavesAsync(builder.Size);
+        for (var i = 0; i < 60; i++)
+        {
+            var size = random.NextInt64(1, builder.Size + 1);
+            var index = random.NextInt64(0, size);
+            var first = random.NextInt64(1, size + 1);
+            var inclusion = new StoreLeafHashSource(Store, size);
+            var consistency = new StoreLeafHashSource(Store, size);
+
+            Assert.Equal(MerkleProofs.CreateInclusionProof(leaves, index, size), MerkleProofs.CreateInclusionProof(inclusion, index, size));
+            Assert.Equal(MerkleProofs.CreateConsistencyProof(leaves, first, size), MerkleProofs.CreateConsistencyProof(consistency, first, size));
+            Assert.Equal(0, inclusion.NodesMissing + consistency.NodesMissing);
+            var bound = RowBound(size);
+            Assert.True(inclusion.RowsRead <= bound, $"inclusion of {index} in {size}: {inclusion.RowsRead} rows");
+            Assert.True(consistency.RowsRead <= bound, $"consistency {first} to {size}: {consistency.RowsRead} rows");
+        }
+    }
+
+    [Fact]
+    public async Task Append_StateThatIsNotTheStoredTreeWithTheBatchAppended_IsRefusedAndWritesNothing()
+    {
+        var builder = new MerkleTreeBuilder();
+        await AppendAsync(builder, 15);
+        var next = Entry(15);
+        var forged = MerkleTreeBuilder.FromFrontier(builder.Size, builder.Frontier);
+        forged.Append(new byte[32]);
+
+        await Assert.ThrowsAsync<ArgumentException>(() => Store.AppendAsync([next], new TreeState(forged.Size, forged.Frontier), Ct));
+
+        Assert.Equal(15, (await Store.LoadStateAsync(Ct)).Size);
+        Assert.Empty(await Store.ReadEntriesAsync(15, 16, Ct));
+        Assert.False(Store.TryReadNode(StoredNodes.MinHeight, 0, new byte[32]));
+    }
+
+    [Fact]
+    public async Task Proofs_NodesMissing_AreComputedFromTheLeaves()
+    {
+        var builder = new MerkleTreeBuilder();
+        await AppendAsync(builder, 1000);
+        var leaves = await LeavesAsync(builder.Size);
+        await ExecuteSqlAsync("DELETE FROM log_nodes WHERE height >= 6");
+
+        var source = new StoreLeafHashSource(Store, 999);
+        var proof = MerkleProofs.CreateInclusionProof(source, 3, 999);
+
+        Assert.Equal(MerkleProofs.CreateInclusionProof(leaves, 3, 999), proof);
+        Assert.True(source.NodesMissing > 0);
+        Assert.True(source.LeavesRead > 800, $"read {source.LeavesRead} leaves");
+    }
+
+    [Fact]
+    public async Task Open_LogWrittenBeforeNodesWereStored_CompletesThem_AndAnswersTheSameProofs()
+    {
+        var builder = new MerkleTreeBuilder();
+        for (var i = 0; i < 5; i++)
+        {
+            await AppendAsync(builder, 777);
+        }
+
+        var leaves = await LeavesAsync(builder.Size);
+        Store.Dispose();
+        await ExecuteSqlAsync("DROP TABLE log_nodes");
+
+        _store = await OpenAsync();
+        await AppendAsync(builder, 100);
+        leaves = [.. leaves, .. (await Store.ReadEntriesAsync(leaves.Count, builder.Size, Ct)).Select(e => e.LeafHash)];
+
+        var node = new byte[32];
+        Assert.True(Store.TryReadNode(StoredNodes.MinHeight, 0, node));
+        Assert.True(Store.TryReadNode(11, 0, node));
+        Assert.Equal(MerkleTree.ComputeRoot(leaves[..2048]), node);
+        Assert.True(Store.TryReadNode(10, 2048, node));
+        Assert.Equal(MerkleTree.ComputeRoot(leaves[2048..3072]), node);
+        Assert.True(Store.TryReadNode(StoredNodes.MinHeight, builder.Size - (builder.Size % 16) - 16, node));
+        var inclusion = new StoreLeafHashSource(Store, builder.Size);
+        var consistency = new StoreLeafHashSource(Store, builder.Size);
+        Assert.Equal(MerkleProofs.CreateInclusionProof(leaves, 1234, builder.Size), MerkleProofs.CreateInclusionProof(inclusion, 1234, builder.Size));
+        Assert.Equal(MerkleProofs.CreateConsistencyProof(leaves, 3001, builder.Size), MerkleProofs.CreateConsistencyProof(consistency, 3001, builder.Size));
+        Assert.Equal(0, inclusion.NodesMissing + consistency.NodesMissing);
+        Assert.True(inclusion.RowsRead <= RowBound(builder.Size), $"{inclusion.RowsRead} rows");
+    }
+
+    [Fact]
     public async Task Find_ByNaqilId_AndFirstIndexByTime()
     {
         var builder = new MerkleTreeBuilder();
@@ -318,6 +441,16 @@ public abstract class MessageLogStoreContract : IAsyncLifetime
         return entries.Select(e => (e.Index, e.Encoding, e.LeafHash)).ToList();
     }
 
+    /// <summary>
+    /// What a proof may read: two stored nodes per level of 16 leaves or more, and the leaves of
+    /// the subtrees under 16 on two paths (15 each).
+    /// </summary>
+    private static long RowBound(long size) =>
+        (2 * Math.Max(0, (64 - long.LeadingZeroCount(size - 1)) - StoredNodes.MinHeight)) + (2 * (StoredNodes.MinSize - 1));
+
+    private async Task<List<byte[]>> LeavesAsync(long size) =>
+        [.. (await Store.ReadEntriesAsync(0, size, Ct)).Select(e => e.LeafHash)];
+
     private static string Id(long index) => new Guid((int)index, 0, 0, new byte[8]).ToString("D");
 
     private static StoredEntry Entry(long index, string? path = null)
@@ -367,6 +500,15 @@ public sealed class SqliteMessageLogStoreTests : MessageLogStoreContract, IDispo
         return await command.ExecuteScalarAsync(Ct) is long at ? at : null;
     }
 
+    private protected override async Task ExecuteSqlAsync(string sql)
+    {
+        await using var connection = new SqliteConnection($"Data Source={Path.Combine(_directory, "messagelog.db")};Pooling=false");
+        await connection.OpenAsync(Ct);
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        await command.ExecuteNonQueryAsync(Ct);
+    }
+
     public void Dispose() => Directory.Delete(_directory, recursive: true);
 }
 
@@ -400,6 +542,14 @@ public sealed class PostgresMessageLogStoreTests : MessageLogStoreContract
         await connection.OpenAsync(Ct);
         await using var command = new NpgsqlCommand("SELECT at FROM log_probe WHERE id = 1", connection);
         return await command.ExecuteScalarAsync(Ct) is long at ? at : null;
+    }
+
+    private protected override async Task ExecuteSqlAsync(string sql)
+    {
+        await using var connection = new NpgsqlConnection(_connectionString);
+        await connection.OpenAsync(Ct);
+        await using var command = new NpgsqlCommand(sql, connection);
+        await command.ExecuteNonQueryAsync(Ct);
     }
 }
 
