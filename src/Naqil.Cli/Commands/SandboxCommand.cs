@@ -61,15 +61,12 @@ internal static class SandboxCommand
 
             Console.WriteLine();
             Console.WriteLine($"Manifest: {Path.Combine(sandbox.StateDirectory, SandboxManifest.FileName)}");
-            Console.WriteLine("Try it (a person from the civil registry, through both gateways, signed):");
+            Console.WriteLine("Try it:");
             Console.WriteLine();
-            Console.WriteLine($"  {manifest.Example}");
-            Console.WriteLine();
-            foreach (var crossBorder in manifest.Examples.Skip(1))
+            foreach (var example in manifest.Examples)
             {
-                Console.WriteLine("Across the border (Syria's post asks Iraq's post about an EMS item, through the SY and IQ gateways):");
-                Console.WriteLine();
-                Console.WriteLine($"  {crossBorder}");
+                Console.WriteLine($"  {example.Name}: {example.Description}");
+                Console.WriteLine($"  {example.Command}");
                 Console.WriteLine();
             }
             Console.WriteLine("Press Ctrl+C to stop.");

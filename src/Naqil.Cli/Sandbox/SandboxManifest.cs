@@ -22,8 +22,8 @@ internal sealed record SandboxManifest
     /// <summary>A ready curl command that fetches a person through both gateways.</summary>
     public required string Example { get; init; }
 
-    /// <summary>Every ready call: the domestic one first, then the cross-border one.</summary>
-    public required IReadOnlyList<string> Examples { get; init; }
+    /// <summary>Every ready call, each runnable as printed: the domestic one first, then the cross-border one.</summary>
+    public required IReadOnlyList<SandboxExample> Examples { get; init; }
 
     public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
@@ -32,5 +32,8 @@ internal sealed record SandboxManifest
 }
 
 internal sealed record InstanceEndpoints(string Registry, string TrustConfiguration, string Anchor, string AdminTokenFile);
+
+/// <summary>A ready call in <c>sandbox.json</c>: a stable name, what it shows, and the command, runnable as printed.</summary>
+internal sealed record SandboxExample(string Name, string Description, string Command);
 
 internal sealed record GatewayEndpointsManifest(string Consumer, string Provider, string AdminTokenFile, string ConfigFile);

@@ -43,8 +43,10 @@ internal sealed record SandboxPlan(IReadOnlyList<InstancePlan> Instances, IReadO
     ],
     [("SY", "IQ")],
     [
-        new ExamplePlan("SY/GOV/MOCT/portal", "SY/GOV/CIVREG/registry/persons", $"/persons/{ExamplePerson}", $"-H 'Naqil-Purpose: application-processing' -H 'Naqil-Subject: SY-NID:{ExamplePerson}' "),
-        new ExamplePlan("SY/GOV/POST/ems", "IQ/GOV/POST/ems/items", $"/items/{EmsItemsApi.ExampleItemId}", ""),
+        new ExamplePlan("person", "A person from the civil registry, through both gateways, signed", "SY/GOV/MOCT/portal", "SY/GOV/CIVREG/registry/persons", $"/persons/{ExamplePerson}",
+            $"-H 'Naqil-Purpose: application-processing' -H 'Naqil-Subject: SY-NID:{ExamplePerson}' "),
+        new ExamplePlan("cross-border-ems-item", "Across the border: Syria's post asks Iraq's post about an EMS item, through the SY and IQ gateways", "SY/GOV/POST/ems", "IQ/GOV/POST/ems/items",
+            $"/items/{EmsItemsApi.ExampleItemId}", ""),
     ]);
 }
 
@@ -58,5 +60,5 @@ internal sealed record ServicePlan(string Id, bool PersonalData, string Backend,
 
 internal sealed record BackendPlan(string Name, int Port);
 
-/// <summary>A ready call: which client asks which service for what.</summary>
-internal sealed record ExamplePlan(string Client, string Service, string Path, string ExtraHeaders);
+/// <summary>A ready call, named as <c>sandbox.json</c> lists it: which client asks which service for what.</summary>
+internal sealed record ExamplePlan(string Name, string Description, string Client, string Service, string Path, string ExtraHeaders);

@@ -148,16 +148,17 @@ internal sealed class SandboxRunner : IAsyncDisposable
             Instances = instances,
             Gateways = gateways,
             Backends = backends,
-            Example = examples[0],
+            Example = examples[0].Command,
             Examples = examples,
         };
         Manifest.Write(StateDirectory);
     }
 
-    private static string Example(ExamplePlan example, Dictionary<string, GatewayEndpointsManifest> gateways)
+    private static SandboxExample Example(ExamplePlan example, Dictionary<string, GatewayEndpointsManifest> gateways)
     {
         var consumer = gateways[string.Join('/', example.Client.Split('/')[..3])].Consumer;
-        return $"curl -sS -i -H 'Naqil-Client: {example.Client}' {example.ExtraHeaders}{consumer}/r1/{example.Service}{example.Path}";
+        return new SandboxExample(example.Name, example.Description,
+            $"curl -sS -i -H 'Naqil-Client: {example.Client}' {example.ExtraHeaders}{consumer}/r1/{example.Service}{example.Path}");
     }
 
     private async Task<WebApplication> StartRegistryAsync(string instance, string dataDirectory, string token, string url, CancellationToken cancellationToken)

@@ -22,7 +22,7 @@ public sealed class FederationOperationsTests : IDisposable
         using var manifest = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(_work.FullName, ".naqil", "sandbox.json"), TestContext.Current.CancellationToken));
         var sy = manifest.RootElement.GetProperty("instances").GetProperty("SY");
         var iq = manifest.RootElement.GetProperty("instances").GetProperty("IQ");
-        var crossBorder = manifest.RootElement.GetProperty("examples")[1].GetString()!;
+        var crossBorder = manifest.RootElement.GetProperty("examples")[1].GetProperty("command").GetString()!;
         Assert.Contains("IQ/GOV/POST/ems/items", crossBorder, StringComparison.Ordinal);
 
         // Federated by the sandbox: the cross-border call is answered by Iraq's post.

@@ -60,7 +60,12 @@ public sealed class SandboxCommandTests : IDisposable
             Assert.Equal("01010000001", person.RootElement.GetProperty("nationalId").GetString());
             Assert.Equal("أحمد", person.RootElement.GetProperty("givenName").GetString());
 
-            var crossBorder = manifest.RootElement.GetProperty("examples")[1].GetString()!;
+            // Each example under a stable name, with what it shows and a command runnable as printed.
+            var examples = manifest.RootElement.GetProperty("examples").EnumerateArray().ToList();
+            Assert.Equal(["person", "cross-border-ems-item"], examples.Select(e => e.GetProperty("name").GetString()));
+            Assert.All(examples, e => Assert.Contains(e.GetProperty("description").GetString()!, sandbox.Output, StringComparison.Ordinal));
+            Assert.Equal(example, examples[0].GetProperty("command").GetString());
+            var crossBorder = manifest.RootElement.GetProperty("examples")[1].GetProperty("command").GetString()!;
             Assert.Contains(crossBorder, sandbox.Output, StringComparison.Ordinal);
             var (crossStatus, crossHeaders, crossBody) = await RunCurlAsync(crossBorder);
             Assert.Equal(200, crossStatus);

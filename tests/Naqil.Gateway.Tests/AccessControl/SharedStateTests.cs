@@ -5,8 +5,8 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Naqil.Gateway.AccessControl;
 using Naqil.Gateway.Configuration;
-using Naqil.Gateway.Tests.MessageLog;
 using Naqil.Gateway.Tests.TestEnvironment;
+using Naqil.Tests.Shared;
 
 namespace Naqil.Gateway.Tests.AccessControl;
 

@@ -7,6 +7,7 @@ using Microsoft.Extensions.Options;
 using Naqil.Gateway.Configuration;
 using Naqil.Gateway.Tests.TestEnvironment;
 using Naqil.MessageLog;
+using Naqil.Tests.Shared;
 
 namespace Naqil.Gateway.Tests.MessageLog;
 

@@ -1,4 +1,5 @@
 using Npgsql;
+using Naqil.Tests.Shared;
 
 namespace Naqil.Registry.Tests.Storage;
 

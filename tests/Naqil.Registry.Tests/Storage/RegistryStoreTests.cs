@@ -1,6 +1,7 @@
 using Naqil.Identifiers;
 using Naqil.Registry.Storage;
 using Npgsql;
+using Naqil.Tests.Shared;
 
 namespace Naqil.Registry.Tests.Storage;
 

@@ -1,11 +1,11 @@
 using Npgsql;
 
-namespace Naqil.Registry.Tests.Storage;
+namespace Naqil.Tests.Shared;
 
 /// <summary>
 /// The PostgreSQL server of <c>NAQIL_TEST_POSTGRES</c> (started by <c>.ci/postgres.sh</c>): absent,
 /// the tests skip locally and fail under CI. Each test gets its own database, so runs and tests
-/// never share state. The gateway's tests have the same helper.
+/// never share state. Linked into every test project that stores in PostgreSQL.
 /// </summary>
 internal static class TestPostgres
 {
@@ -25,7 +25,6 @@ internal static class TestPostgres
         return connectionString;
     }
 
-    /// <summary>Creates <paramref name="database"/> (a name made by the test, never user input) and returns its connection string.</summary>
     public static async Task<string> CreateDatabaseAsync(string database)
     {
         var server = ServerConnectionString();
@@ -52,5 +51,19 @@ internal static class TestPostgres
         await connection.OpenAsync();
         await using var command = new NpgsqlCommand($"DROP DATABASE IF EXISTS {database} WITH (FORCE)", connection);
         await command.ExecuteNonQueryAsync();
+    }
+
+    /// <summary>Makes a database refuse every connection (and ends those open), or accept them again.</summary>
+    public static async Task SetAcceptingConnectionsAsync(string database, bool accepting)
+    {
+        await using var connection = new NpgsqlConnection(ServerConnectionString());
+        await connection.OpenAsync();
+        await using var alter = new NpgsqlCommand($"ALTER DATABASE {database} ALLOW_CONNECTIONS {(accepting ? "true" : "false")}", connection);
+        await alter.ExecuteNonQueryAsync();
+        if (!accepting)
+        {
+            await using var terminate = new NpgsqlCommand($"SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '{database}'", connection);
+            await terminate.ExecuteNonQueryAsync();
+        }
     }
 }
