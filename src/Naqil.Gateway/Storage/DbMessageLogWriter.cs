@@ -133,13 +133,30 @@ internal sealed class DbMessageLogWriter(DbMessageLogStore store) : IDisposable
             StoredNodes.Append(builder, e.LeafHash, nodes);
         }
 
-        var frontier = builder.Frontier;
-        if (frontier.Count != after.Frontier.Count || !frontier.Select((node, i) => node.AsSpan().SequenceEqual(after.Frontier[i])).All(same => same))
+        if (!SameFrontier(builder.Frontier, after.Frontier))
         {
             throw new ArgumentException($"the tree state of size {after.Size} is not the stored tree of size {before.Size} with the batch's leaves appended", nameof(after));
         }
 
         return nodes;
+    }
+
+    private static bool SameFrontier(IReadOnlyList<byte[]> grown, IReadOnlyList<byte[]> given)
+    {
+        if (grown.Count != given.Count)
+        {
+            return false;
+        }
+
+        for (var i = 0; i < grown.Count; i++)
+        {
+            if (!grown[i].AsSpan().SequenceEqual(given[i]))
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     private static void AddBodiesParameters(Func<DbParameter> create, DbParameterCollection parameters, StoredEntry e, StoredBodies b)
