@@ -82,7 +82,7 @@ internal static partial class AdminApi
 
     private static async Task<Results<Created<SubscriptionResponse>, Ok<SubscriptionResponse>, RegistryProblem>> PutSubscription(
         string instance, [FromRoute(Name = "class")] string memberClass, string member, string subsystem, string code,
-        string subscriberInstance, string subscriberClass, string subscriberMember, string subscriberSubsystem, AdminServices services, CancellationToken cancellationToken)
+        string subscriberInstance, string subscriberClass, string subscriberMember, string subscriberSubsystem, HttpRequest request, AdminServices services)
     {
         if (!TrySubscription(services.Instance, instance, memberClass, member, subsystem, code,
             subscriberInstance, subscriberClass, subscriberMember, subscriberSubsystem, out var subscription, out var problem))
@@ -90,7 +90,16 @@ internal static partial class AdminApi
             return problem;
         }
 
-        var result = await services.Store.PutSubscriptionAsync(subscription, services.Instance, cancellationToken);
+        if (request.ContentLength is > 0 || request.Headers.TransferEncoding.Count > 0)
+        {
+            var (_, bodyProblem) = await JsonBody.ReadAsync(request, AdminJsonContext.Default.SubscriptionRequest);
+            if (bodyProblem is not null)
+            {
+                return bodyProblem;
+            }
+        }
+
+        var result = await services.Store.PutSubscriptionAsync(subscription, services.Instance, request.HttpContext.RequestAborted);
         var (topic, subscriber) = (subscription.Topic, subscription.Subscriber);
         services.Changed(result, "subscription", $"{topic} -> {subscriber}");
         var response = new SubscriptionResponse(topic.ToString(), subscriber.ToString());
@@ -148,8 +157,8 @@ internal static partial class AdminApi
         return true;
     }
 
-    // A topic identifier has a service identifier's grammar, and the parser says "service".
-    private static string Topic(string error) => $"the topic: {error}";
+    // A topic identifier has a service identifier's grammar, and the parser calls its last segment "service".
+    private static string Topic(string error) => $"the topic: {error.Replace("service segment", "topic segment", StringComparison.Ordinal)}";
 
     private static TopicResponse ToResponse(TopicRecord topic) =>
         new(topic.Id.ToString(), topic.Id.Subsystem.ToString(), topic.PersonalData, topic.Description, topic.JsonSchema);

@@ -15,6 +15,7 @@ namespace Naqil.Registry.Apis;
 [JsonSerializable(typeof(IssueCertificateRequest))]
 [JsonSerializable(typeof(PartnerRequest))]
 [JsonSerializable(typeof(TopicRequest))]
+[JsonSerializable(typeof(SubscriptionRequest))]
 internal sealed partial class AdminJsonContext : JsonSerializerContext;
 
 internal sealed record MemberRequest
@@ -67,6 +68,13 @@ internal sealed record TopicRequest
     /// <summary>A JSON Schema of the events' bodies, as JSON text.</summary>
     public string? Schema { get; init; }
 }
+
+/// <summary>
+/// A subscription's optional body, which has no members: where the events go on the subscriber's
+/// backend is the subscriber gateway's configuration, and a script sending it here is told so
+/// rather than having it silently dropped.
+/// </summary>
+internal sealed record SubscriptionRequest;
 
 internal sealed record MemberResponse(string Id, string Name, IReadOnlyList<string> Subsystems);
 
