@@ -28,6 +28,15 @@ public sealed record TrustConfiguration
 
     public IReadOnlyList<ServiceEntry> Services { get; init; } = [];
 
+    // The source-generated reader sets every init-only member, passing null for one the document
+    // lacks: a configuration signed before events has neither member and must read as empty lists.
+
+    /// <summary>Event topics this instance's subsystems publish; absent in documents written before events.</summary>
+    public IReadOnlyList<TopicEntry> Topics { get; init => field = value ?? []; } = [];
+
+    /// <summary>Who receives each topic's events; absent in documents written before events.</summary>
+    public IReadOnlyList<SubscriptionEntry> Subscriptions { get; init => field = value ?? []; } = [];
+
     /// <summary>CA certificates that issue gateway certificates on this instance.</summary>
     public IReadOnlyList<string> TrustedCas { get; init; } = [];
 
@@ -72,6 +81,23 @@ public sealed record GatewayEntry(string Member, string Code, string Address, by
 /// <param name="Description">What the service does.</param>
 /// <param name="OpenApi">The service's OpenAPI description (JSON text), if published.</param>
 public sealed record ServiceEntry(string Id, bool PersonalData, string? Description = null, string? OpenApi = null);
+
+/// <summary>An event topic in the catalogue: a publisher subsystem's named stream of events.</summary>
+/// <param name="Id">Topic identifier, the publisher subsystem and the topic code: <c>SY/GOV/POST/ems/items</c>.</param>
+/// <param name="PersonalData">Its events carry personal data.</param>
+/// <param name="Description">What the topic's events say.</param>
+/// <param name="Schema">A JSON Schema of the events' bodies (JSON text), if published.</param>
+public sealed record TopicEntry(string Id, bool PersonalData, string? Description = null, string? Schema = null);
+
+/// <summary>
+/// A subscription: the publisher's gateway delivers the topic's events to the subscriber's
+/// gateways. It lives in the publisher's instance's configuration; the subscriber may be a
+/// subsystem of a listed federation partner. Where the subscriber's gateway posts the events on its
+/// own backend is that gateway's own configuration, not the registry's.
+/// </summary>
+/// <param name="Topic">Topic identifier, <c>SY/GOV/POST/ems/items</c>.</param>
+/// <param name="Subscriber">Subscriber subsystem identifier, <c>IQ/GOV/POST/ems</c>.</param>
+public sealed record SubscriptionEntry(string Topic, string Subscriber);
 
 /// <param name="Url">Where RFC 3161 requests go.</param>
 /// <param name="Certificate">Base64 DER certificate of the TSA.</param>

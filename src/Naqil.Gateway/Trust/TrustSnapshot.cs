@@ -46,10 +46,15 @@ internal sealed class TrustSnapshot
     private readonly Dictionary<MemberId, PeerGateway[]> _byMember;
     private readonly Dictionary<string, ServiceEntry> _services;
     private readonly HashSet<string> _subsystems;
+    private readonly Dictionary<string, TopicEntry> _topics;
+    private readonly Dictionary<string, SubsystemId[]> _subscribers;
 
     private TrustSnapshot(SignedTrustConfiguration signed, Dictionary<string, PeerGateway> byTls, Dictionary<string, PeerGateway> bySigning,
-        Dictionary<MemberId, PeerGateway[]> byMember, Dictionary<string, ServiceEntry> services, HashSet<string> subsystems)
+        Dictionary<MemberId, PeerGateway[]> byMember, Dictionary<string, ServiceEntry> services, HashSet<string> subsystems,
+        Dictionary<string, TopicEntry> topics, Dictionary<string, SubsystemId[]> subscribers)
     {
+        _topics = topics;
+        _subscribers = subscribers;
         Signed = signed;
         _byTlsThumbprint = byTls;
         _bySigningThumbprint = bySigning;
@@ -79,6 +84,11 @@ internal sealed class TrustSnapshot
     public bool TryGetService(string serviceId, [NotNullWhen(true)] out ServiceEntry? service) => _services.TryGetValue(serviceId, out service);
 
     public bool HasSubsystem(string subsystemId) => _subsystems.Contains(subsystemId);
+
+    public bool TryGetTopic(string topicId, [NotNullWhen(true)] out TopicEntry? topic) => _topics.TryGetValue(topicId, out topic);
+
+    /// <summary>The subsystems, of this instance or of its partners, subscribed to <paramref name="topicId"/>, in document order.</summary>
+    public IReadOnlyList<SubsystemId> SubscribersOf(string topicId) => _subscribers.TryGetValue(topicId, out var subscribers) ? subscribers : [];
 
     /// <summary>
     /// What a gateway does with a document it fetched or saved: verifies the detached JWS against
@@ -111,7 +121,8 @@ internal sealed class TrustSnapshot
 
     /// <summary>
     /// Indexes a verified configuration. Refuses it whole when it vouches for another instance
-    /// than its own or carries a certificate that does not parse as ECDSA P-256; the reason names
+    /// than its own, lists a subscription the instance cannot hold, or carries a certificate that
+    /// does not parse as ECDSA P-256; the reason names
     /// the first such entry in document order.
     /// </summary>
     /// <param name="signed">The verified document.</param>
@@ -123,12 +134,13 @@ internal sealed class TrustSnapshot
         snapshot = null;
         var configuration = signed.Configuration;
         if (!TryIndexIdentifiers(configuration, out var subsystems, out var services, out error)
+            || !TryIndexEvents(configuration, subsystems, services, out var topics, out var subscribers, out error)
             || !TryIndexGateways(configuration, previous, out var byTls, out var bySigning, out var gatewaysOf, out error))
         {
             return false;
         }
 
-        snapshot = new TrustSnapshot(signed, byTls, bySigning, gatewaysOf, services, subsystems);
+        snapshot = new TrustSnapshot(signed, byTls, bySigning, gatewaysOf, services, subsystems, topics, subscribers);
         return true;
     }
 
@@ -167,6 +179,78 @@ internal sealed class TrustSnapshot
             }
 
             services[service.Id] = service;
+        }
+
+        error = null;
+        return true;
+    }
+
+    /// <summary>
+    /// Topics, each of the configuration's own instance and never a service's identifier, and
+    /// subscriptions, each to a listed topic by a listed subsystem of this instance or a subsystem of
+    /// a listed partner: a subscription lives in the publisher's configuration, and only a partner's
+    /// subsystems can be reached across the border.
+    /// </summary>
+    private static bool TryIndexEvents(TrustConfiguration configuration, HashSet<string> subsystems, Dictionary<string, ServiceEntry> services,
+        out Dictionary<string, TopicEntry> topics, out Dictionary<string, SubsystemId[]> subscribers, [NotNullWhen(false)] out string? error)
+    {
+        var instance = configuration.Instance;
+        topics = new Dictionary<string, TopicEntry>(configuration.Topics.Count, StringComparer.Ordinal);
+        subscribers = new Dictionary<string, SubsystemId[]>(StringComparer.Ordinal);
+        foreach (var topic in configuration.Topics)
+        {
+            if (!ServiceId.TryParse(topic.Id, out var id, out error) || id.Instance != instance)
+            {
+                error = $"topic '{topic.Id}' is not a topic of instance {instance}: {error ?? "foreign instance"}";
+                return false;
+            }
+
+            if (services.ContainsKey(topic.Id))
+            {
+                error = $"topic '{topic.Id}' is also a service";
+                return false;
+            }
+
+            topics[topic.Id] = topic;
+        }
+
+        var byTopic = new Dictionary<string, List<SubsystemId>>(StringComparer.Ordinal);
+        foreach (var subscription in configuration.Subscriptions)
+        {
+            if (!topics.ContainsKey(subscription.Topic))
+            {
+                error = $"a subscription names topic '{subscription.Topic}', which the configuration does not list";
+                return false;
+            }
+
+            if (!SubsystemId.TryParse(subscription.Subscriber, out var subscriber, out error))
+            {
+                error = $"subscriber '{subscription.Subscriber}' of topic {subscription.Topic} is not a subsystem: {error}";
+                return false;
+            }
+
+            var known = subscriber.Instance == instance
+                ? subsystems.Contains(subscription.Subscriber)
+                : configuration.Partners.Any(p => p.Instance == subscriber.Instance);
+            if (!known)
+            {
+                error = subscriber.Instance == instance
+                    ? $"subscriber '{subscription.Subscriber}' of topic {subscription.Topic} is not a listed subsystem"
+                    : $"subscriber '{subscription.Subscriber}' of topic {subscription.Topic} is of instance {subscriber.Instance}, which is not a listed partner";
+                return false;
+            }
+
+            ref var list = ref CollectionsMarshal.GetValueRefOrAddDefault(byTopic, subscription.Topic, out _);
+            list ??= new List<SubsystemId>(1);
+            if (!list.Contains(subscriber))
+            {
+                list.Add(subscriber);
+            }
+        }
+
+        foreach (var (topic, list) in byTopic)
+        {
+            subscribers[topic] = [.. list];
         }
 
         error = null;

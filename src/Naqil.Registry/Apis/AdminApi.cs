@@ -12,7 +12,8 @@ namespace Naqil.Registry.Apis;
 
 /// <summary>
 /// The admin API under <c>/admin/v1</c>: members, subsystems and services here; gateways,
-/// certificates and partners in <c>AdminApi.Gateways.cs</c>. Every endpoint needs the admin
+/// certificates and partners in <c>AdminApi.Gateways.cs</c>; topics and subscriptions in
+/// <c>AdminApi.Topics.cs</c>. Every endpoint needs the admin
 /// token (<see cref="AdminTokenFilter"/>). PUT creates (201) or replaces (200); DELETE answers 204.
 /// </summary>
 internal static partial class AdminApi
@@ -38,6 +39,14 @@ internal static partial class AdminApi
         admin.MapGet("/gateways", ListGateways);
         admin.MapPut("/gateways/{instance}/{class}/{member}/{code}", PutGateway);
         admin.MapDelete("/gateways/{instance}/{class}/{member}/{code}", DeleteGateway);
+
+        admin.MapGet("/topics", ListTopics);
+        admin.MapPut("/topics/{instance}/{class}/{member}/{subsystem}/{code}", PutTopic);
+        admin.MapDelete("/topics/{instance}/{class}/{member}/{subsystem}/{code}", DeleteTopic);
+
+        admin.MapGet("/subscriptions", ListSubscriptions);
+        admin.MapPut(SubscriberRoute, PutSubscription);
+        admin.MapDelete(SubscriberRoute, DeleteSubscription);
 
         admin.MapPost("/certificates", IssueCertificate);
 
@@ -169,6 +178,8 @@ internal static partial class AdminApi
         {
             StoreOutcome.ParentNotFound => RegistryProblem.Conflict(
                 $"the subsystem {id.Subsystem} is not registered; PUT /admin/v1/subsystems/{id.Subsystem} first"),
+            StoreOutcome.IdentifierTaken => RegistryProblem.Conflict(
+                $"{id} is already a topic; a service and a topic never share an identifier, so an access rule names exactly one of them"),
             StoreOutcome.Created => TypedResults.Created($"/admin/v1/services/{id}", response),
             _ => TypedResults.Ok(response),
         };

@@ -14,6 +14,8 @@ namespace Naqil.Registry.Apis;
 [JsonSerializable(typeof(GatewayRequest))]
 [JsonSerializable(typeof(IssueCertificateRequest))]
 [JsonSerializable(typeof(PartnerRequest))]
+[JsonSerializable(typeof(TopicRequest))]
+[JsonSerializable(typeof(SubscriptionRequest))]
 internal sealed partial class AdminJsonContext : JsonSerializerContext;
 
 internal sealed record MemberRequest
@@ -56,6 +58,24 @@ internal sealed record PartnerRequest
     public required string ConfigUrl { get; init; }
 }
 
+internal sealed record TopicRequest
+{
+    /// <summary>Required, as for a service: whether events carry personal data is never left to a default.</summary>
+    public required bool PersonalData { get; init; }
+
+    public string? Description { get; init; }
+
+    /// <summary>A JSON Schema of the events' bodies, as JSON text.</summary>
+    public string? Schema { get; init; }
+}
+
+/// <summary>
+/// A subscription's optional body, which has no members: where the events go on the subscriber's
+/// backend is the subscriber gateway's configuration, and a script sending it here is told so
+/// rather than having it silently dropped.
+/// </summary>
+internal sealed record SubscriptionRequest;
+
 internal sealed record MemberResponse(string Id, string Name, IReadOnlyList<string> Subsystems);
 
 internal sealed record MembersResponse(long Serial, IReadOnlyList<MemberResponse> Members);
@@ -76,5 +96,13 @@ internal sealed record IssuedCertificateResponse(string Certificate);
 internal sealed record PartnerResponse(string Instance, string Anchor, string ConfigUrl, string AnchorThumbprint);
 
 internal sealed record PartnersResponse(long Serial, IReadOnlyList<PartnerResponse> Partners);
+
+internal sealed record TopicResponse(string Id, string Publisher, bool PersonalData, string? Description, string? Schema);
+
+internal sealed record TopicsResponse(long Serial, IReadOnlyList<TopicResponse> Topics);
+
+internal sealed record SubscriptionResponse(string Topic, string Subscriber);
+
+internal sealed record SubscriptionsResponse(long Serial, IReadOnlyList<SubscriptionResponse> Subscriptions);
 
 internal sealed record HealthResponse(string Status, long Serial);

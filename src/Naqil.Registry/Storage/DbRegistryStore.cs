@@ -45,6 +45,19 @@ internal abstract class DbRegistryStore : IRegistryStore, IDisposable
             instance TEXT PRIMARY KEY,
             anchor BYTEA NOT NULL,
             config_url TEXT NOT NULL);
+        CREATE TABLE IF NOT EXISTS topics (
+            id TEXT PRIMARY KEY,
+            subsystem TEXT NOT NULL REFERENCES subsystems (id) ON DELETE CASCADE,
+            personal_data INTEGER NOT NULL,
+            description TEXT,
+            json_schema TEXT);
+        CREATE TABLE IF NOT EXISTS subscriptions (
+            topic TEXT NOT NULL REFERENCES topics (id) ON DELETE CASCADE,
+            subscriber TEXT NOT NULL,
+            local_subscriber TEXT REFERENCES subsystems (id) ON DELETE CASCADE,
+            partner TEXT REFERENCES partners (instance) ON DELETE CASCADE,
+            PRIMARY KEY (topic, subscriber),
+            CHECK ((local_subscriber IS NULL) <> (partner IS NULL)));
         """;
 
     private readonly SemaphoreSlim _writeLock = new(1, 1);
@@ -129,8 +142,17 @@ internal abstract class DbRegistryStore : IRegistryStore, IDisposable
         await ReadAsync(connection, transaction, "SELECT instance, anchor, config_url FROM partners ORDER BY instance;",
             r => partners.Add(new PartnerRecord(r.GetString(0), Bytes(r, 1), r.GetString(2))), cancellationToken);
 
+        var topics = new List<TopicRecord>();
+        await ReadAsync(connection, transaction, "SELECT id, personal_data, description, json_schema FROM topics ORDER BY id;",
+            r => topics.Add(new TopicRecord(ServiceId.Parse(r.GetString(0)), r.GetInt32(1) != 0, NullableString(r, 2), NullableString(r, 3))),
+            cancellationToken);
+
+        var subscriptions = new List<SubscriptionRecord>();
+        await ReadAsync(connection, transaction, "SELECT topic, subscriber FROM subscriptions ORDER BY topic, subscriber;",
+            r => subscriptions.Add(new SubscriptionRecord(ServiceId.Parse(r.GetString(0)), SubsystemId.Parse(r.GetString(1)))), cancellationToken);
+
         await transaction.CommitAsync(cancellationToken);
-        return new RegistrySnapshot(serial, members, subsystems, services, gateways, cas, partners);
+        return new RegistrySnapshot(serial, members, subsystems, services, gateways, cas, partners, topics, subscriptions);
     }
 
     public Task<StoreResult> PutMemberAsync(MemberRecord member, CancellationToken cancellationToken) =>
@@ -173,6 +195,11 @@ internal abstract class DbRegistryStore : IRegistryStore, IDisposable
             if (await ScalarAsync(c, t, "SELECT 1 FROM subsystems WHERE id = @id;", ct, ("id", service.Id.Subsystem.ToString())) is null)
             {
                 return StoreOutcome.ParentNotFound;
+            }
+
+            if (await ScalarAsync(c, t, "SELECT 1 FROM topics WHERE id = @id;", ct, ("id", service.Id.ToString())) is not null)
+            {
+                return StoreOutcome.IdentifierTaken;
             }
 
             ServiceRecord? existing = null;
@@ -259,6 +286,75 @@ internal abstract class DbRegistryStore : IRegistryStore, IDisposable
 
     public Task<StoreResult> DeletePartnerAsync(string instance, CancellationToken cancellationToken) =>
         DeleteAsync("DELETE FROM partners WHERE instance = @instance;", cancellationToken, ("instance", instance));
+
+    public Task<StoreResult> PutTopicAsync(TopicRecord topic, CancellationToken cancellationToken) =>
+        WriteAsync(async (c, t, ct) =>
+        {
+            if (await ScalarAsync(c, t, "SELECT 1 FROM subsystems WHERE id = @id;", ct, ("id", topic.Id.Subsystem.ToString())) is null)
+            {
+                return StoreOutcome.ParentNotFound;
+            }
+
+            if (await ScalarAsync(c, t, "SELECT 1 FROM services WHERE id = @id;", ct, ("id", topic.Id.ToString())) is not null)
+            {
+                return StoreOutcome.IdentifierTaken;
+            }
+
+            TopicRecord? existing = null;
+            await ReadAsync(c, t, "SELECT personal_data, description, json_schema FROM topics WHERE id = @id;",
+                r => existing = new TopicRecord(topic.Id, r.GetInt32(0) != 0, NullableString(r, 1), NullableString(r, 2)), ct,
+                ("id", topic.Id.ToString()));
+            if (existing == topic)
+            {
+                return StoreOutcome.Unchanged;
+            }
+
+            await ExecuteAsync(c, t, """
+                INSERT INTO topics (id, subsystem, personal_data, description, json_schema)
+                VALUES (@id, @subsystem, @personal, @description, @schema)
+                ON CONFLICT (id) DO UPDATE SET personal_data = excluded.personal_data, description = excluded.description, json_schema = excluded.json_schema;
+                """,
+                ct, ("id", topic.Id.ToString()), ("subsystem", topic.Id.Subsystem.ToString()), ("personal", topic.PersonalData ? 1 : 0),
+                ("description", topic.Description), ("schema", topic.JsonSchema));
+            return existing is null ? StoreOutcome.Created : StoreOutcome.Updated;
+        }, cancellationToken);
+
+    public Task<StoreResult> DeleteTopicAsync(ServiceId id, CancellationToken cancellationToken) =>
+        DeleteAsync("DELETE FROM topics WHERE id = @id;", cancellationToken, ("id", id.ToString()));
+
+    public Task<StoreResult> PutSubscriptionAsync(SubscriptionRecord subscription, string ownInstance, CancellationToken cancellationToken) =>
+        WriteAsync(async (c, t, ct) =>
+        {
+            var topic = subscription.Topic.ToString();
+            if (await ScalarAsync(c, t, "SELECT 1 FROM topics WHERE id = @id;", ct, ("id", topic)) is null)
+            {
+                return StoreOutcome.ParentNotFound;
+            }
+
+            // A subscriber of this instance is a registered subsystem; one of another instance
+            // needs that instance to be a partner, and goes when the partner goes.
+            var subscriber = subscription.Subscriber.ToString();
+            var local = subscription.Subscriber.Instance == ownInstance;
+            var known = local
+                ? await ScalarAsync(c, t, "SELECT 1 FROM subsystems WHERE id = @id;", ct, ("id", subscriber))
+                : await ScalarAsync(c, t, "SELECT 1 FROM partners WHERE instance = @instance;", ct, ("instance", subscription.Subscriber.Instance));
+            if (known is null)
+            {
+                return StoreOutcome.ReferenceNotFound;
+            }
+
+            var inserted = await ExecuteAsync(c, t, """
+                INSERT INTO subscriptions (topic, subscriber, local_subscriber, partner) VALUES (@topic, @subscriber, @local, @partner)
+                ON CONFLICT (topic, subscriber) DO NOTHING;
+                """,
+                ct, ("topic", topic), ("subscriber", subscriber), ("local", local ? subscriber : null),
+                ("partner", local ? null : subscription.Subscriber.Instance));
+            return inserted == 0 ? StoreOutcome.Unchanged : StoreOutcome.Created;
+        }, cancellationToken);
+
+    public Task<StoreResult> DeleteSubscriptionAsync(SubscriptionRecord subscription, CancellationToken cancellationToken) =>
+        DeleteAsync("DELETE FROM subscriptions WHERE topic = @topic AND subscriber = @subscriber;", cancellationToken,
+            ("topic", subscription.Topic.ToString()), ("subscriber", subscription.Subscriber.ToString()));
 
     public void Dispose()
     {

@@ -12,6 +12,12 @@ internal sealed record GatewayRecord(MemberId Member, string Code, string Addres
 /// <summary>A federation partner; the anchor is the DER of its registry's certificate.</summary>
 internal sealed record PartnerRecord(string Instance, byte[] Anchor, string ConfigUrl);
 
+/// <summary>An event topic; its identifier has a service's shape, the publisher subsystem and the topic code.</summary>
+internal sealed record TopicRecord(ServiceId Id, bool PersonalData, string? Description, string? JsonSchema);
+
+/// <summary>A subsystem, of this instance or of a partner, receiving a topic's events.</summary>
+internal sealed record SubscriptionRecord(ServiceId Topic, SubsystemId Subscriber);
+
 /// <summary>Everything the registry holds, read in one transaction so the serial matches the entries.</summary>
 internal sealed record RegistrySnapshot(
     long Serial,
@@ -20,7 +26,9 @@ internal sealed record RegistrySnapshot(
     IReadOnlyList<ServiceRecord> Services,
     IReadOnlyList<GatewayRecord> Gateways,
     IReadOnlyList<byte[]> TrustedCas,
-    IReadOnlyList<PartnerRecord> Partners);
+    IReadOnlyList<PartnerRecord> Partners,
+    IReadOnlyList<TopicRecord> Topics,
+    IReadOnlyList<SubscriptionRecord> Subscriptions);
 
 internal enum StoreOutcome
 {
@@ -32,8 +40,14 @@ internal enum StoreOutcome
     /// <summary>The entry to delete does not exist.</summary>
     NotFound,
 
-    /// <summary>The entry's parent (member of a subsystem or gateway, subsystem of a service) does not exist.</summary>
+    /// <summary>The entry's parent (member of a subsystem or gateway, subsystem of a service or topic, topic of a subscription) does not exist.</summary>
     ParentNotFound,
+
+    /// <summary>An entry the new one names, other than its parent, does not exist (a subscription's subscriber subsystem or partner).</summary>
+    ReferenceNotFound,
+
+    /// <summary>The identifier already names an entry of another kind (a topic with a service's identifier, or the reverse).</summary>
+    IdentifierTaken,
 }
 
 /// <summary>What a write did, and the serial after it; the serial grows only when something changed.</summary>

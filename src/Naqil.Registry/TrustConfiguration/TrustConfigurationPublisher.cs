@@ -77,6 +77,8 @@ internal sealed class TrustConfigurationPublisher(
             Gateways = [.. snapshot.Gateways.Select(g => new GatewayEntry(
                 g.Member.ToString(), g.Code, g.Address, g.TlsCertificate, g.SigningCertificate))],
             Services = [.. snapshot.Services.Select(s => new ServiceEntry(s.Id.ToString(), s.PersonalData, s.Description, s.OpenApi))],
+            Topics = [.. snapshot.Topics.Select(t => new TopicEntry(t.Id.ToString(), t.PersonalData, t.Description, t.JsonSchema))],
+            Subscriptions = [.. snapshot.Subscriptions.Select(s => new SubscriptionEntry(s.Topic.ToString(), s.Subscriber.ToString()))],
             TrustedCas = [.. snapshot.TrustedCas.Select(Convert.ToBase64String)],
             Partners = [.. snapshot.Partners.Select(p => new PartnerEntry(p.Instance, Convert.ToBase64String(p.Anchor), p.ConfigUrl))],
             Tsas = PublishedTsas(),

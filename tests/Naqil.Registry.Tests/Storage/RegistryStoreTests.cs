@@ -11,6 +11,10 @@ public abstract class RegistryStoreContract : IAsyncLifetime
     private static readonly MemberId Civreg = MemberId.Parse("SY/GOV/CIVREG");
     private static readonly SubsystemId Registry = SubsystemId.Parse("SY/GOV/CIVREG/registry");
     private static readonly ServiceId Persons = ServiceId.Parse("SY/GOV/CIVREG/registry/persons");
+    private static readonly MemberId Post = MemberId.Parse("SY/GOV/POST");
+    private static readonly SubsystemId Ems = SubsystemId.Parse("SY/GOV/POST/ems");
+    private static readonly ServiceId Items = ServiceId.Parse("SY/GOV/POST/ems/items");
+    private static readonly SubsystemId IraqiEms = SubsystemId.Parse("IQ/GOV/POST/ems");
 
     private DbRegistryStore _store = null!;
 
@@ -230,6 +234,126 @@ public abstract class RegistryStoreContract : IAsyncLifetime
         var error = await Assert.ThrowsAsync<InvalidOperationException>(() => Store.InitializeAsync("IQ", Ct));
 
         Assert.Contains("belongs to instance SY", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Topic_IsReadBackAsWritten_AndUnchangedUntilAFieldChanges()
+    {
+        await Store.PutMemberAsync(new MemberRecord(Post, "Syrian Post"), Ct);
+        Assert.Equal(StoreOutcome.ParentNotFound, (await Store.PutTopicAsync(new TopicRecord(Items, false, null, null), Ct)).Outcome);
+        await Store.PutSubsystemAsync(Ems, Ct);
+        var topic = new TopicRecord(Items, true, "EMS item events", """{"type":"object"}""");
+
+        var created = await Store.PutTopicAsync(topic, Ct);
+        var same = await Store.PutTopicAsync(topic, Ct);
+        var updated = await Store.PutTopicAsync(topic with { JsonSchema = null }, Ct);
+
+        Assert.Equal(StoreOutcome.Created, created.Outcome);
+        Assert.Equal(new StoreResult(StoreOutcome.Unchanged, created.Serial), same);
+        Assert.Equal(new StoreResult(StoreOutcome.Updated, created.Serial + 1), updated);
+        Assert.Equal(topic with { JsonSchema = null }, Assert.Single((await Store.ReadSnapshotAsync(Ct)).Topics));
+    }
+
+    [Fact]
+    public async Task TopicAndService_NeverShareAnIdentifier()
+    {
+        await Store.PutMemberAsync(new MemberRecord(Post, "Syrian Post"), Ct);
+        await Store.PutSubsystemAsync(Ems, Ct);
+        await Store.PutServiceAsync(new ServiceRecord(Items, false, null, null), Ct);
+        var tracking = ServiceId.Parse("SY/GOV/POST/ems/tracking");
+        await Store.PutTopicAsync(new TopicRecord(tracking, false, null, null), Ct);
+        var serial = await Store.GetSerialAsync(Ct);
+
+        Assert.Equal(new StoreResult(StoreOutcome.IdentifierTaken, serial), await Store.PutTopicAsync(new TopicRecord(Items, false, null, null), Ct));
+        Assert.Equal(new StoreResult(StoreOutcome.IdentifierTaken, serial), await Store.PutServiceAsync(new ServiceRecord(tracking, false, null, null), Ct));
+    }
+
+    [Fact]
+    public async Task Subscription_NeedsItsTopicAndAKnownSubscriber_AndIsCreatedOnce()
+    {
+        await Store.PutMemberAsync(new MemberRecord(Post, "Syrian Post"), Ct);
+        await Store.PutSubsystemAsync(Ems, Ct);
+        var local = new SubscriptionRecord(Items, Ems);
+        var foreign = new SubscriptionRecord(Items, IraqiEms);
+
+        Assert.Equal(StoreOutcome.ParentNotFound, (await Store.PutSubscriptionAsync(local, "SY", Ct)).Outcome);
+        await Store.PutTopicAsync(new TopicRecord(Items, false, null, null), Ct);
+        Assert.Equal(StoreOutcome.ReferenceNotFound, (await Store.PutSubscriptionAsync(new SubscriptionRecord(Items, Registry), "SY", Ct)).Outcome);
+        Assert.Equal(StoreOutcome.ReferenceNotFound, (await Store.PutSubscriptionAsync(foreign, "SY", Ct)).Outcome);
+        await Store.PutPartnerAsync(new PartnerRecord("IQ", [7], "https://registry.iq.example/trust/v1/config"), Ct);
+        var before = await Store.GetSerialAsync(Ct);
+
+        var createdLocal = await Store.PutSubscriptionAsync(local, "SY", Ct);
+        var createdForeign = await Store.PutSubscriptionAsync(foreign, "SY", Ct);
+        var again = await Store.PutSubscriptionAsync(foreign, "SY", Ct);
+
+        Assert.Equal(new StoreResult(StoreOutcome.Created, before + 1), createdLocal);
+        Assert.Equal(new StoreResult(StoreOutcome.Created, before + 2), createdForeign);
+        Assert.Equal(new StoreResult(StoreOutcome.Unchanged, before + 2), again);
+        Assert.Equal([foreign, local], (await Store.ReadSnapshotAsync(Ct)).Subscriptions);
+        Assert.Equal(new StoreResult(StoreOutcome.Deleted, before + 3), await Store.DeleteSubscriptionAsync(local, Ct));
+        Assert.Equal(new StoreResult(StoreOutcome.NotFound, before + 3), await Store.DeleteSubscriptionAsync(local, Ct));
+    }
+
+    [Theory]
+    [InlineData("member")]
+    [InlineData("publisher subsystem")]
+    [InlineData("topic")]
+    public async Task DeletingThePublisher_CascadesToTopicsAndSubscriptions_InOneSerial(string deleted)
+    {
+        await SeedSubscriptionsAsync();
+        var before = await Store.GetSerialAsync(Ct);
+
+        var result = deleted switch
+        {
+            "member" => await Store.DeleteMemberAsync(Post, Ct),
+            "publisher subsystem" => await Store.DeleteSubsystemAsync(Ems, Ct),
+            _ => await Store.DeleteTopicAsync(Items, Ct),
+        };
+
+        var snapshot = await Store.ReadSnapshotAsync(Ct);
+        Assert.Equal(new StoreResult(StoreOutcome.Deleted, before + 1), result);
+        Assert.Equal(result.Serial, snapshot.Serial);
+        Assert.Empty(snapshot.Topics);
+        Assert.Empty(snapshot.Subscriptions);
+    }
+
+    [Theory]
+    [InlineData("subscriber member")]
+    [InlineData("subscriber subsystem")]
+    [InlineData("partner")]
+    public async Task DeletingASubscriber_CascadesToItsSubscriptionsOnly(string deleted)
+    {
+        await SeedSubscriptionsAsync();
+
+        var result = deleted switch
+        {
+            "subscriber member" => await Store.DeleteMemberAsync(Civreg, Ct),
+            "subscriber subsystem" => await Store.DeleteSubsystemAsync(Registry, Ct),
+            _ => await Store.DeletePartnerAsync("IQ", Ct),
+        };
+
+        var snapshot = await Store.ReadSnapshotAsync(Ct);
+        Assert.Equal(StoreOutcome.Deleted, result.Outcome);
+        Assert.Equal(Items, Assert.Single(snapshot.Topics).Id);
+        var gone = deleted == "partner" ? IraqiEms : Registry;
+        Assert.Equal(2, snapshot.Subscriptions.Count);
+        Assert.DoesNotContain(snapshot.Subscriptions, s => s.Subscriber == gone);
+    }
+
+    /// <summary>SY/GOV/POST/ems/items with three subscribers: the publisher itself, CIVREG's registry and IQ's post.</summary>
+    private async Task SeedSubscriptionsAsync()
+    {
+        await Store.PutMemberAsync(new MemberRecord(Post, "Syrian Post"), Ct);
+        await Store.PutSubsystemAsync(Ems, Ct);
+        await Store.PutMemberAsync(new MemberRecord(Civreg, "Civil registry"), Ct);
+        await Store.PutSubsystemAsync(Registry, Ct);
+        await Store.PutPartnerAsync(new PartnerRecord("IQ", [7], "https://registry.iq.example/trust/v1/config"), Ct);
+        await Store.PutTopicAsync(new TopicRecord(Items, false, null, null), Ct);
+        foreach (var subscriber in new[] { Ems, Registry, IraqiEms })
+        {
+            Assert.Equal(StoreOutcome.Created, (await Store.PutSubscriptionAsync(new SubscriptionRecord(Items, subscriber), "SY", Ct)).Outcome);
+        }
     }
 
     private static GatewayRecord Gateway() => new(Civreg, "gw1", "https://127.0.0.1:5001", [1, 2, 3], [4, 5, 6]);

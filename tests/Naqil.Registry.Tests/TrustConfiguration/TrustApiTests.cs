@@ -48,6 +48,37 @@ public sealed class TrustApiTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Config_AfterASubscription_IsResignedAndCarriesTopicsAndSubscriptions()
+    {
+        await _host.PutMemberAsync("SY/GOV/POST", "Syrian Post");
+        foreach (var (path, body) in new (string, object)[]
+        {
+            ("/admin/v1/subsystems/SY/GOV/POST/ems", new { }),
+            ("/admin/v1/topics/SY/GOV/POST/ems/items", new { personalData = true, description = "EMS item events" }),
+        })
+        {
+            using var put = await _host.PutAsync(path, body);
+            Assert.True(put.IsSuccessStatusCode, await put.Content.ReadAsStringAsync(Ct));
+        }
+
+        using var before = await _host.Anonymous.GetAsync("/trust/v1/config", Ct);
+        using (var subscribed = await _host.Admin.PutAsync("/admin/v1/topics/SY/GOV/POST/ems/items/subscribers/SY/GOV/POST/ems", null, Ct))
+        {
+            Assert.Equal(HttpStatusCode.Created, subscribed.StatusCode);
+        }
+
+        using var after = await _host.Anonymous.GetAsync("/trust/v1/config", Ct);
+        var payload = await after.Content.ReadAsByteArrayAsync(Ct);
+        using var anchor = await _host.AnchorAsync();
+
+        Assert.NotEqual(before.Headers.ETag, after.Headers.ETag);
+        Assert.True(SignedTrustConfiguration.TryVerify(payload, after.Headers.GetValues(SignedTrustConfiguration.SignatureHeader).Single(), anchor, out var verified, out var error), error);
+        Assert.Equal(await _host.SerialAsync(), verified.Configuration.Serial);
+        Assert.Equal(new TopicEntry("SY/GOV/POST/ems/items", true, "EMS item events"), verified.Configuration.Topics.Single());
+        Assert.Equal(new SubscriptionEntry("SY/GOV/POST/ems/items", "SY/GOV/POST/ems"), verified.Configuration.Subscriptions.Single());
+    }
+
+    [Fact]
     public async Task Config_HasETagOfPayloadAndNoCache()
     {
         using var response = await _host.Anonymous.GetAsync("/trust/v1/config", Ct);
