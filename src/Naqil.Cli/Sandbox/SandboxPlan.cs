@@ -1,4 +1,5 @@
 using Naqil.Agencies.Postal;
+using Naqil.Agencies.Postal.Apis;
 
 namespace Naqil.Cli.Sandbox;
 
@@ -27,16 +28,21 @@ internal sealed record SandboxPlan(IReadOnlyList<InstancePlan> Instances, IReadO
                 new GatewayPlan("SY/GOV/CIVREG", ConsumerPort: 20, ProviderPort: 21, Clients: [],
                     Services: [new ServicePlan("SY/GOV/CIVREG/registry/persons", PersonalData: true, Backend: "civil-registry", AllowedClients: ["SY/GOV/MOCT/portal"],
                         Description: "Persons in the civil registry: GET /persons/{nationalId}, POST /persons/search")]),
-                new GatewayPlan("SY/GOV/POST", ConsumerPort: 30, ProviderPort: 31, Clients: ["SY/GOV/POST/ems"], Services: [], AllowedPartners: ["IQ"]),
+                new GatewayPlan("SY/GOV/POST", ConsumerPort: 30, ProviderPort: 31, Clients: ["SY/GOV/POST/ems"],
+                    Services: [new ServicePlan("SY/GOV/POST/ems/items", PersonalData: false, Backend: "sy-post-ems", AllowedClients: ["IQ/GOV/POST/ems"],
+                        Description: "Syrian Post's EMS items: GET /items/{itemId}, GET /items?office=&status=, POST /items, POST /items/{itemId}/events",
+                        OpenApi: PostalOpenApi.Document(Posts.Syria))],
+                    AllowedPartners: ["IQ"]),
             ],
-            Backends: [new BackendPlan("civil-registry", Port: 1)]),
+            Backends: [new BackendPlan("civil-registry", Port: 1), new BackendPlan("sy-post-ems", Port: 2)]),
         new InstancePlan("IQ", RegistryPort: 50,
             Members: [new MemberPlan("IQ/GOV/POST", "Iraqi Post / البريد العراقي", ["ems"])],
             Gateways:
             [
                 new GatewayPlan("IQ/GOV/POST", ConsumerPort: 60, ProviderPort: 61, Clients: ["IQ/GOV/POST/ems"],
                     Services: [new ServicePlan("IQ/GOV/POST/ems/items", PersonalData: false, Backend: "iq-post-ems", AllowedClients: ["SY/GOV/POST/ems"],
-                        Description: "EMS items received from partner posts: GET /items/{itemId}")],
+                        Description: "Iraqi Post's EMS items, those received from partner posts among them: GET /items/{itemId}, GET /items?office=&status=, POST /items, POST /items/{itemId}/events",
+                        OpenApi: PostalOpenApi.Document(Posts.Iraq))],
                     AllowedPartners: ["SY"]),
             ],
             Backends: [new BackendPlan("iq-post-ems", Port: 51)]),
@@ -46,7 +52,7 @@ internal sealed record SandboxPlan(IReadOnlyList<InstancePlan> Instances, IReadO
         new ExamplePlan("person", "A person from the civil registry, through both gateways, signed", "SY/GOV/MOCT/portal", "SY/GOV/CIVREG/registry/persons", $"/persons/{ExamplePerson}",
             $"-H 'Naqil-Purpose: application-processing' -H 'Naqil-Subject: SY-NID:{ExamplePerson}' "),
         new ExamplePlan("cross-border-ems-item", "Across the border: Syria's post asks Iraq's post about an EMS item, through the SY and IQ gateways", "SY/GOV/POST/ems", "IQ/GOV/POST/ems/items",
-            $"/items/{EmsItemsApi.ExampleItemId}", ""),
+            $"/items/{SyntheticItems.ExampleItemId}", ""),
     ]);
 }
 
@@ -56,7 +62,7 @@ internal sealed record MemberPlan(string Id, string Name, IReadOnlyList<string> 
 
 internal sealed record GatewayPlan(string Member, int ConsumerPort, int ProviderPort, IReadOnlyList<string> Clients, IReadOnlyList<ServicePlan> Services, IReadOnlyList<string>? AllowedPartners = null);
 
-internal sealed record ServicePlan(string Id, bool PersonalData, string Backend, IReadOnlyList<string> AllowedClients, string Description);
+internal sealed record ServicePlan(string Id, bool PersonalData, string Backend, IReadOnlyList<string> AllowedClients, string Description, string? OpenApi = null);
 
 internal sealed record BackendPlan(string Name, int Port);
 

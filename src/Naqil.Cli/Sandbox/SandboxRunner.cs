@@ -7,6 +7,7 @@ using Microsoft.AspNetCore.Http.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Naqil.Agencies.CivilRegistry;
 using Naqil.Agencies.Postal;
+using Naqil.Agencies.Postal.Apis;
 using Naqil.Cli.Federation;
 using Naqil.Cli.Hosting;
 using Naqil.Configuration;
@@ -72,7 +73,7 @@ internal sealed class SandboxRunner : IAsyncDisposable
             foreach (var backend in instance.Backends)
             {
                 var backendUrl = Url("http", portBase + backend.Port);
-                await StartBackendAsync(backend.Name, backendUrl, cancellationToken);
+                await StartBackendAsync(backend.Name, backendUrl, Path.Combine(instanceDirectory, "backends", backend.Name), cancellationToken);
                 backends[backend.Name] = backendUrl;
             }
 
@@ -114,7 +115,7 @@ internal sealed class SandboxRunner : IAsyncDisposable
                 };
                 foreach (var service in gateway.Services)
                 {
-                    await admin.PutServiceAsync(service.Id, service.PersonalData, service.Description, openApi: null);
+                    await admin.PutServiceAsync(service.Id, service.PersonalData, service.Description, service.OpenApi);
                 }
 
                 await admin.PutGatewayAsync(gateway.Member, options.Code, options.ProviderUrl, await File.ReadAllTextAsync(tls.Certificate, cancellationToken), await File.ReadAllTextAsync(signing.Certificate, cancellationToken));
@@ -172,20 +173,35 @@ internal sealed class SandboxRunner : IAsyncDisposable
         return app;
     }
 
-    private async Task StartBackendAsync(string name, string url, CancellationToken cancellationToken)
+    private async Task StartBackendAsync(string name, string url, string directory, CancellationToken cancellationToken)
     {
         var builder = ComponentHost.CreateBuilder();
         builder.WebHost.UseUrls(url);
         // Arabic names read as Arabic in the JSON, not as \u escapes.
         builder.Services.Configure<JsonOptions>(o => o.SerializerOptions.Encoder = JavaScriptEncoder.Create(UnicodeRanges.All));
+        var post = name switch
+        {
+            "sy-post-ems" => Posts.Syria,
+            "iq-post-ems" => Posts.Iraq,
+            _ => null,
+        };
+        if (post is not null)
+        {
+            OwnerOnly.CreateDirectory(directory);
+            builder.Services.AddPostal(post, new PostalStorageOptions { DatabaseFile = Path.Combine(directory, "postal.db") });
+        }
+
         var app = builder.Build();
         switch (name)
         {
             case "civil-registry":
                 app.MapCivilRegistry();
                 break;
-            case "iq-post-ems":
-                app.MapEmsItems();
+            case "sy-post-ems" or "iq-post-ems":
+                var postal = app.Services.GetRequiredService<PostalService>();
+                await postal.InitializeAsync(cancellationToken);
+                await SyntheticItems.SeedAsync(postal, cancellationToken);
+                app.MapPostalApi();
                 break;
             default:
                 throw new SandboxException($"the sandbox plan names an unknown backend '{name}'");

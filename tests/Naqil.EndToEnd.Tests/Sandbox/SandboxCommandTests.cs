@@ -71,6 +71,9 @@ public sealed class SandboxCommandTests : IDisposable
             Assert.Equal(200, crossStatus);
             Assert.Matches("(?im)^signature: naqil=:", crossHeaders);
             Assert.Contains("\"origin\":\"SY\"", crossBody, StringComparison.Ordinal);
+            // From Iraqi Post's own store: its side of the item's history, ending in final delivery.
+            Assert.Contains("\"status\":\"delivered\"", crossBody, StringComparison.Ordinal);
+            Assert.Contains("\"code\":\"EMI\"", crossBody, StringComparison.Ordinal);
 
             anchorBefore = await File.ReadAllTextAsync(manifest.RootElement.GetProperty("instances").GetProperty("SY").GetProperty("anchor").GetString()!, TestContext.Current.CancellationToken);
             certificateBefore = await File.ReadAllTextAsync(Path.Combine(_work.FullName, ".naqil", "SY", "gateways", "SY-GOV-CIVREG", "tls.crt"), TestContext.Current.CancellationToken);

@@ -1,0 +1,184 @@
+using System.Data.Common;
+using System.Globalization;
+
+namespace Naqil.Agencies.Postal.Storage;
+
+/// <summary>
+/// The post's tables over ADO.NET, shared by the SQLite and PostgreSQL stores. An item row keeps
+/// its current status and office so listings need no scan of the events; each event keeps its
+/// time as written (with its offset) and as UTC milliseconds for ordering and duplicates.
+/// </summary>
+internal abstract class DbPostalStore : IPostalStore
+{
+    protected const string Schema = """
+        CREATE TABLE IF NOT EXISTS postal_state (
+            id INTEGER PRIMARY KEY CHECK (id = 1),
+            country TEXT NOT NULL);
+        CREATE TABLE IF NOT EXISTS items (
+            id TEXT PRIMARY KEY,
+            destination TEXT NOT NULL,
+            status TEXT NOT NULL,
+            office TEXT NOT NULL,
+            last_time TEXT NOT NULL);
+        CREATE INDEX IF NOT EXISTS items_office_status ON items (office, status);
+        CREATE TABLE IF NOT EXISTS item_events (
+            item TEXT NOT NULL REFERENCES items (id) ON DELETE CASCADE,
+            seq INTEGER NOT NULL,
+            code TEXT NOT NULL,
+            office TEXT NOT NULL,
+            time TEXT NOT NULL,
+            utc_ms BIGINT NOT NULL,
+            PRIMARY KEY (item, seq),
+            UNIQUE (item, code, office, utc_ms));
+        """;
+
+    protected abstract Task<DbConnection> OpenAsync(CancellationToken cancellationToken);
+
+    /// <summary>Begins a transaction that holds the item's change lock from before its first read until its commit.</summary>
+    protected abstract Task<DbTransaction> BeginChangeAsync(DbConnection connection, CancellationToken cancellationToken);
+
+    protected virtual Task PrepareAsync(DbConnection connection, CancellationToken cancellationToken) => Task.CompletedTask;
+
+    protected virtual Task LockSchemaAsync(DbConnection connection, DbTransaction transaction, CancellationToken cancellationToken) => Task.CompletedTask;
+
+    /// <summary>Locks one item's row (or, for an item not yet stored, the right to create it) inside a change.</summary>
+    protected virtual Task LockItemAsync(DbConnection connection, DbTransaction transaction, S10Id id, CancellationToken cancellationToken) => Task.CompletedTask;
+
+    protected abstract string SchemaSql { get; }
+
+    protected abstract string Describe();
+
+    public async Task InitializeAsync(string country, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await PrepareAsync(connection, cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await LockSchemaAsync(connection, transaction, cancellationToken);
+        await ExecuteAsync(connection, transaction, SchemaSql, cancellationToken);
+        await ExecuteAsync(connection, transaction, "INSERT INTO postal_state (id, country) VALUES (1, @country) ON CONFLICT (id) DO NOTHING;", cancellationToken, ("country", country));
+        string? stored = null;
+        await ReadAsync(connection, transaction, "SELECT country FROM postal_state WHERE id = 1;", r => stored = r.GetString(0), cancellationToken);
+        if (stored != country)
+        {
+            throw new InvalidOperationException($"The postal database {Describe()} belongs to the post of {stored}, not {country}; give each post its own database.");
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+    }
+
+    public async Task<TrackedItem?> GetAsync(S10Id id, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        return await ReadItemAsync(connection, null, id, cancellationToken);
+    }
+
+    public async Task<IReadOnlyList<ItemSummary>> ListAsync(string? office, string? status, int limit, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        var items = new List<ItemSummary>();
+        // Only the filters given: an untyped NULL parameter is an error on PostgreSQL.
+        var sql = "SELECT id, destination, status, office, last_time FROM items WHERE 1 = 1"
+            + (office is null ? "" : " AND office = @office")
+            + (status is null ? "" : " AND status = @status")
+            + " ORDER BY id LIMIT @limit;";
+        await ReadAsync(connection, null, sql,
+            r => items.Add(new ItemSummary(r.GetString(0), r.GetString(0)[11..], r.GetString(1), r.GetString(2), r.GetString(3), ParseTime(r.GetString(4)))),
+            cancellationToken, ("office", office ?? ""), ("status", status ?? ""), ("limit", (long)limit));
+        return items;
+    }
+
+    public async Task<TOutcome> ChangeAsync<TOutcome>(S10Id id, Func<TrackedItem?, StoreChange<TOutcome>> decide, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(decide);
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var transaction = await BeginChangeAsync(connection, cancellationToken);
+        await LockItemAsync(connection, transaction, id, cancellationToken);
+        var item = await ReadItemAsync(connection, transaction, id, cancellationToken);
+        var change = decide(item);
+        if (change.Append is not { } appended)
+        {
+            return change.Outcome;
+        }
+
+        var status = EmsEvents.Info(appended.Code).Status;
+        var time = appended.Time.ToString("o", CultureInfo.InvariantCulture);
+        if (item is null)
+        {
+            await ExecuteAsync(connection, transaction, "INSERT INTO items (id, destination, status, office, last_time) VALUES (@id, @destination, @status, @office, @time);",
+                cancellationToken, ("id", id.Value), ("destination", change.CreateDestination ?? throw new InvalidOperationException("a new item needs its destination")),
+                ("status", status), ("office", appended.Office), ("time", time));
+        }
+        else
+        {
+            await ExecuteAsync(connection, transaction, "UPDATE items SET status = @status, office = @office, last_time = @time WHERE id = @id;",
+                cancellationToken, ("id", id.Value), ("status", status), ("office", appended.Office), ("time", time));
+        }
+
+        await ExecuteAsync(connection, transaction,
+            "INSERT INTO item_events (item, seq, code, office, time, utc_ms) VALUES (@item, @seq, @code, @office, @time, @utc);",
+            cancellationToken, ("item", id.Value), ("seq", (long)(item?.Events.Count ?? 0)), ("code", appended.Code.ToString()), ("office", appended.Office),
+            ("time", time), ("utc", appended.Time.ToUnixTimeMilliseconds()));
+        await transaction.CommitAsync(cancellationToken);
+        return change.Outcome;
+    }
+
+    private static async Task<TrackedItem?> ReadItemAsync(DbConnection connection, DbTransaction? transaction, S10Id id, CancellationToken cancellationToken)
+    {
+        string? destination = null;
+        await ReadAsync(connection, transaction, "SELECT destination FROM items WHERE id = @id;", r => destination = r.GetString(0), cancellationToken, ("id", id.Value));
+        if (destination is null)
+        {
+            return null;
+        }
+
+        var events = new List<ItemEvent>();
+        await ReadAsync(connection, transaction, "SELECT code, office, time FROM item_events WHERE item = @id ORDER BY seq;",
+            r => events.Add(new ItemEvent(Enum.Parse<EmsEventCode>(r.GetString(0)), r.GetString(1), ParseTime(r.GetString(2)))),
+            cancellationToken, ("id", id.Value));
+        return new TrackedItem(id, destination, events);
+    }
+
+    private static DateTimeOffset ParseTime(string text) => DateTimeOffset.Parse(text, CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind);
+
+    protected static async Task ExecuteAsync(DbConnection connection, DbTransaction? transaction, string sql, CancellationToken cancellationToken, params (string Name, object? Value)[] parameters)
+    {
+        await using var command = Command(connection, transaction, sql, parameters);
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    protected static async Task ReadAsync(DbConnection connection, DbTransaction? transaction, string sql, Action<DbDataReader> row, CancellationToken cancellationToken, params (string Name, object? Value)[] parameters)
+    {
+        await using var command = Command(connection, transaction, sql, parameters);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            row(reader);
+        }
+    }
+
+    private static DbCommand Command(DbConnection connection, DbTransaction? transaction, string sql, (string Name, object? Value)[] parameters)
+    {
+        var command = connection.CreateCommand();
+#pragma warning disable CA2100 // the SQL is this class's constants; values travel as parameters
+        command.CommandText = sql;
+#pragma warning restore CA2100
+        command.Transaction = transaction;
+        foreach (var (name, value) in parameters)
+        {
+            var parameter = command.CreateParameter();
+            parameter.ParameterName = name;
+            parameter.Value = value ?? DBNull.Value;
+            command.Parameters.Add(parameter);
+        }
+
+        return command;
+    }
+
+    public void Dispose()
+    {
+        DisposeCore();
+        GC.SuppressFinalize(this);
+    }
+
+    protected abstract void DisposeCore();
+}

@@ -1,0 +1,20 @@
+namespace Naqil.Agencies.Postal.Storage;
+
+/// <summary>One post's items and their events, durable.</summary>
+internal interface IPostalStore : IDisposable
+{
+    /// <summary>Creates the schema, and refuses a database made for another post.</summary>
+    Task InitializeAsync(string country, CancellationToken cancellationToken);
+
+    Task<TrackedItem?> GetAsync(S10Id id, CancellationToken cancellationToken);
+
+    /// <summary>Items whose last event was at <paramref name="office"/> (when given) and left them in <paramref name="status"/> (when given).</summary>
+    Task<IReadOnlyList<ItemSummary>> ListAsync(string? office, string? status, int limit, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Reads the item, lets <paramref name="decide"/> judge it, and writes what it decided, in one
+    /// transaction that no other change runs beside: two events for one item never both pass a
+    /// check made on the same last event.
+    /// </summary>
+    Task<TOutcome> ChangeAsync<TOutcome>(S10Id id, Func<TrackedItem?, StoreChange<TOutcome>> decide, CancellationToken cancellationToken);
+}

@@ -1,0 +1,51 @@
+using System.Data.Common;
+using Microsoft.Data.Sqlite;
+
+namespace Naqil.Agencies.Postal.Storage;
+
+/// <summary>
+/// The embedded store: one SQLite file in WAL mode. A change begins <c>IMMEDIATE</c>, taking the
+/// database's write lock before its first read, so changes to the post's items run one at a time.
+/// </summary>
+internal sealed class SqlitePostalStore(string databasePath) : DbPostalStore
+{
+    private readonly string _connectionString = new SqliteConnectionStringBuilder
+    {
+        DataSource = databasePath,
+        Mode = SqliteOpenMode.ReadWriteCreate,
+        ForeignKeys = true,
+        Pooling = true,
+        DefaultTimeout = 30,
+    }.ToString();
+
+    protected override string SchemaSql => Schema.Replace("BIGINT", "INTEGER", StringComparison.Ordinal);
+
+    protected override async Task<DbConnection> OpenAsync(CancellationToken cancellationToken)
+    {
+        var connection = new SqliteConnection(_connectionString);
+        try
+        {
+            await connection.OpenAsync(cancellationToken);
+            return connection;
+        }
+        catch
+        {
+            await connection.DisposeAsync();
+            throw;
+        }
+    }
+
+    protected override async Task PrepareAsync(DbConnection connection, CancellationToken cancellationToken) =>
+        await ExecuteAsync(connection, null, "PRAGMA journal_mode = WAL;", cancellationToken);
+
+    protected override Task<DbTransaction> BeginChangeAsync(DbConnection connection, CancellationToken cancellationToken) =>
+        Task.FromResult<DbTransaction>(((SqliteConnection)connection).BeginTransaction(deferred: false));
+
+    protected override string Describe() => $"'{databasePath}'";
+
+    protected override void DisposeCore()
+    {
+        using var connection = new SqliteConnection(_connectionString);
+        SqliteConnection.ClearPool(connection);
+    }
+}
