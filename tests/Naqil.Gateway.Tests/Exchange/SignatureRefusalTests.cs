@@ -132,6 +132,7 @@ public sealed class SignatureRefusalTests
     [InlineData(RogueMode.AlterBodyAfterSigning)]
     [InlineData(RogueMode.AlterStatusAfterSigning)]
     [InlineData(RogueMode.SignWithOtherKey)]
+    [InlineData(RogueMode.CreatedOutOfRange)]
     public async Task Response_TamperedByProvider_RejectedByConsumerGateway(RogueMode mode)
     {
         await using var env = await GatewayTestEnvironment.StartAsync();
@@ -142,6 +143,8 @@ public sealed class SignatureRefusalTests
 
         await ResponseAssert.ProblemAsync(HttpStatusCode.BadGateway, "bad-response-signature", response);
         Assert.Equal(1, rogue.Calls);
+        var entry = Assert.Single(await MessageLog.ExchangeLogTests.EntriesAsync(env.Consumer, response.Headers.GetValues("Naqil-Id").Single()));
+        Assert.Equal(("bad-response-signature", 502), (entry.Outcome, entry.Status));
     }
 
     [Fact]

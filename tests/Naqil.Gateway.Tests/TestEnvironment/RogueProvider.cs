@@ -18,6 +18,9 @@ public enum RogueMode
     AlterBodyAfterSigning,
     AlterStatusAfterSigning,
     SignWithOtherKey,
+
+    /// <summary>Signs properly, with a <c>created</c> far outside the calendar (999999999999999).</summary>
+    CreatedOutOfRange,
 }
 
 /// <summary>
@@ -83,7 +86,7 @@ internal sealed class RogueProvider : IAsyncDisposable
             var parameters = new SignatureParameters
             {
                 Components = [new("@status"), new("content-digest"), new("naqil-id"), new("signature", FromRequest: true), new("content-type")],
-                Created = time.GetUtcNow().ToUnixTimeSeconds(),
+                Created = mode == RogueMode.CreatedOutOfRange ? 999_999_999_999_999 : time.GetUtcNow().ToUnixTimeSeconds(),
                 Algorithm = HttpMessageSignatures.EcdsaP256Sha256,
                 KeyId = keyId,
                 Tag = "naqil-response",
