@@ -15,6 +15,7 @@ using Naqil.Gateway.ConsumerFace;
 using Naqil.Gateway.Forwarding;
 using Naqil.Gateway.MessageLog;
 using Naqil.Gateway.NativeMemory;
+using Naqil.Gateway.Events;
 using Naqil.Gateway.Pipeline;
 using Naqil.Gateway.Problems;
 using Naqil.Gateway.ProviderFace;
@@ -27,6 +28,7 @@ namespace Naqil.Gateway;
 public static class GatewayExtensions
 {
     private const string ExchangeRoute = "/r1/{**rest}";
+    private const string EventRoute = "/e1/{**rest}";
 
     /// <summary>
     /// Adds a gateway to the host: its services, and two Kestrel listeners — the consumer face
@@ -70,6 +72,8 @@ public static class GatewayExtensions
         var provider = endpoints.ServiceProvider.GetRequiredService<ProviderPipeline>();
         endpoints.Map(ExchangeRoute, consumer.HandleAsync).WithMetadata(new GatewayFaceMetadata(GatewayFace.Consumer)).WithDisplayName("consumer face");
         endpoints.Map(ExchangeRoute, provider.HandleAsync).WithMetadata(new GatewayFaceMetadata(GatewayFace.Provider)).WithDisplayName("provider face");
+        var events = endpoints.ServiceProvider.GetRequiredService<EventPipeline>();
+        endpoints.MapPost(EventRoute, events.HandleAsync).WithMetadata(new GatewayFaceMetadata(GatewayFace.Consumer)).WithDisplayName("events");
         endpoints.MapGet("/health", (TrustState trust) =>
         {
             var fresh = trust.TryGetFresh(out var snapshot);
@@ -126,6 +130,8 @@ public static class GatewayExtensions
             [ExchangePipelineOptions.Create<ConsumerExchange>(sp, sp.GetRequiredService<IOptions<ExchangePipelineOptions>>().Value.Consumer)]));
         services.AddSingleton(sp => ActivatorUtilities.CreateInstance<ProviderPipeline>(sp,
             [ExchangePipelineOptions.Create<ProviderExchange>(sp, sp.GetRequiredService<IOptions<ExchangePipelineOptions>>().Value.Provider)]));
+        services.AddSingleton(sp => ActivatorUtilities.CreateInstance<EventPipeline>(sp,
+            [ExchangePipelineOptions.Create<EventExchange>(sp, sp.GetRequiredService<IOptions<ExchangePipelineOptions>>().Value.Events)]));
     }
 
     private static void AddMessageLog(IServiceCollection services)
@@ -139,6 +145,7 @@ public static class GatewayExtensions
         });
         services.AddSingleton(sp => new TreeHeadTimestamper(
             sp.GetRequiredService<MessageLogOptions>(), sp.GetRequiredService<TrustState>(), sp.GetRequiredService<IOptions<GatewayOptions>>().Value.ConnectTimeout));
+        services.AddSingleton<IEventOutbox>(sp => new DbEventOutbox((DbMessageLogStore)sp.GetRequiredService<IMessageLogStore>()));
         services.AddSingleton<MerkleMessageLog>();
         services.AddSingleton<IExchangeLog>(sp => sp.GetRequiredService<MerkleMessageLog>());
         services.AddHostedService(sp => sp.GetRequiredService<MerkleMessageLog>());

@@ -62,6 +62,12 @@ internal static partial class Log
     [LoggerMessage(3105, LogLevel.Information, "Purged the bodies of {Count} log entries past their retention")]
     public static partial void BodiesPurged(ILogger logger, int count);
 
+    [LoggerMessage(3300, LogLevel.Warning, "The event outbox could not store event {Id}: {Reason}")]
+    public static partial void OutboxWriteFailed(ILogger logger, string id, string reason);
+
+    [LoggerMessage(3301, LogLevel.Warning, "Event {Id} was withdrawn from the outbox: its log entry could not be written")]
+    public static partial void EventWithdrawn(ILogger logger, string id);
+
     [LoggerMessage(3200, LogLevel.Information, "Native heap trimming is off: this system's C library has no malloc_trim (not glibc)")]
     public static partial void NativeHeapTrimUnavailable(ILogger logger);
 }

@@ -1,19 +1,14 @@
 using Microsoft.AspNetCore.Http;
-using Naqil.Gateway.Pipeline;
 using Naqil.Gateway.Signing;
-using Naqil.Identifiers;
 
 namespace Naqil.Gateway.ConsumerFace;
 
 /// <summary>One exchange on the consumer face: what its steps learn on the way out and back.</summary>
-internal sealed class ConsumerExchange(HttpContext context, DateTimeOffset received) : ExchangeFeature(context, received)
+internal sealed class ConsumerExchange(HttpContext context, DateTimeOffset received) : ClientExchange(context, received)
 {
     public override string Side => "consumer";
 
     public override string? CounterpartInstance => Target?.Service.Instance;
-
-    /// <summary>The calling subsystem, once its name parsed.</summary>
-    public SubsystemId? ClientId { get; set; }
 
     /// <summary>
     /// The header fields the request signature covers (lower-case names): the Naqil ones, the

@@ -60,6 +60,13 @@ internal abstract class ExchangeFace<TExchange>
     /// <summary>The response signature fields as logged (from the sealed answer).</summary>
     protected abstract (string? Input, string? Signature) ResponseSignature(TExchange exchange);
 
+    /// <summary>
+    /// Undoes what an accepted request changed when its log entry could not be made durable, before
+    /// it is refused (the events face takes the event out of its outbox): nothing is acknowledged,
+    /// or kept, without its evidence.
+    /// </summary>
+    protected virtual Task WithdrawAsync(TExchange exchange) => Task.CompletedTask;
+
     /// <summary>Header fields the face adds to an answer it writes, beyond the answer's own.</summary>
     protected virtual void AddHeaders(TExchange exchange, IHeaderDictionary headers)
     {
@@ -99,6 +106,7 @@ internal abstract class ExchangeFace<TExchange>
         if (!durable && exchange.Problem is null)
         {
             // The exchange was carried, but cannot be acknowledged without its evidence.
+            await WithdrawAsync(exchange);
             exchange.Problem = new GatewayProblem(GatewayError.LogUnavailable, "the message log could not record this exchange; it was not acknowledged and its answer is withheld");
             _refusals.Refuse(exchange, exchange.Problem.Value);
             Seal(exchange);

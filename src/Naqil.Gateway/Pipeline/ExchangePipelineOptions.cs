@@ -1,4 +1,5 @@
 using Naqil.Gateway.ConsumerFace;
+using Naqil.Gateway.Events;
 using Naqil.Gateway.ProviderFace;
 
 namespace Naqil.Gateway.Pipeline;
@@ -14,6 +15,9 @@ internal sealed class ExchangePipelineOptions
     public List<Type> Consumer { get; } = [.. ConsumerSteps.Default];
 
     public List<Type> Provider { get; } = [.. ProviderSteps.Default];
+
+    /// <summary>The steps of the events pipeline (<see cref="EventSteps"/>), on the consumer face's listener.</summary>
+    public List<Type> Events { get; } = [.. EventSteps.Default];
 
     /// <summary>Creates the steps of one face, refusing a type that is not a step of it.</summary>
     public static IExchangeStep<TExchange>[] Create<TExchange>(IServiceProvider services, IEnumerable<Type> types)

@@ -30,6 +30,10 @@ internal enum GatewayError
     Unauthorized,
     NotFound,
     BadRequest,
+    UnknownTopic,
+    NotPublisher,
+    BadBody,
+    IdReused,
 }
 
 internal readonly record struct GatewayErrorInfo(int Status, string Code, string Title);
@@ -65,6 +69,10 @@ internal static class GatewayErrors
         GatewayError.Unauthorized => new(401, "unauthorized", "Authentication is required"),
         GatewayError.NotFound => new(404, "not-found", "Nothing is here"),
         GatewayError.BadRequest => new(400, "bad-request", "The request is malformed"),
+        GatewayError.UnknownTopic => new(404, "unknown-topic", "The topic is not known"),
+        GatewayError.NotPublisher => new(403, "not-publisher", "The client may not publish on this topic"),
+        GatewayError.BadBody => new(400, "bad-body", "The body is not what the gateway accepts"),
+        GatewayError.IdReused => new(409, "id-reused", "The Naqil-Id was already used for another event"),
         _ => throw new ArgumentOutOfRangeException(nameof(error), error, null),
     };
 }

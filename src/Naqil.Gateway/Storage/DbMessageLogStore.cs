@@ -60,6 +60,21 @@ internal abstract class DbMessageLogStore : IMessageLogStore
         CREATE TABLE IF NOT EXISTS log_probe (
             id INTEGER PRIMARY KEY CHECK (id = 1),
             at BIGINT NOT NULL);
+        CREATE TABLE IF NOT EXISTS event_outbox (
+            id TEXT PRIMARY KEY,
+            topic TEXT NOT NULL,
+            publisher TEXT NOT NULL,
+            body BYTEA NOT NULL,
+            body_sha256 BYTEA NOT NULL,
+            published BIGINT NOT NULL);
+        CREATE TABLE IF NOT EXISTS event_deliveries (
+            event_id TEXT NOT NULL,
+            subscriber TEXT NOT NULL,
+            topic TEXT NOT NULL,
+            attempts INTEGER NOT NULL,
+            created BIGINT NOT NULL,
+            PRIMARY KEY (event_id, subscriber));
+        CREATE INDEX IF NOT EXISTS event_deliveries_topic ON event_deliveries (topic, created);
         """;
 
     private readonly DbMessageLogWriter _writer;

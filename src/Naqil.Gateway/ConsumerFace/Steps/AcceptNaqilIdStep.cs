@@ -8,9 +8,9 @@ namespace Naqil.Gateway.ConsumerFace.Steps;
 /// the logs index exchanges by id and ids that arrive in order land on the index's last page
 /// instead of a random one, which keeps each commit and each checkpoint to a few pages.
 /// </summary>
-internal sealed class AcceptNaqilIdStep : IExchangeStep<ConsumerExchange>
+internal sealed class AcceptNaqilIdStep : IExchangeStep<ExchangeFeature>
 {
-    public ValueTask<GatewayProblem?> InvokeAsync(ConsumerExchange exchange)
+    public ValueTask<GatewayProblem?> InvokeAsync(ExchangeFeature exchange)
     {
         var header = exchange.Context.Request.Headers[NaqilHeaders.Id];
         if (header.Count == 0)

@@ -7,13 +7,13 @@ using Naqil.Identifiers;
 namespace Naqil.Gateway.ConsumerFace.Steps;
 
 /// <summary>Reads the calling subsystem from <c>Naqil-Client</c>: a valid identifier of this gateway's member.</summary>
-internal sealed class IdentifyClientStep(IOptions<GatewayOptions> options) : IExchangeStep<ConsumerExchange>
+internal sealed class IdentifyClientStep(IOptions<GatewayOptions> options) : IExchangeStep<ClientExchange>
 {
     private readonly MemberId _member = MemberId.Parse(options.Value.Member);
 
-    public ValueTask<GatewayProblem?> InvokeAsync(ConsumerExchange exchange) => ValueTask.FromResult(Identify(exchange));
+    public ValueTask<GatewayProblem?> InvokeAsync(ClientExchange exchange) => ValueTask.FromResult(Identify(exchange));
 
-    private GatewayProblem? Identify(ConsumerExchange exchange)
+    private GatewayProblem? Identify(ClientExchange exchange)
     {
         var text = exchange.Client;
         if (text.Length == 0)
