@@ -20,6 +20,15 @@ internal sealed class GatewayTestEnvironment : IAsyncDisposable
     public const string Persons = "SY/GOV/CIVREG/registry/persons";
     public const string Records = "SY/GOV/CIVREG/registry/health-records";
     public const string Down = "SY/GOV/CIVREG/registry/down";
+
+    /// <summary>A topic the portal publishes, to which the civil registry and the other MOCT subsystem are subscribed.</summary>
+    public const string Notices = "SY/GOV/MOCT/portal/notices";
+
+    /// <summary>A personal-data topic the portal publishes, without subscribers.</summary>
+    public const string Applications = "SY/GOV/MOCT/portal/applications";
+
+    /// <summary>A topic of the civil registry (not the portal's to publish).</summary>
+    public const string Births = "SY/GOV/CIVREG/registry/births";
     public const string ApiKey = "keyed-client-secret-0123456789";
     public const string AdminToken = "test-admin-token-0123456789";
     public const long MaxBodyBytes = 64 * 1024;
@@ -121,6 +130,8 @@ internal sealed class GatewayTestEnvironment : IAsyncDisposable
         Members = [new("SY/GOV/MOCT", "Ministry of Communications and Technology"), new("SY/GOV/CIVREG", "Civil Registry")],
         Subsystems = [new(Portal), new(Keyed), new(Other), new("SY/GOV/CIVREG/registry")],
         Services = [new(Persons, PersonalData: false), new(Records, PersonalData: true), new(Down, PersonalData: false)],
+        Topics = [new(Notices, PersonalData: false), new(Applications, PersonalData: true), new(Births, PersonalData: false)],
+        Subscriptions = [new(Notices, "SY/GOV/CIVREG/registry"), new(Notices, Other)],
         Gateways = gateways ?? [Consumer.Entry(), Provider.Entry()],
         TrustedCas = Tsa is null ? [] : [TestPki.Base64Der(Tsa.Ca)],
         Tsas = Tsa is null ? [] : [new TsaEntry(Tsa.Url, TestPki.Base64Der(Tsa.Certificate))],
