@@ -9,7 +9,7 @@ using Naqil.Tests.Shared;
 namespace Naqil.Gateway.Tests.MessageLog;
 
 /// <summary>What every <see cref="IMessageLogStore"/> must do; each store derives from this class.</summary>
-public abstract class MessageLogStoreContract : IAsyncLifetime
+public abstract partial class MessageLogStoreContract : IAsyncLifetime
 {
     private static readonly DateTimeOffset T0 = new(2026, 5, 4, 10, 0, 0, TimeSpan.Zero);
 
