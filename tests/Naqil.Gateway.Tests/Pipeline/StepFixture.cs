@@ -36,6 +36,9 @@ internal sealed class StepFixture : IDisposable
     public const string PartnerClient = "IQ/GOV/MOI/passports";
     public const string PartnerService = "IQ/GOV/MOI/passports/lookup";
     public const string NaqilId = "0f8fad5b-d9cb-469f-a165-70867728950e";
+    public const string Notices = "SY/GOV/MOCT/portal/notices";
+    public const string Applications = "SY/GOV/MOCT/portal/applications";
+    public const string Births = "SY/GOV/CIVREG/registry/births";
 
     public static readonly TimeSpan OwnValidity = TimeSpan.FromMinutes(10);
     public static readonly TimeSpan PartnerValidity = TimeSpan.FromMinutes(5);
@@ -69,6 +72,8 @@ internal sealed class StepFixture : IDisposable
             Members = [new MemberEntry(ConsumerMember, "Ministry of Communications"), new MemberEntry(ProviderMember, "Civil Registry"), new MemberEntry("SY/GOV/EMPTY", "No gateway")],
             Subsystems = [new SubsystemEntry(Portal), new SubsystemEntry(Registry)],
             Services = [new ServiceEntry(Persons, PersonalData: true), new ServiceEntry(Holidays, PersonalData: false), new ServiceEntry("SY/GOV/EMPTY/system/thing", false)],
+            Topics = [new TopicEntry(Notices, PersonalData: false), new TopicEntry(Applications, PersonalData: true), new TopicEntry(Births, PersonalData: false)],
+            Subscriptions = [new SubscriptionEntry(Notices, Registry), new SubscriptionEntry(Notices, PartnerClient)],
             Gateways =
             [
                 Entry(ConsumerMember, "gw1", Consumer), Entry(ProviderMember, "gw1", Provider), Entry(ProviderMember, "gw2", Provider2),
@@ -175,6 +180,24 @@ internal sealed class StepFixture : IDisposable
         Assert.True(exchange.CounterpartTrust.TryGetService(service, out var entry));
         exchange.ServiceEntry = entry;
         exchange.RequestBody = body ?? [];
+        return exchange;
+    }
+
+    /// <summary>An event as the events pipeline's steps before <c>ResolveTopicStep</c> leave it: the topic parsed, the portal identified, the own trust held.</summary>
+    public Naqil.Gateway.Events.EventExchange EventExchange(string topic = Notices, IEnumerable<KeyValuePair<string, string>>? headers = null, byte[]? body = null, string client = Portal)
+    {
+        var context = Context("POST", $"/e1/{topic}", headers, body);
+        var exchange = new Naqil.Gateway.Events.EventExchange(context, Time.GetUtcNow())
+        {
+            Client = client,
+            ClientId = Naqil.Identifiers.SubsystemId.Parse(client),
+            Purpose = context.Request.Headers[NaqilHeaders.Purpose] is { Count: > 0 } purpose ? purpose.ToString() : null,
+            NaqilId = NaqilId,
+            Trust = Own,
+            Service = topic,
+            TopicId = Naqil.Identifiers.ServiceId.Parse(topic),
+            RequestBody = body ?? [],
+        };
         return exchange;
     }
 

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Unicode;
 using Naqil.Gateway.Pipeline;
 using Naqil.Gateway.Problems;
 
@@ -14,6 +15,12 @@ internal sealed class JsonBodyStep : IExchangeStep<EventExchange>
 
     internal static bool IsJson(ReadOnlySpan<byte> body)
     {
+        // The reader checks structure, not the bytes inside strings: invalid UTF-8 there would pass.
+        if (!Utf8.IsValid(body))
+        {
+            return false;
+        }
+
         var reader = new Utf8JsonReader(body, new JsonReaderOptions { MaxDepth = 64 });
         try
         {
