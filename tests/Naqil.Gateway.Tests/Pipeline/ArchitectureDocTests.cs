@@ -1,18 +1,20 @@
 using System.Text.RegularExpressions;
 using Naqil.Gateway.ConsumerFace;
+using Naqil.Gateway.Events;
 using Naqil.Gateway.ProviderFace;
 
 namespace Naqil.Gateway.Tests.Pipeline;
 
-/// <summary>docs/architecture.md shows each face's steps as a table; the tables must be the code's lists, in order.</summary>
+/// <summary>docs/architecture.md shows each face's steps (and the events pipeline's) as a table; the tables must be the code's lists, in order.</summary>
 public sealed partial class ArchitectureDocTests
 {
     [Theory]
     [InlineData("### Consumer face", "consumer")]
     [InlineData("### Provider face", "provider")]
+    [InlineData("### Events", "events")]
     public void StepTable_MatchesTheFacesStepList(string heading, string face)
     {
-        var expected = (face == "consumer" ? ConsumerSteps.Default : ProviderSteps.Default).Select(t => t.Name).ToList();
+        var expected = (face switch { "consumer" => ConsumerSteps.Default, "provider" => ProviderSteps.Default, _ => EventSteps.Default }).Select(t => t.Name).ToList();
 
         var documented = StepsUnder(File.ReadAllText(DocPath()), heading);
 
