@@ -109,6 +109,7 @@ internal static class AdminApi
             {
                 ["consumer"] = refusals.Snapshot("consumer"),
                 ["provider"] = refusals.Snapshot("provider"),
+                ["publisher"] = refusals.Snapshot("publisher"),
             },
         });
     }

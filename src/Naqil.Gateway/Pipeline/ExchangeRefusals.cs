@@ -40,21 +40,22 @@ internal interface IExchangeRefusalObserver
     void OnRefused(ExchangeFeature exchange, GatewayProblem problem);
 }
 
-/// <summary>Counts refusals by face and code since the process started, for <c>GET /admin/v1/runtime</c>.</summary>
+/// <summary>Counts refusals by side (<c>consumer</c>, <c>provider</c>, <c>publisher</c>) and code since the process started, for <c>GET /admin/v1/runtime</c>.</summary>
 internal sealed class RefusalCounts : IExchangeRefusalObserver
 {
     private static readonly int Codes = Enum.GetValues<GatewayError>().Length;
 
     private readonly long[] _consumer = new long[Codes];
     private readonly long[] _provider = new long[Codes];
+    private readonly long[] _publisher = new long[Codes];
 
     public void OnRefused(ExchangeFeature exchange, GatewayProblem problem) =>
-        Interlocked.Increment(ref (exchange.Side == "consumer" ? _consumer : _provider)[(int)problem.Error]);
+        Interlocked.Increment(ref Counts(exchange.Side)[(int)problem.Error]);
 
-    /// <summary>The counts that are not zero, by code, for one side (<c>consumer</c> or <c>provider</c>).</summary>
+    /// <summary>The counts that are not zero, by code, for one side (<c>consumer</c>, <c>provider</c> or <c>publisher</c>).</summary>
     public SortedDictionary<string, long> Snapshot(string side)
     {
-        var counts = side == "consumer" ? _consumer : _provider;
+        var counts = Counts(side);
         var result = new SortedDictionary<string, long>(StringComparer.Ordinal);
         for (var i = 0; i < counts.Length; i++)
         {
@@ -66,4 +67,11 @@ internal sealed class RefusalCounts : IExchangeRefusalObserver
 
         return result;
     }
+
+    private long[] Counts(string side) => side switch
+    {
+        "consumer" => _consumer,
+        "provider" => _provider,
+        _ => _publisher,
+    };
 }

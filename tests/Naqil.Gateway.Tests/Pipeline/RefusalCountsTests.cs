@@ -32,9 +32,16 @@ public sealed class RefusalCountsTests
             ResponseAssert.Status(HttpStatusCode.OK, carried);
         }
 
+        using (var notPublisher = new HttpRequestMessage(HttpMethod.Post, $"{env.Consumer.ConsumerUrl}/e1/{GatewayTestEnvironment.Births}") { Content = new StringContent("{}") })
+        {
+            notPublisher.Headers.Add("Naqil-Client", GatewayTestEnvironment.Portal);
+            using var refused = await env.Client.SendAsync(notPublisher, TestContext.Current.CancellationToken);
+            ResponseAssert.Status(HttpStatusCode.Forbidden, refused);
+        }
+
         // The consumer refused the unknown service itself; the provider refused access and the
         // consumer carried that signed refusal as an exchange, which it does not count.
-        Assert.Equal(new Dictionary<string, long> { ["consumer/unknown-service"] = 3 }, Delta(consumerBefore, await RefusalsAsync(env.Consumer)));
+        Assert.Equal(new Dictionary<string, long> { ["consumer/unknown-service"] = 3, ["publisher/not-publisher"] = 1 }, Delta(consumerBefore, await RefusalsAsync(env.Consumer)));
         Assert.Equal(new Dictionary<string, long> { ["provider/access-denied"] = 2 }, Delta(providerBefore, await RefusalsAsync(env.Provider)));
     }
 
