@@ -134,6 +134,32 @@ public sealed class PublishTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Publish_LogEntryCannotBeWritten_EventWithdrawnAndLogUnavailable_ThenTheResendIsStored()
+    {
+        var id = Guid.CreateVersion7().ToString("D");
+        var database = Path.Combine(_env.Consumer.App.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<Naqil.Gateway.Configuration.GatewayOptions>>().Value.DataDirectory, "messagelog.db");
+        // The outbox's tables stay writable; only the log's entries are refused.
+        await ExecuteAsync(database, "CREATE TRIGGER refuse_entries BEFORE INSERT ON log_entries BEGIN SELECT RAISE(ABORT, 'refused by the test'); END");
+
+        using (var refused = await PublishAsync(GatewayTestEnvironment.Notices, Body, id))
+        {
+            await AssertProblemAsync(refused, HttpStatusCode.ServiceUnavailable, "log-unavailable");
+        }
+
+        Assert.Null(await Outbox.FindAsync(id, Ct));
+        Assert.Empty(await Outbox.PendingAsync(null, 100, Ct));
+        await ExecuteAsync(database, "DROP TRIGGER refuse_entries");
+        await _env.Consumer.TickLogAsync();
+
+        using var resent = await PublishAsync(GatewayTestEnvironment.Notices, Body, id);
+
+        Assert.Equal(HttpStatusCode.Accepted, resent.StatusCode);
+        Assert.NotNull(await Outbox.FindAsync(id, Ct));
+        Assert.Equal(2, (await Outbox.PendingAsync(null, 100, Ct)).Count);
+        Assert.Equal("ok", (await LogEntryAsync(id)).Outcome);
+    }
+
+    [Fact]
     public async Task AdminOutbox_ListsPendingDeliveriesByTopic_BehindTheToken()
     {
         var id = Guid.CreateVersion7().ToString("D");
@@ -186,6 +212,15 @@ public sealed class PublishTests : IAsyncLifetime
         Assert.Equal(code, response.Headers.GetValues("Naqil-Error").Single());
         using var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync(Ct));
         Assert.Equal(code, json.RootElement.GetProperty("code").GetString());
+    }
+
+    private static async Task ExecuteAsync(string database, string sql)
+    {
+        await using var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={database};Pooling=false");
+        await connection.OpenAsync(Ct);
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        await command.ExecuteNonQueryAsync(Ct);
     }
 
     private async Task<LogEntry> LogEntryAsync(string id)
