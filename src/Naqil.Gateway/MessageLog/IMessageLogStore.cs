@@ -52,7 +52,7 @@ internal interface IMessageLogStore : IDisposable
     /// </summary>
     bool TryReadNode(int height, long start, Span<byte> destination);
 
-    /// <summary>Indices of the entries recorded for a Naqil-Id (one per side at most, on one gateway).</summary>
+    /// <summary>Indices of the entries recorded for a Naqil-Id on one gateway: one per side for an exchange; an event's publisher entry once per (re)send.</summary>
     Task<IReadOnlyList<long>> FindAsync(string naqilId, CancellationToken cancellationToken);
 
     /// <summary>The first index whose entry completed at or after <paramref name="time"/>; the stored size when none did.</summary>
