@@ -190,36 +190,7 @@ internal abstract class DbRegistryStore : IRegistryStore, IDisposable
         DeleteAsync("DELETE FROM subsystems WHERE id = @id;", cancellationToken, ("id", id.ToString()));
 
     public Task<StoreResult> PutServiceAsync(ServiceRecord service, CancellationToken cancellationToken) =>
-        WriteAsync(async (c, t, ct) =>
-        {
-            if (await ScalarAsync(c, t, "SELECT 1 FROM subsystems WHERE id = @id;", ct, ("id", service.Id.Subsystem.ToString())) is null)
-            {
-                return StoreOutcome.ParentNotFound;
-            }
-
-            if (await ScalarAsync(c, t, "SELECT 1 FROM topics WHERE id = @id;", ct, ("id", service.Id.ToString())) is not null)
-            {
-                return StoreOutcome.IdentifierTaken;
-            }
-
-            ServiceRecord? existing = null;
-            await ReadAsync(c, t, "SELECT personal_data, description, openapi FROM services WHERE id = @id;",
-                r => existing = new ServiceRecord(service.Id, r.GetInt32(0) != 0, NullableString(r, 1), NullableString(r, 2)), ct,
-                ("id", service.Id.ToString()));
-            if (existing == service)
-            {
-                return StoreOutcome.Unchanged;
-            }
-
-            await ExecuteAsync(c, t, """
-                INSERT INTO services (id, subsystem, personal_data, description, openapi)
-                VALUES (@id, @subsystem, @personal, @description, @openapi)
-                ON CONFLICT (id) DO UPDATE SET personal_data = excluded.personal_data, description = excluded.description, openapi = excluded.openapi;
-                """,
-                ct, ("id", service.Id.ToString()), ("subsystem", service.Id.Subsystem.ToString()), ("personal", service.PersonalData ? 1 : 0),
-                ("description", service.Description), ("openapi", service.OpenApi));
-            return existing is null ? StoreOutcome.Created : StoreOutcome.Updated;
-        }, cancellationToken);
+        PutCatalogueEntryAsync(Catalogue.Services, service.Id, service.PersonalData, service.Description, service.OpenApi, cancellationToken);
 
     public Task<StoreResult> DeleteServiceAsync(ServiceId id, CancellationToken cancellationToken) =>
         DeleteAsync("DELETE FROM services WHERE id = @id;", cancellationToken, ("id", id.ToString()));
@@ -288,36 +259,7 @@ internal abstract class DbRegistryStore : IRegistryStore, IDisposable
         DeleteAsync("DELETE FROM partners WHERE instance = @instance;", cancellationToken, ("instance", instance));
 
     public Task<StoreResult> PutTopicAsync(TopicRecord topic, CancellationToken cancellationToken) =>
-        WriteAsync(async (c, t, ct) =>
-        {
-            if (await ScalarAsync(c, t, "SELECT 1 FROM subsystems WHERE id = @id;", ct, ("id", topic.Id.Subsystem.ToString())) is null)
-            {
-                return StoreOutcome.ParentNotFound;
-            }
-
-            if (await ScalarAsync(c, t, "SELECT 1 FROM services WHERE id = @id;", ct, ("id", topic.Id.ToString())) is not null)
-            {
-                return StoreOutcome.IdentifierTaken;
-            }
-
-            TopicRecord? existing = null;
-            await ReadAsync(c, t, "SELECT personal_data, description, json_schema FROM topics WHERE id = @id;",
-                r => existing = new TopicRecord(topic.Id, r.GetInt32(0) != 0, NullableString(r, 1), NullableString(r, 2)), ct,
-                ("id", topic.Id.ToString()));
-            if (existing == topic)
-            {
-                return StoreOutcome.Unchanged;
-            }
-
-            await ExecuteAsync(c, t, """
-                INSERT INTO topics (id, subsystem, personal_data, description, json_schema)
-                VALUES (@id, @subsystem, @personal, @description, @schema)
-                ON CONFLICT (id) DO UPDATE SET personal_data = excluded.personal_data, description = excluded.description, json_schema = excluded.json_schema;
-                """,
-                ct, ("id", topic.Id.ToString()), ("subsystem", topic.Id.Subsystem.ToString()), ("personal", topic.PersonalData ? 1 : 0),
-                ("description", topic.Description), ("schema", topic.JsonSchema));
-            return existing is null ? StoreOutcome.Created : StoreOutcome.Updated;
-        }, cancellationToken);
+        PutCatalogueEntryAsync(Catalogue.Topics, topic.Id, topic.PersonalData, topic.Description, topic.JsonSchema, cancellationToken);
 
     public Task<StoreResult> DeleteTopicAsync(ServiceId id, CancellationToken cancellationToken) =>
         DeleteAsync("DELETE FROM topics WHERE id = @id;", cancellationToken, ("id", id.ToString()));
@@ -364,6 +306,43 @@ internal abstract class DbRegistryStore : IRegistryStore, IDisposable
 
     /// <summary>Releases the store's connections (the pool or data source).</summary>
     protected abstract void DisposeCore();
+
+    /// <summary>
+    /// Puts a service or a topic of a registered subsystem: the two share one identifier space (an
+    /// id names one of them at most) and one shape (personal-data flag, description, a JSON text).
+    /// </summary>
+    private Task<StoreResult> PutCatalogueEntryAsync(Catalogue kind, ServiceId id, bool personalData, string? description, string? text, CancellationToken cancellationToken)
+    {
+        var (table, other, textColumn) = kind == Catalogue.Services ? ("services", "topics", "openapi") : ("topics", "services", "json_schema");
+        return WriteAsync(async (c, t, ct) =>
+        {
+            if (await ScalarAsync(c, t, "SELECT 1 FROM subsystems WHERE id = @id;", ct, ("id", id.Subsystem.ToString())) is null)
+            {
+                return StoreOutcome.ParentNotFound;
+            }
+
+            if (await ScalarAsync(c, t, $"SELECT 1 FROM {other} WHERE id = @id;", ct, ("id", id.ToString())) is not null)
+            {
+                return StoreOutcome.IdentifierTaken;
+            }
+
+            (bool PersonalData, string? Description, string? Text)? existing = null;
+            await ReadAsync(c, t, $"SELECT personal_data, description, {textColumn} FROM {table} WHERE id = @id;",
+                r => existing = (r.GetInt32(0) != 0, NullableString(r, 1), NullableString(r, 2)), ct, ("id", id.ToString()));
+            if (existing == (personalData, description, text))
+            {
+                return StoreOutcome.Unchanged;
+            }
+
+            await ExecuteAsync(c, t, $"""
+                INSERT INTO {table} (id, subsystem, personal_data, description, {textColumn})
+                VALUES (@id, @subsystem, @personal, @description, @text)
+                ON CONFLICT (id) DO UPDATE SET personal_data = excluded.personal_data, description = excluded.description, {textColumn} = excluded.{textColumn};
+                """,
+                ct, ("id", id.ToString()), ("subsystem", id.Subsystem.ToString()), ("personal", personalData ? 1 : 0), ("description", description), ("text", text));
+            return existing is null ? StoreOutcome.Created : StoreOutcome.Updated;
+        }, cancellationToken);
+    }
 
     private Task<StoreResult> DeleteAsync(string sql, CancellationToken cancellationToken, params (string Name, object? Value)[] parameters) =>
         WriteAsync(async (c, t, ct) => await ExecuteAsync(c, t, sql, ct, parameters) == 0 ? StoreOutcome.NotFound : StoreOutcome.Deleted, cancellationToken);
@@ -435,4 +414,11 @@ internal abstract class DbRegistryStore : IRegistryStore, IDisposable
     private static string? NullableString(DbDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetString(ordinal);
 
     private static byte[] Bytes(DbDataReader reader, int ordinal) => reader.GetFieldValue<byte[]>(ordinal);
+}
+
+/// <summary>The two kinds of catalogue entry a subsystem offers.</summary>
+internal enum Catalogue
+{
+    Services,
+    Topics,
 }
