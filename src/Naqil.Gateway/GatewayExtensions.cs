@@ -16,6 +16,8 @@ using Naqil.Gateway.Forwarding;
 using Naqil.Gateway.MessageLog;
 using Naqil.Gateway.NativeMemory;
 using Naqil.Gateway.Events;
+using Naqil.Gateway.Events.Delivery;
+using Naqil.Gateway.Events.Subscriber;
 using Naqil.Gateway.Pipeline;
 using Naqil.Gateway.Problems;
 using Naqil.Gateway.ProviderFace;
@@ -74,6 +76,8 @@ public static class GatewayExtensions
         endpoints.Map(ExchangeRoute, provider.HandleAsync).WithMetadata(new GatewayFaceMetadata(GatewayFace.Provider)).WithDisplayName("provider face");
         var events = endpoints.ServiceProvider.GetRequiredService<EventPipeline>();
         endpoints.MapPost(EventRoute, events.HandleAsync).WithMetadata(new GatewayFaceMetadata(GatewayFace.Consumer)).WithDisplayName("events");
+        var subscriber = endpoints.ServiceProvider.GetRequiredService<SubscriberPipeline>();
+        endpoints.MapPost(EventRoute, subscriber.HandleAsync).WithMetadata(new GatewayFaceMetadata(GatewayFace.Provider)).WithDisplayName("event deliveries");
         endpoints.MapGet("/health", (TrustState trust) =>
         {
             var fresh = trust.TryGetFresh(out var snapshot);
@@ -132,6 +136,11 @@ public static class GatewayExtensions
             [ExchangePipelineOptions.Create<ProviderExchange>(sp, sp.GetRequiredService<IOptions<ExchangePipelineOptions>>().Value.Provider)]));
         services.AddSingleton(sp => ActivatorUtilities.CreateInstance<EventPipeline>(sp,
             [ExchangePipelineOptions.Create<EventExchange>(sp, sp.GetRequiredService<IOptions<ExchangePipelineOptions>>().Value.Events)]));
+        services.AddSingleton(sp => ActivatorUtilities.CreateInstance<SubscriberPipeline>(sp,
+            [ExchangePipelineOptions.Create<SubscriberExchange>(sp, sp.GetRequiredService<IOptions<ExchangePipelineOptions>>().Value.Subscriber)]));
+        services.AddSingleton<EventDeliverer>();
+        services.AddSingleton<IDeliverySignal>(sp => sp.GetRequiredService<EventDeliverer>());
+        services.AddHostedService(sp => sp.GetRequiredService<EventDeliverer>());
     }
 
     private static void AddMessageLog(IServiceCollection services)
@@ -146,6 +155,7 @@ public static class GatewayExtensions
         services.AddSingleton(sp => new TreeHeadTimestamper(
             sp.GetRequiredService<MessageLogOptions>(), sp.GetRequiredService<TrustState>(), sp.GetRequiredService<IOptions<GatewayOptions>>().Value.ConnectTimeout));
         services.AddSingleton<IEventOutbox>(sp => new DbEventOutbox((DbMessageLogStore)sp.GetRequiredService<IMessageLogStore>()));
+        services.AddSingleton<IEventInbox>(sp => new DbEventInbox((DbMessageLogStore)sp.GetRequiredService<IMessageLogStore>()));
         services.AddSingleton<MerkleMessageLog>();
         services.AddSingleton<IExchangeLog>(sp => sp.GetRequiredService<MerkleMessageLog>());
         services.AddHostedService(sp => sp.GetRequiredService<MerkleMessageLog>());

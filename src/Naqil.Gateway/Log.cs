@@ -68,6 +68,15 @@ internal static partial class Log
     [LoggerMessage(3301, LogLevel.Warning, "Event {Id} was withdrawn from the outbox: its log entry could not be written")]
     public static partial void EventWithdrawn(ILogger logger, string id);
 
+    [LoggerMessage(3302, LogLevel.Warning, "Event delivery could not read or write its store ({What}): {Reason}")]
+    public static partial void DeliveryStoreFailed(ILogger logger, string what, string reason);
+
+    [LoggerMessage(3303, LogLevel.Information, "Delivery to {Subscription} failed ({Code}): {Detail}; it is tried again later")]
+    public static partial void DeliveryFailed(ILogger logger, string subscription, string code, string detail);
+
+    [LoggerMessage(3304, LogLevel.Warning, "The inbox could not record delivered events ({Reason}); the delivery is refused and will be sent again")]
+    public static partial void InboxWriteFailed(ILogger logger, string reason);
+
     [LoggerMessage(3200, LogLevel.Information, "Native heap trimming is off: this system's C library has no malloc_trim (not glibc)")]
     public static partial void NativeHeapTrimUnavailable(ILogger logger);
 }

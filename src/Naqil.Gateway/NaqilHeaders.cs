@@ -21,6 +21,14 @@ internal static class NaqilHeaders
     public const string RequestTag = "naqil-request";
     public const string ResponseTag = "naqil-response";
 
+    /// <summary>The tag of a delivery of events from a publisher's gateway to a subscriber's (docs/protocol.md section 15).</summary>
+    public const string EventTag = "naqil-event";
+
+    /// <summary>Headers on an event as the subscriber's gateway posts it to the backend.</summary>
+    public const string Subscriber = "Naqil-Subscriber";
+    public const string Published = "Naqil-Published";
+    public const string Error = "Naqil-Error";
+
     /// <summary>Optional headers: covered by the request signature whenever present.</summary>
     public static readonly string[] OptionalCovered = ["naqil-user", "naqil-purpose", "naqil-subject"];
 }

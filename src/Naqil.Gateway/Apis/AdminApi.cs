@@ -9,7 +9,6 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Naqil.Gateway.AccessControl;
 using Naqil.Gateway.Configuration;
-using Naqil.Gateway.Events;
 using Naqil.Gateway.NativeMemory;
 using Naqil.Gateway.Pipeline;
 using Naqil.Gateway.Problems;
@@ -60,21 +59,9 @@ internal static class AdminApi
             });
         });
         group.MapGet("/runtime", Runtime);
-        group.MapGet("/events/outbox", OutboxAsync);
+        group.MapEventsAdminApi();
         group.MapLogApi();
         return group;
-    }
-
-    /// <summary>The deliveries waiting in the event outbox, oldest first, of one topic or all; <c>limit</c> 1 to 1000 (100).</summary>
-    private static async Task<IResult> OutboxAsync(IEventOutbox outbox, string? topic, int? limit, CancellationToken ct)
-    {
-        if (limit is < 1 or > 1000)
-        {
-            return Problem(GatewayError.BadRequest, "limit must be 1 to 1000");
-        }
-
-        var pending = await outbox.PendingAsync(string.IsNullOrEmpty(topic) ? null : topic, limit ?? 100, ct);
-        return TypedResults.Ok(pending.Select(d => new { eventId = d.EventId, topic = d.Topic, subscriber = d.Subscriber, attempts = d.Attempts, created = d.Created }));
     }
 
     /// <summary>
@@ -110,6 +97,7 @@ internal static class AdminApi
                 ["consumer"] = refusals.Snapshot("consumer"),
                 ["provider"] = refusals.Snapshot("provider"),
                 ["publisher"] = refusals.Snapshot("publisher"),
+                ["subscriber"] = refusals.Snapshot("subscriber"),
             },
         });
     }

@@ -107,6 +107,16 @@ public sealed record GatewayOptions
     /// <summary>Access rules loaded at start (added to those kept in the database).</summary>
     public IReadOnlyList<AclRuleOptions> Acl { get; init; } = [];
 
+    /// <summary>
+    /// Topics this gateway's subsystems subscribe to, and where on their backends each event is
+    /// posted. The subscription itself is registered in the publisher's registry; this is the
+    /// subscriber's half, which no other gateway needs to know.
+    /// </summary>
+    public IReadOnlyList<SubscriptionOptions> Subscriptions { get; init; } = [];
+
+    /// <summary>How events are delivered: batches, retries, dead letters.</summary>
+    public EventDeliveryOptions Events { get; init; } = new();
+
     /// <summary>The message log: storage, tree heads, timestamps, bodies and retention.</summary>
     public MessageLogOptions MessageLog { get; init; } = new();
 }
@@ -194,6 +204,38 @@ public sealed record ProvidedServiceOptions
 
     /// <summary>The backend's base URL; the path after the service id is appended to it.</summary>
     public string Backend { get; init; } = "";
+}
+
+/// <summary>One subscription's delivery endpoint at the subscriber's gateway.</summary>
+public sealed record SubscriptionOptions
+{
+    /// <summary>The topic, <c>SY/GOV/POST/ems/item-events</c>; it may be a federation partner's.</summary>
+    public string Topic { get; init; } = "";
+
+    /// <summary>The subscribing subsystem, <c>IQ/GOV/POST/ems</c>; it must belong to this gateway's member.</summary>
+    public string Subscriber { get; init; } = "";
+
+    /// <summary>The backend URL each event is posted to, <c>http://127.0.0.1:5000/events/ems</c>.</summary>
+    public string Endpoint { get; init; } = "";
+}
+
+/// <summary>Delivery of events to subscribers (<c>Gateway:Events</c>), docs/protocol.md section 15.</summary>
+public sealed record EventDeliveryOptions
+{
+    /// <summary>Most events carried in one delivery request to a subscriber's gateway.</summary>
+    public int MaxBatch { get; init; } = 100;
+
+    /// <summary>The wait after a delivery's first failure; it doubles with each further failure, with jitter.</summary>
+    public TimeSpan RetryDelay { get; init; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>The longest wait between two attempts.</summary>
+    public TimeSpan MaxRetryDelay { get; init; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>How long after its publication an event that still cannot be delivered goes to its subscription's dead letters.</summary>
+    public TimeSpan DeadLetterAfter { get; init; } = TimeSpan.FromHours(24);
+
+    /// <summary>How many subscriptions (topic and subscriber) are delivered to at once.</summary>
+    public int MaxConcurrentSubscriptions { get; init; } = 16;
 }
 
 /// <summary>Allows a client subsystem to call a service, optionally only some methods or paths.</summary>

@@ -23,6 +23,7 @@ internal sealed class GatewayOptionsValidator : IValidateOptions<GatewayOptions>
         new AclValidator(),
         new TimestampingValidator(),
         new BodyPoliciesValidator(),
+        new EventsValidator(),
     ];
 
     public ValidateOptionsResult Validate(string? name, GatewayOptions options)

@@ -15,6 +15,10 @@ internal sealed record ForwardHop(string What, GatewayError Unreachable, Gateway
     public static readonly ForwardHop ProviderGateway = new("provider gateway", GatewayError.ProviderUnreachable, GatewayError.ProviderTimeout);
 
     public static readonly ForwardHop ServiceBackend = new("service backend", GatewayError.BackendUnreachable, GatewayError.BackendTimeout);
+
+    public static readonly ForwardHop SubscriberGateway = new("subscriber's gateway", GatewayError.ProviderUnreachable, GatewayError.ProviderTimeout);
+
+    public static readonly ForwardHop SubscriberBackend = new("subscriber's backend", GatewayError.BackendUnreachable, GatewayError.BackendTimeout);
 }
 
 /// <summary>Sends one request and reads the whole response under a deadline and a size limit.</summary>

@@ -1,5 +1,6 @@
 using Naqil.Gateway.ConsumerFace;
 using Naqil.Gateway.Events;
+using Naqil.Gateway.Events.Subscriber;
 using Naqil.Gateway.ProviderFace;
 
 namespace Naqil.Gateway.Pipeline;
@@ -18,6 +19,9 @@ internal sealed class ExchangePipelineOptions
 
     /// <summary>The steps of the events pipeline (<see cref="EventSteps"/>), on the consumer face's listener.</summary>
     public List<Type> Events { get; } = [.. EventSteps.Default];
+
+    /// <summary>The steps of a delivery of events received for a subscriber (<see cref="SubscriberSteps"/>), on the provider face's listener.</summary>
+    public List<Type> Subscriber { get; } = [.. SubscriberSteps.Default];
 
     /// <summary>Creates the steps of one face, refusing a type that is not a step of it.</summary>
     public static IExchangeStep<TExchange>[] Create<TExchange>(IServiceProvider services, IEnumerable<Type> types)

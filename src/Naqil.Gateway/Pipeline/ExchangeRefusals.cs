@@ -40,7 +40,7 @@ internal interface IExchangeRefusalObserver
     void OnRefused(ExchangeFeature exchange, GatewayProblem problem);
 }
 
-/// <summary>Counts refusals by side (<c>consumer</c>, <c>provider</c>, <c>publisher</c>) and code since the process started, for <c>GET /admin/v1/runtime</c>.</summary>
+/// <summary>Counts refusals by side (<c>consumer</c>, <c>provider</c>, <c>publisher</c>, <c>subscriber</c>) and code since the process started, for <c>GET /admin/v1/runtime</c>.</summary>
 internal sealed class RefusalCounts : IExchangeRefusalObserver
 {
     private static readonly int Codes = Enum.GetValues<GatewayError>().Length;
@@ -48,11 +48,12 @@ internal sealed class RefusalCounts : IExchangeRefusalObserver
     private readonly long[] _consumer = new long[Codes];
     private readonly long[] _provider = new long[Codes];
     private readonly long[] _publisher = new long[Codes];
+    private readonly long[] _subscriber = new long[Codes];
 
     public void OnRefused(ExchangeFeature exchange, GatewayProblem problem) =>
         Interlocked.Increment(ref Counts(exchange.Side)[(int)problem.Error]);
 
-    /// <summary>The counts that are not zero, by code, for one side (<c>consumer</c>, <c>provider</c> or <c>publisher</c>).</summary>
+    /// <summary>The counts that are not zero, by code, for one side (<c>consumer</c>, <c>provider</c>, <c>publisher</c> or <c>subscriber</c>).</summary>
     public SortedDictionary<string, long> Snapshot(string side)
     {
         var counts = Counts(side);
@@ -72,6 +73,8 @@ internal sealed class RefusalCounts : IExchangeRefusalObserver
     {
         "consumer" => _consumer,
         "provider" => _provider,
-        _ => _publisher,
+        "publisher" => _publisher,
+        "subscriber" => _subscriber,
+        _ => throw new ArgumentOutOfRangeException(nameof(side), side, "refusals are counted for the consumer, provider, publisher and subscriber sides"),
     };
 }

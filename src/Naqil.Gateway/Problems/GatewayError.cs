@@ -34,6 +34,7 @@ internal enum GatewayError
     NotPublisher,
     BadBody,
     IdReused,
+    NotSubscribed,
 }
 
 internal readonly record struct GatewayErrorInfo(int Status, string Code, string Title);
@@ -73,6 +74,7 @@ internal static class GatewayErrors
         GatewayError.NotPublisher => new(403, "not-publisher", "The client may not publish on this topic"),
         GatewayError.BadBody => new(400, "bad-body", "The body is not what the gateway accepts"),
         GatewayError.IdReused => new(409, "id-reused", "The Naqil-Id was already used for another event"),
+        GatewayError.NotSubscribed => new(403, "not-subscribed", "The subscriber does not receive this topic"),
         _ => throw new ArgumentOutOfRangeException(nameof(error), error, null),
     };
 }

@@ -4,8 +4,8 @@ using Naqil.Signatures;
 
 namespace Naqil.Gateway.ProviderFace;
 
-/// <summary>One exchange on the provider face: the signed request as received, and what its steps learn.</summary>
-internal sealed class ProviderExchange(HttpContext context, DateTimeOffset received, HttpMessageComponents incoming) : ExchangeFeature(context, received)
+/// <summary>One exchange on the provider face: the signed request as received, and what its steps learn (a delivery of events is one too, <see cref="Events.Subscriber.SubscriberExchange"/>).</summary>
+internal class ProviderExchange(HttpContext context, DateTimeOffset received, HttpMessageComponents incoming) : ExchangeFeature(context, received)
 {
     public override string Side => "provider";
 

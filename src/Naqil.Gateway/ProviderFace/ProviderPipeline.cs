@@ -16,40 +16,54 @@ namespace Naqil.Gateway.ProviderFace;
 /// </summary>
 internal sealed class ProviderPipeline(IEnumerable<IExchangeStep<ProviderExchange>> steps, IExchangeLog log, ExchangeRefusals refusals, ExchangeSignatures signatures,
     IOptions<GatewayOptions> options, TimeProvider time)
-    : ExchangeFace<ProviderExchange>(steps, log, refusals, options.Value.MaxBodyBytes, time)
+    : SignedAnswerFace<ProviderExchange>(steps, log, refusals, signatures, options, time)
 {
-    protected override ProviderExchange Begin(HttpContext context, DateTimeOffset received)
+    protected override ProviderExchange Create(HttpContext context, DateTimeOffset received, HttpMessageComponents incoming) => new(context, received, incoming);
+}
+
+/// <summary>
+/// A face that answers another gateway: reads the Naqil headers of the signed request once, and
+/// signs every answer, refusals included, bound to the request's signature (docs/protocol.md
+/// section 6). The provider face and the subscriber's face of events are two.
+/// </summary>
+internal abstract class SignedAnswerFace<TExchange>(IEnumerable<IExchangeStep<TExchange>> steps, IExchangeLog log, ExchangeRefusals refusals, ExchangeSignatures signatures,
+    IOptions<GatewayOptions> options, TimeProvider time)
+    : ExchangeFace<TExchange>(steps, log, refusals, options.Value.MaxBodyBytes, time)
+    where TExchange : ProviderExchange
+{
+    protected abstract TExchange Create(HttpContext context, DateTimeOffset received, HttpMessageComponents incoming);
+
+    protected override TExchange Begin(HttpContext context, DateTimeOffset received)
     {
         var incoming = MessageViews.FromIncoming(context.Request);
         var id = incoming.GetHeader("naqil-id");
         var query = incoming.Query;
-        return new ProviderExchange(context, received, incoming)
-        {
-            NaqilId = Guid.TryParseExact(id, "D", out _) ? id : null,
-            Client = incoming.GetHeader("naqil-client") ?? "",
-            Service = incoming.GetHeader("naqil-service") ?? "",
-            User = incoming.GetHeader("naqil-user"),
-            Purpose = incoming.GetHeader("naqil-purpose"),
-            Subject = incoming.GetHeader("naqil-subject"),
-            Path = query == "?" ? incoming.Path! : incoming.Path + query,
-            RequestDigest = incoming.GetHeader("content-digest"),
-            RequestSignatureInput = incoming.GetHeader("signature-input"),
-            RequestSignature = incoming.GetHeader("signature"),
-        };
+        var exchange = Create(context, received, incoming);
+        exchange.NaqilId = Guid.TryParseExact(id, "D", out _) ? id : null;
+        exchange.Client = incoming.GetHeader("naqil-client") ?? "";
+        exchange.Service = incoming.GetHeader("naqil-service") ?? "";
+        exchange.User = incoming.GetHeader("naqil-user");
+        exchange.Purpose = incoming.GetHeader("naqil-purpose");
+        exchange.Subject = incoming.GetHeader("naqil-subject");
+        exchange.Path = query == "?" ? incoming.Path! : incoming.Path + query;
+        exchange.RequestDigest = incoming.GetHeader("content-digest");
+        exchange.RequestSignatureInput = incoming.GetHeader("signature-input");
+        exchange.RequestSignature = incoming.GetHeader("signature");
+        return exchange;
     }
 
     /// <summary>Signs the answer, refusals included, and binds it to the request's signature.</summary>
-    protected override void Seal(ProviderExchange exchange)
+    protected override void Seal(TExchange exchange)
     {
         var answer = exchange.Answer!;
         answer.Headers["content-digest"] = ContentDigest.Compute(answer.Body);
         exchange.ResponseSignature = signatures.SignResponse(MessageViews.FromOutgoingResponse(answer.Status, answer.Headers), answer.Headers, exchange.Incoming);
     }
 
-    protected override (string? Input, string? Signature) ResponseSignature(ProviderExchange exchange) =>
+    protected override (string? Input, string? Signature) ResponseSignature(TExchange exchange) =>
         (exchange.ResponseSignature?.SignatureInput, exchange.ResponseSignature?.Signature);
 
-    protected override void AddHeaders(ProviderExchange exchange, IHeaderDictionary headers)
+    protected override void AddHeaders(TExchange exchange, IHeaderDictionary headers)
     {
         headers[NaqilHeaders.SignatureInput] = exchange.ResponseSignature!.Value.SignatureInput;
         headers[NaqilHeaders.Signature] = exchange.ResponseSignature!.Value.Signature;

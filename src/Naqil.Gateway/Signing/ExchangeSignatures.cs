@@ -24,9 +24,13 @@ internal sealed class ExchangeSignatures(GatewayKeys keys, TimeProvider time)
 
     private static readonly string[] ResponseOptional = ["content-type", "naqil-error"];
 
-    /// <summary>Signs a request whose signed header fields are all in <paramref name="headers"/> (lower-case names).</summary>
-    public SignedFields SignRequest(HttpMessageComponents request, IReadOnlyDictionary<string, string> headers) =>
-        HttpMessageSignatures.Sign(request, null, Parameters(RequestBase, RequestOptional, headers, NaqilHeaders.RequestTag), NaqilHeaders.Label, keys.SigningKey);
+    /// <summary>
+    /// Signs a request whose signed header fields are all in <paramref name="headers"/> (lower-case
+    /// names), with <paramref name="tag"/>: <c>naqil-request</c> for an exchange, <c>naqil-event</c>
+    /// for a delivery of events; the components are the same either way.
+    /// </summary>
+    public SignedFields SignRequest(HttpMessageComponents request, IReadOnlyDictionary<string, string> headers, string tag = NaqilHeaders.RequestTag) =>
+        HttpMessageSignatures.Sign(request, null, Parameters(RequestBase, RequestOptional, headers, tag), NaqilHeaders.Label, keys.SigningKey);
 
     /// <summary>Signs a response; binds it to <paramref name="request"/>'s signature when the request carried one.</summary>
     public SignedFields SignResponse(HttpMessageComponents response, IReadOnlyDictionary<string, string> headers, HttpMessageComponents? request)
@@ -40,7 +44,11 @@ internal sealed class ExchangeSignatures(GatewayKeys keys, TimeProvider time)
     /// Checks a received request signature: label, algorithm, tag, the signer's key, freshness,
     /// coverage of every required and present optional component, then the signature itself.
     /// </summary>
-    public GatewayProblem? VerifyRequest(HttpMessageComponents request, string? signatureInput, string? signature, TrustSnapshot trust, PeerGateway tlsPeer, TimeSpan maxSkew, out ParsedSignature? parsed)
+    public GatewayProblem? VerifyRequest(HttpMessageComponents request, string? signatureInput, string? signature, TrustSnapshot trust, PeerGateway tlsPeer, TimeSpan maxSkew, out ParsedSignature? parsed) =>
+        VerifyRequest(request, signatureInput, signature, trust, tlsPeer, maxSkew, NaqilHeaders.RequestTag, out parsed);
+
+    /// <summary>As <see cref="VerifyRequest(HttpMessageComponents, string?, string?, TrustSnapshot, PeerGateway, TimeSpan, out ParsedSignature?)"/>, for a request signed with <paramref name="tag"/>.</summary>
+    public GatewayProblem? VerifyRequest(HttpMessageComponents request, string? signatureInput, string? signature, TrustSnapshot trust, PeerGateway tlsPeer, TimeSpan maxSkew, string tag, out ParsedSignature? parsed)
     {
         if (!HttpMessageSignatures.TryParse(signatureInput, signature, NaqilHeaders.Label, out var candidate, out _, out var detail))
         {
@@ -54,7 +62,7 @@ internal sealed class ExchangeSignatures(GatewayKeys keys, TimeProvider time)
             return new GatewayProblem(GatewayError.BadSignature, "the request is signed with a key that is not the signing key of the gateway that connected");
         }
 
-        return CheckParameters(candidate, NaqilHeaders.RequestTag, RequestBase, RequestOptional, request, maxSkew)
+        return CheckParameters(candidate, tag, RequestBase, RequestOptional, request, maxSkew)
             ?? CheckSignature(request, null, candidate, signer, "request");
     }
 

@@ -18,16 +18,19 @@ internal sealed class SignedRequestFactory(ExchangeSignatures signatures)
     /// <param name="headers">The signed header fields (lower-case names) but content-digest and the signature, which are added here.</param>
     /// <param name="body">The body; empty for none.</param>
     /// <param name="hasContent">Whether to send a body at all (a POST with an empty body still sends Content-Length: 0).</param>
-    public SignedRequest Create(PeerGateway provider, HttpMethod method, ExchangeTarget target, Dictionary<string, string> headers, byte[] body, bool hasContent)
-    {
-        headers["content-digest"] = ContentDigest.Compute(body);
+    public SignedRequest Create(PeerGateway provider, HttpMethod method, ExchangeTarget target, Dictionary<string, string> headers, byte[] body, bool hasContent) =>
         // The target goes out exactly as it came in: Uri would re-escape '|', '{', '}' and more, and
         // the signature would then cover a path that neither gateway's log shows. One form is sent,
         // signed and logged.
-        var path = string.Concat(ExchangeTarget.Prefix, target.ServiceText, target.Path);
-        var uri = new Uri(provider.Authority + path + target.Query, AsSent);
-        var view = MessageViews.FromOutgoing(method, uri, path, target.Query, headers);
-        var signed = signatures.SignRequest(view, headers);
+        Create(provider, method, string.Concat(ExchangeTarget.Prefix, target.ServiceText, target.Path), target.Query, headers, body, hasContent, NaqilHeaders.RequestTag);
+
+    /// <summary>A signed request to <paramref name="path"/> (as sent) with <paramref name="query"/> (empty or starting with '?'), signed with <paramref name="tag"/>.</summary>
+    public SignedRequest Create(PeerGateway provider, HttpMethod method, string path, string query, Dictionary<string, string> headers, byte[] body, bool hasContent, string tag)
+    {
+        headers["content-digest"] = ContentDigest.Compute(body);
+        var uri = new Uri(provider.Authority + path + query, AsSent);
+        var view = MessageViews.FromOutgoing(method, uri, path, query, headers);
+        var signed = signatures.SignRequest(view, headers, tag);
 
         // The view reads from the same dictionary, so once the signature is in, "signature";req resolves.
         headers["signature-input"] = signed.SignatureInput;

@@ -60,21 +60,38 @@ internal abstract class DbMessageLogStore : IMessageLogStore
         CREATE TABLE IF NOT EXISTS log_probe (
             id INTEGER PRIMARY KEY CHECK (id = 1),
             at BIGINT NOT NULL);
-        CREATE TABLE IF NOT EXISTS event_outbox (
-            id TEXT PRIMARY KEY,
+        CREATE TABLE IF NOT EXISTS outbox_state (
+            id INTEGER PRIMARY KEY CHECK (id = 1),
+            seq BIGINT NOT NULL);
+        INSERT INTO outbox_state (id, seq) VALUES (1, 0) ON CONFLICT (id) DO NOTHING;
+        CREATE TABLE IF NOT EXISTS outbox_events (
+            seq BIGINT PRIMARY KEY,
+            id TEXT NOT NULL UNIQUE,
             topic TEXT NOT NULL,
             publisher TEXT NOT NULL,
+            purpose TEXT,
             body BYTEA NOT NULL,
             body_sha256 BYTEA NOT NULL,
             published BIGINT NOT NULL);
-        CREATE TABLE IF NOT EXISTS event_deliveries (
+        CREATE TABLE IF NOT EXISTS outbox_deliveries (
+            topic TEXT NOT NULL,
+            subscriber TEXT NOT NULL,
+            seq BIGINT NOT NULL,
+            state TEXT NOT NULL,
+            attempts INTEGER NOT NULL,
+            next_attempt BIGINT NOT NULL,
+            last_error TEXT,
+            delivery_id TEXT,
+            done BIGINT,
+            PRIMARY KEY (topic, subscriber, seq));
+        CREATE INDEX IF NOT EXISTS outbox_deliveries_state ON outbox_deliveries (state, topic, subscriber, seq);
+        CREATE TABLE IF NOT EXISTS inbox_events (
             event_id TEXT NOT NULL,
             subscriber TEXT NOT NULL,
             topic TEXT NOT NULL,
-            attempts INTEGER NOT NULL,
-            created BIGINT NOT NULL,
+            delivery_id TEXT NOT NULL,
+            received BIGINT NOT NULL,
             PRIMARY KEY (event_id, subscriber));
-        CREATE INDEX IF NOT EXISTS event_deliveries_topic ON event_deliveries (topic, created);
         """;
 
     private readonly DbMessageLogWriter _writer;

@@ -57,6 +57,16 @@ public sealed class GatewayOptionsValidatorsTests : IClassFixture<GatewayOptions
         ["default body policy"] = (new BodyPoliciesValidator(), o => o with { MessageLog = o.MessageLog with { DefaultBodyPolicy = "all" } }, "Gateway:MessageLog:DefaultBodyPolicy is 'all'"),
         ["body policy"] = (new BodyPoliciesValidator(), o => o with { MessageLog = o.MessageLog with { BodyPolicies = [new BodyPolicyOptions { Subsystem = "SY/GOV/MOCT/portal", Policy = "some" }] } }, "Gateway:MessageLog:BodyPolicies:0:Policy is 'some'"),
         ["retention"] = (new BodyPoliciesValidator(), o => o with { MessageLog = o.MessageLog with { BodyRetention = TimeSpan.Zero } }, "Gateway:MessageLog:BodyRetention is 00:00:00"),
+        ["subscription topic"] = (new EventsValidator(), o => o with { Subscriptions = [new SubscriptionOptions { Topic = "SY/GOV/POST/ems", Subscriber = "SY/GOV/MOCT/portal", Endpoint = "http://127.0.0.1:5000/events" }] }, "Gateway:Subscriptions:0:Topic: "),
+        ["subscriber of another member"] = (new EventsValidator(), o => o with { Subscriptions = [new SubscriptionOptions { Topic = "SY/GOV/POST/ems/items", Subscriber = "SY/GOV/POST/ems", Endpoint = "http://127.0.0.1:5000/events" }] }, "Gateway:Subscriptions:0:Subscriber 'SY/GOV/POST/ems' belongs to SY/GOV/POST"),
+        ["subscription endpoint"] = (new EventsValidator(), o => o with { Subscriptions = [new SubscriptionOptions { Topic = "SY/GOV/POST/ems/items", Subscriber = "SY/GOV/MOCT/portal", Endpoint = "events" }] }, "Gateway:Subscriptions:0:Endpoint is 'events'"),
+        ["subscription twice"] = (new EventsValidator(), o => o with
+        {
+            Subscriptions = [new SubscriptionOptions { Topic = "SY/GOV/POST/ems/items", Subscriber = "SY/GOV/MOCT/portal", Endpoint = "http://127.0.0.1:5000/a" }, new SubscriptionOptions { Topic = "SY/GOV/POST/ems/items", Subscriber = "SY/GOV/MOCT/portal", Endpoint = "http://127.0.0.1:5000/b" }],
+        }, "Gateway:Subscriptions:1 names SY/GOV/MOCT/portal on SY/GOV/POST/ems/items a second time"),
+        ["event batch"] = (new EventsValidator(), o => o with { Events = o.Events with { MaxBatch = 0 } }, "Gateway:Events:MaxBatch is 0"),
+        ["event retry delays"] = (new EventsValidator(), o => o with { Events = o.Events with { RetryDelay = TimeSpan.FromMinutes(5) } }, "Gateway:Events:MaxRetryDelay (00:01:00) is shorter than Gateway:Events:RetryDelay"),
+        ["dead letters"] = (new EventsValidator(), o => o with { Events = o.Events with { DeadLetterAfter = TimeSpan.Zero } }, "Gateway:Events:DeadLetterAfter is 00:00:00"),
         ["purge interval"] = (new BodyPoliciesValidator(), o => o with { MessageLog = o.MessageLog with { PurgeInterval = TimeSpan.Zero } }, "Gateway:MessageLog:PurgeInterval is 00:00:00"),
     };
 

@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
@@ -39,9 +38,8 @@ public sealed class PublishTests : IAsyncLifetime
         Assert.Equal(GatewayTestEnvironment.Portal, stored.Publisher);
         Assert.Equal(Encoding.UTF8.GetBytes(Body), stored.Body);
         Assert.Equal(_env.Time.GetUtcNow().ToUnixTimeMilliseconds(), stored.Published.ToUnixTimeMilliseconds());
-        var deliveries = await Outbox.PendingAsync(GatewayTestEnvironment.Notices, 100, Ct);
-        Assert.Equal(["SY/GOV/CIVREG/registry", GatewayTestEnvironment.Other], deliveries.Select(d => d.Subscriber).Order(StringComparer.Ordinal));
-        Assert.All(deliveries, d => Assert.Equal((id, 0), (d.EventId, d.Attempts)));
+        // One delivery per subscriber listed; delivery may already have taken them on.
+        Assert.Equal(new Dictionary<string, long> { ["SY/GOV/CIVREG/registry"] = 1, [GatewayTestEnvironment.Other] = 1 }, await DeliveriesAsync(GatewayTestEnvironment.Notices));
         var entry = await LogEntryAsync(id);
         Assert.Equal(("publisher", "ok", 202, "POST"), (entry.Side, entry.Outcome, entry.Status, entry.Method));
         Assert.Equal((GatewayTestEnvironment.Portal, GatewayTestEnvironment.Notices), (entry.Client, entry.Service));
@@ -69,7 +67,7 @@ public sealed class PublishTests : IAsyncLifetime
 
         Assert.Equal((HttpStatusCode.Accepted, HttpStatusCode.Accepted), (first.StatusCode, again.StatusCode));
         Assert.Equal(id, again.Headers.GetValues("Naqil-Id").Single());
-        Assert.Equal(2, (await Outbox.PendingAsync(null, 100, Ct)).Count);
+        Assert.Equal(2, (await DeliveriesAsync(GatewayTestEnvironment.Notices)).Values.Sum());
     }
 
     [Fact]
@@ -82,7 +80,7 @@ public sealed class PublishTests : IAsyncLifetime
 
         await AssertProblemAsync(other, HttpStatusCode.Conflict, "id-reused");
         Assert.Equal(Encoding.UTF8.GetBytes(Body), (await Outbox.FindAsync(id, Ct))!.Body);
-        Assert.Equal(2, (await Outbox.PendingAsync(null, 100, Ct)).Count);
+        Assert.Equal(2, (await DeliveriesAsync(GatewayTestEnvironment.Notices)).Values.Sum());
     }
 
     [Theory]
@@ -102,7 +100,7 @@ public sealed class PublishTests : IAsyncLifetime
 
         await AssertProblemAsync(response, status, code);
         Assert.Null(await Outbox.FindAsync(id, Ct));
-        Assert.Empty(await Outbox.PendingAsync(null, 100, Ct));
+        Assert.Empty(await DeliveriesAsync(null));
         var entry = await LogEntryAsync(id);
         Assert.Equal(("publisher", code, (int)status), (entry.Side, entry.Outcome, entry.Status));
     }
@@ -130,7 +128,7 @@ public sealed class PublishTests : IAsyncLifetime
 
         Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
         Assert.Equal("application-processing", (await LogEntryAsync(id)).Purpose);
-        Assert.Empty(await Outbox.PendingAsync(GatewayTestEnvironment.Applications, 100, Ct));
+        Assert.Empty(await DeliveriesAsync(GatewayTestEnvironment.Applications));
     }
 
     [Fact]
@@ -147,7 +145,7 @@ public sealed class PublishTests : IAsyncLifetime
         }
 
         Assert.Null(await Outbox.FindAsync(id, Ct));
-        Assert.Empty(await Outbox.PendingAsync(null, 100, Ct));
+        Assert.Empty(await DeliveriesAsync(null));
         await ExecuteAsync(database, "DROP TRIGGER refuse_entries");
         await _env.Consumer.TickLogAsync();
 
@@ -155,34 +153,13 @@ public sealed class PublishTests : IAsyncLifetime
 
         Assert.Equal(HttpStatusCode.Accepted, resent.StatusCode);
         Assert.NotNull(await Outbox.FindAsync(id, Ct));
-        Assert.Equal(2, (await Outbox.PendingAsync(null, 100, Ct)).Count);
+        Assert.Equal(2, (await DeliveriesAsync(GatewayTestEnvironment.Notices)).Values.Sum());
         Assert.Equal("ok", (await LogEntryAsync(id)).Outcome);
     }
 
-    [Fact]
-    public async Task AdminOutbox_ListsPendingDeliveriesByTopic_BehindTheToken()
-    {
-        var id = Guid.CreateVersion7().ToString("D");
-        using var published = await PublishAsync(GatewayTestEnvironment.Notices, Body, id);
-        var url = $"{_env.Consumer.ConsumerUrl}/admin/v1/events/outbox?topic={Uri.EscapeDataString(GatewayTestEnvironment.Notices)}";
-
-        using var anonymous = await _env.Client.GetAsync(url, Ct);
-        using var request = new HttpRequestMessage(HttpMethod.Get, url);
-        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", GatewayTestEnvironment.AdminToken);
-        using var listed = await _env.Client.SendAsync(request, Ct);
-        using var other = new HttpRequestMessage(HttpMethod.Get, $"{_env.Consumer.ConsumerUrl}/admin/v1/events/outbox?topic={Uri.EscapeDataString(GatewayTestEnvironment.Births)}");
-        other.Headers.Authorization = new AuthenticationHeaderValue("Bearer", GatewayTestEnvironment.AdminToken);
-        using var otherTopic = await _env.Client.SendAsync(other, Ct);
-
-        Assert.Equal(HttpStatusCode.Unauthorized, anonymous.StatusCode);
-        Assert.Equal(HttpStatusCode.OK, listed.StatusCode);
-        using var json = JsonDocument.Parse(await listed.Content.ReadAsStringAsync(Ct));
-        var rows = json.RootElement.EnumerateArray().ToList();
-        Assert.Equal(2, rows.Count);
-        Assert.All(rows, r => Assert.Equal((id, GatewayTestEnvironment.Notices, 0), (r.GetProperty("eventId").GetString(), r.GetProperty("topic").GetString(), r.GetProperty("attempts").GetInt32())));
-        Assert.Equal(["SY/GOV/CIVREG/registry", GatewayTestEnvironment.Other], rows.Select(r => r.GetProperty("subscriber").GetString()!).Order(StringComparer.Ordinal));
-        Assert.Equal("[]", await otherTopic.Content.ReadAsStringAsync(Ct));
-    }
+    /// <summary>Deliveries made for each subscriber of <paramref name="topic"/> (or all), whatever has become of them since.</summary>
+    private async Task<Dictionary<string, long>> DeliveriesAsync(string? topic) =>
+        (await Outbox.SubscriptionsAsync(Ct)).Where(s => topic is null || s.Subscription.Topic == topic).ToDictionary(s => s.Subscription.Subscriber, s => s.Pending + s.Dead + s.Delivered);
 
     private HttpRequestMessage Request(string topic, string body, string? id, string client)
     {

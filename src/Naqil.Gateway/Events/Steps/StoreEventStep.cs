@@ -1,5 +1,6 @@
 using System.Data.Common;
 using Microsoft.Extensions.Logging;
+using Naqil.Gateway.Events.Delivery;
 using Naqil.Gateway.Pipeline;
 using Naqil.Gateway.Problems;
 using Naqil.Signatures;
@@ -12,7 +13,7 @@ namespace Naqil.Gateway.Events.Steps;
 /// too). A Naqil-Id stored already with the same body is the publisher's resend: 202 again, nothing
 /// stored; with another body it is refused (<c>id-reused</c>).
 /// </summary>
-internal sealed class StoreEventStep(IEventOutbox outbox, ILogger<StoreEventStep> logger) : IExchangeStep<EventExchange>
+internal sealed class StoreEventStep(IEventOutbox outbox, IDeliverySignal deliverer, ILogger<StoreEventStep> logger) : IExchangeStep<EventExchange>
 {
     public async ValueTask<GatewayProblem?> InvokeAsync(EventExchange exchange)
     {
@@ -22,7 +23,7 @@ internal sealed class StoreEventStep(IEventOutbox outbox, ILogger<StoreEventStep
         OutboxWrite write;
         try
         {
-            write = await outbox.AddAsync(new OutboxEvent(id, exchange.Service, exchange.Client, exchange.RequestBody, exchange.Received), subscribers, exchange.Context.RequestAborted);
+            write = await outbox.AddAsync(new OutboxEvent(id, exchange.Service, exchange.Client, exchange.RequestBody, exchange.Received, exchange.Purpose), subscribers, exchange.Context.RequestAborted);
         }
         catch (DbException e)
         {
@@ -36,6 +37,11 @@ internal sealed class StoreEventStep(IEventOutbox outbox, ILogger<StoreEventStep
         }
 
         exchange.Stored = write == OutboxWrite.Stored;
+        if (exchange.Stored)
+        {
+            deliverer.Notify(exchange.Service, subscribers);
+        }
+
         exchange.Answer = new ExchangeAnswer(202, new Dictionary<string, string>(1, StringComparer.Ordinal) { ["naqil-id"] = id }, []);
         return null;
     }

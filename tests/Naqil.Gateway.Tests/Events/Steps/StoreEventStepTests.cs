@@ -1,5 +1,6 @@
 using System.Text;
 using Microsoft.Extensions.Logging.Abstractions;
+using Naqil.Gateway.Events.Delivery;
 using Naqil.Gateway.Events.Steps;
 using Naqil.Gateway.Problems;
 using Naqil.Gateway.Storage;
@@ -11,6 +12,7 @@ namespace Naqil.Gateway.Tests.Events.Steps;
 public sealed class StoreEventStepTests : IAsyncLifetime
 {
     private readonly StepFixture _fixture = new();
+    private readonly RecordingSignal _signals = new();
     private SqliteMessageLogStore _store = null!;
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
@@ -34,13 +36,15 @@ public sealed class StoreEventStepTests : IAsyncLifetime
         var outbox = new DbEventOutbox(_store);
         var exchange = _fixture.EventExchange(body: "{\"n\":1}"u8.ToArray());
 
-        var problem = await new StoreEventStep(outbox, NullLogger<StoreEventStep>.Instance).InvokeAsync(exchange);
+        var problem = await new StoreEventStep(outbox, _signals, NullLogger<StoreEventStep>.Instance).InvokeAsync(exchange);
 
         Assert.Null(problem);
         Assert.Equal((202, StepFixture.NaqilId), (exchange.Answer!.Status, exchange.Answer.Headers["naqil-id"]));
         Assert.True(exchange.Stored);
         Assert.Equal(Naqil.Signatures.ContentDigest.Compute("{\"n\":1}"u8), exchange.RequestDigest);
         Assert.Equal([StepFixture.PartnerClient, StepFixture.Registry], (await outbox.PendingAsync(StepFixture.Notices, 10, Ct)).Select(d => d.Subscriber).Order(StringComparer.Ordinal));
+        // Delivery is told at once, for every subscriber stored.
+        Assert.Equal([(StepFixture.Notices, StepFixture.PartnerClient), (StepFixture.Notices, StepFixture.Registry)], _signals.Notified.Order());
     }
 
     [Theory]
@@ -49,13 +53,14 @@ public sealed class StoreEventStepTests : IAsyncLifetime
     public async Task StoreEvent_IdStoredBefore_SameBody202NotStoredAgain_OtherBodyIdReused(string body, string? expected)
     {
         var outbox = new DbEventOutbox(_store);
-        var step = new StoreEventStep(outbox, NullLogger<StoreEventStep>.Instance);
+        var step = new StoreEventStep(outbox, _signals, NullLogger<StoreEventStep>.Instance);
         await step.InvokeAsync(_fixture.EventExchange(body: "{\"n\":1}"u8.ToArray()));
         var again = _fixture.EventExchange(body: Encoding.UTF8.GetBytes(body));
 
         var problem = await step.InvokeAsync(again);
 
         Assert.False(again.Stored);
+        Assert.Equal(2, _signals.Notified.Count); // the first store's two subscribers only
         if (expected is null)
         {
             Assert.Null(problem);
@@ -76,14 +81,21 @@ public sealed class StoreEventStepTests : IAsyncLifetime
         var outbox = new DbEventOutbox(_store);
         await using (var connection = await _store.OpenAsync(Ct))
         {
-            await DbCommands.ExecuteAsync(connection, null, "DROP TABLE event_deliveries", Ct);
+            await DbCommands.ExecuteAsync(connection, null, "DROP TABLE outbox_deliveries", Ct);
         }
 
         var exchange = _fixture.EventExchange(body: "{}"u8.ToArray());
 
-        var problem = await new StoreEventStep(outbox, NullLogger<StoreEventStep>.Instance).InvokeAsync(exchange);
+        var problem = await new StoreEventStep(outbox, _signals, NullLogger<StoreEventStep>.Instance).InvokeAsync(exchange);
 
         StepFixture.Refusal(problem, nameof(GatewayError.LogUnavailable));
         Assert.Null(await outbox.FindAsync(StepFixture.NaqilId, Ct));
+    }
+
+    private sealed class RecordingSignal : IDeliverySignal
+    {
+        public List<(string Topic, string Subscriber)> Notified { get; } = [];
+
+        public void Notify(string topic, IEnumerable<string> subscribers) => Notified.AddRange(subscribers.Select(s => (topic, s)));
     }
 }
