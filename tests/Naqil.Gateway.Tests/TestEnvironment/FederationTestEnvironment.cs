@@ -13,6 +13,9 @@ internal sealed class FederationTestEnvironment : IAsyncDisposable
 {
     public const string Items = "IQ/GOV/POST/ems/items";
 
+    /// <summary>Iraqi Post's subsystem, subscribed in SY's registry to the portal's notices (the portal's gateway allows it).</summary>
+    public const string IqSubscriber = "IQ/GOV/POST/ems";
+
     private readonly string _directory;
     private long _iqSerial = 1;
 
@@ -36,7 +39,9 @@ internal sealed class FederationTestEnvironment : IAsyncDisposable
 
     public static async Task<FederationTestEnvironment> StartAsync(bool syGatewayAllowsIq = true, bool iqGatewayAllowsSy = true)
     {
-        var sy = await GatewayTestEnvironment.StartAsync((member, o) => member == "SY/GOV/MOCT" ? o with { AllowedPartners = syGatewayAllowsIq ? ["IQ"] : [] } : o);
+        var sy = await GatewayTestEnvironment.StartAsync((member, o) => member == "SY/GOV/MOCT"
+            ? o with { AllowedPartners = syGatewayAllowsIq ? ["IQ"] : [], Acl = [.. o.Acl, new AclRuleOptions { Service = GatewayTestEnvironment.Notices, Client = IqSubscriber }] }
+            : o);
         var directory = Directory.CreateTempSubdirectory("naqil-iq-").FullName;
         var iqRegistry = await FakeRegistry.StartAsync();
         var iqBackend = await TestBackend.StartAsync();
@@ -47,9 +52,11 @@ internal sealed class FederationTestEnvironment : IAsyncDisposable
             Services = [new ProvidedServiceOptions { Service = Items, Backend = iqBackend.Url }],
             Acl = [new AclRuleOptions { Service = Items, Client = GatewayTestEnvironment.Portal }],
             AllowedPartners = iqGatewayAllowsSy ? ["SY"] : [],
+            Subscriptions = [new SubscriptionOptions { Topic = GatewayTestEnvironment.Notices, Subscriber = IqSubscriber, Endpoint = iqBackend.Url + "/events" }],
         });
 
         sy.Partners = [env.PartnerEntryOfIq()];
+        sy.Subscriptions = [.. sy.Subscriptions, new SubscriptionEntry(GatewayTestEnvironment.Notices, IqSubscriber)];
         await env.PublishIqAsync(env.IqConfiguration());
         await sy.PublishAsync(sy.Configuration());
         await env.IqPost.RefreshTrustAsync();

@@ -21,7 +21,11 @@ internal sealed class GatewayTestEnvironment : IAsyncDisposable
     public const string Records = "SY/GOV/CIVREG/registry/health-records";
     public const string Down = "SY/GOV/CIVREG/registry/down";
 
-    /// <summary>A topic the portal publishes, to which the civil registry and the other MOCT subsystem are subscribed.</summary>
+    /// <summary>
+    /// A topic the portal publishes, to which the civil registry (its gateway posts them to the
+    /// backend's <c>/events</c>; the portal's gateway lets it receive them) and the other MOCT
+    /// subsystem (no access rule: its deliveries become dead letters) are subscribed.
+    /// </summary>
     public const string Notices = "SY/GOV/MOCT/portal/notices";
 
     /// <summary>A personal-data topic the portal publishes, without subscribers.</summary>
@@ -62,6 +66,12 @@ internal sealed class GatewayTestEnvironment : IAsyncDisposable
     /// <summary>Federation partners the SY registry lists in every configuration it publishes from now on.</summary>
     public IReadOnlyList<PartnerEntry> Partners { get; set; } = [];
 
+    /// <summary>Subscriptions the SY registry lists in every configuration it publishes from now on.</summary>
+    public IReadOnlyList<SubscriptionEntry> Subscriptions { get; set; } = [new(Notices, RegistrySubscriber), new(Notices, Other)];
+
+    /// <summary>The civil registry's subscriber subsystem.</summary>
+    public const string RegistrySubscriber = "SY/GOV/CIVREG/registry";
+
     /// <summary>The TSA named in the trust configuration, when the environment was started with one.</summary>
     public TestTsa? Tsa { get; private set; }
 
@@ -101,6 +111,7 @@ internal sealed class GatewayTestEnvironment : IAsyncDisposable
                 new AclRuleOptions { Service = Records, Client = Portal },
                 new AclRuleOptions { Service = Down, Client = Portal },
             ],
+            Subscriptions = [new SubscriptionOptions { Topic = Notices, Subscriber = RegistrySubscriber, Endpoint = backend.Url + "/events" }],
         }), ValidFor("SY/GOV/CIVREG"));
         environment.Consumer = await GatewayNode.StartAsync("SY/GOV/MOCT", Path.Combine(directory, "moct"), registry, time, o => configure("SY/GOV/MOCT", o with
         {
@@ -110,6 +121,7 @@ internal sealed class GatewayTestEnvironment : IAsyncDisposable
                 new ClientOptions { Subsystem = Other, AllowUnauthenticatedLoopback = true },
                 new ClientOptions { Subsystem = Keyed, ApiKeySha256 = [Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(ApiKey)))] },
             ],
+            Acl = [new AclRuleOptions { Service = Notices, Client = RegistrySubscriber }],
         }), ValidFor("SY/GOV/MOCT"));
         await environment.PublishAsync(environment.Configuration());
         return environment;
@@ -131,7 +143,7 @@ internal sealed class GatewayTestEnvironment : IAsyncDisposable
         Subsystems = [new(Portal), new(Keyed), new(Other), new("SY/GOV/CIVREG/registry")],
         Services = [new(Persons, PersonalData: false), new(Records, PersonalData: true), new(Down, PersonalData: false)],
         Topics = [new(Notices, PersonalData: false), new(Applications, PersonalData: true), new(Births, PersonalData: false)],
-        Subscriptions = [new(Notices, "SY/GOV/CIVREG/registry"), new(Notices, Other)],
+        Subscriptions = Subscriptions,
         Gateways = gateways ?? [Consumer.Entry(), Provider.Entry()],
         TrustedCas = Tsa is null ? [] : [TestPki.Base64Der(Tsa.Ca)],
         Tsas = Tsa is null ? [] : [new TsaEntry(Tsa.Url, TestPki.Base64Der(Tsa.Certificate))],

@@ -32,6 +32,15 @@ internal sealed class TestBackend : IAsyncDisposable
 
     public int ArrivalsToSignal { get; set; } = int.MaxValue;
 
+    /// <summary>Events posted to <c>/events</c> and acknowledged, in the order they arrived.</summary>
+    public ConcurrentQueue<ReceivedEvent> Events { get; } = new();
+
+    /// <summary>Every post to <c>/events</c>, answered or not, by event id.</summary>
+    public ConcurrentQueue<string> EventAttempts { get; } = new();
+
+    /// <summary>The status <c>/events</c> answers for an event id; 204 (acknowledged) unless set.</summary>
+    public Func<string, int> EventStatus { get; set; } = _ => 204;
+
     public static async Task<TestBackend> StartAsync()
     {
         var builder = KestrelHost.CreateBuilder();
@@ -74,6 +83,20 @@ internal sealed class TestBackend : IAsyncDisposable
             await request.Body.CopyToAsync(buffer);
             return Results.Json(new { bytes = buffer.Length });
         });
+        app.MapPost("/events", async (HttpRequest request) =>
+        {
+            using var buffer = new MemoryStream();
+            await request.Body.CopyToAsync(buffer);
+            var id = request.Headers["Naqil-Id"].ToString();
+            backend.EventAttempts.Enqueue(id);
+            var status = backend.EventStatus(id);
+            if (status is >= 200 and < 300)
+            {
+                backend.Events.Enqueue(new ReceivedEvent(id, new HeaderDictionary(request.Headers.ToDictionary(h => h.Key, h => h.Value, StringComparer.OrdinalIgnoreCase)), buffer.ToArray()));
+            }
+
+            return status is >= 400 ? Results.Problem($"event {id} refused by the test", statusCode: status) : Results.StatusCode(status);
+        });
         app.MapGet("/not-found", () => Results.Problem("no such thing", statusCode: 404));
         await app.StartAsync();
         backend.Url = KestrelHost.Address(app);
@@ -82,3 +105,6 @@ internal sealed class TestBackend : IAsyncDisposable
 
     public async ValueTask DisposeAsync() => await _app.DisposeAsync();
 }
+
+/// <summary>An event as the subscriber's backend received it.</summary>
+internal sealed record ReceivedEvent(string Id, IHeaderDictionary Headers, byte[] Body);

@@ -234,7 +234,9 @@ internal sealed class EventDeliverer : BackgroundService, IDeliverySignal
         var responseView = response is null ? null : MessageViews.FromIncoming(response);
         if (problem is null)
         {
-            problem = _signatures.VerifyResponse(responseView!, request.View, responseView!.GetHeader("signature-input"), responseView.GetHeader("signature"), peer, _options.MaxClockSkew);
+            problem = _signatures.VerifyResponse(responseView!, request.View, responseView!.GetHeader("signature-input"), responseView.GetHeader("signature"), peer, _options.MaxClockSkew) is { } bad
+                ? bad with { Detail = $"{bad.Detail} (the answer was {(int)response!.StatusCode} {responseView.GetHeader("naqil-error")})" }
+                : null;
             if (problem is null && (!ContentDigest.Verify(responseView.GetHeader("content-digest"), result.Body!) || responseView.GetHeader("naqil-id") != deliveryId))
             {
                 problem = new GatewayProblem(GatewayError.BadResponseSignature, "the subscriber's gateway answered with a body or Naqil-Id its signature does not cover");

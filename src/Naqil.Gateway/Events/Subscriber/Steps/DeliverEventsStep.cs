@@ -86,7 +86,8 @@ internal sealed class DeliverEventsStep(IEventInbox inbox, BackendClient backend
                 Log.InboxWriteFailed(logger, e.Message);
             }
 
-            exchange.Answer = new ExchangeAnswer(200, new Dictionary<string, string>(StringComparer.Ordinal) { ["content-type"] = "application/json" }, EventBatch.WriteResults(results));
+            var headers = new Dictionary<string, string>(StringComparer.Ordinal) { ["content-type"] = "application/json", ["naqil-id"] = exchange.NaqilId! };
+            exchange.Answer = new ExchangeAnswer(200, headers, EventBatch.WriteResults(results));
             return null;
         }
         finally
