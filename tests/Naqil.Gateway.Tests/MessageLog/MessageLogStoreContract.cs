@@ -33,8 +33,8 @@ public abstract partial class MessageLogStoreContract : IAsyncLifetime
     /// <summary>Opens (and initialises) the store under test; a second call opens the same data afresh.</summary>
     private protected abstract Task<IMessageLogStore> OpenAsync();
 
-    /// <summary>The time the last probe wrote (Unix milliseconds), read past the store; null when none was.</summary>
-    private protected abstract Task<long?> ReadProbeTimeAsync();
+    /// <summary>Reads one value from the store's database past the store, on a connection of its own; null when there is no row.</summary>
+    private protected abstract Task<object?> ReadScalarAsync(string sql);
 
     /// <summary>Runs a statement on the store's database past the store, as an older build or an intruder would.</summary>
     private protected abstract Task ExecuteSqlAsync(string sql);
@@ -428,6 +428,9 @@ public abstract partial class MessageLogStoreContract : IAsyncLifetime
         Assert.Equal(appended, (await Store.ReadEntriesAsync(0, 10, Ct)).Select(e => (e.Index, e.Encoding, e.LeafHash)).ToList(), new EntryComparer());
     }
 
+    /// <summary>The time the last probe wrote (Unix milliseconds); null when none was.</summary>
+    private async Task<long?> ReadProbeTimeAsync() => await ReadScalarAsync("SELECT at FROM log_probe WHERE id = 1") is long at ? at : null;
+
     private async Task<List<(long, byte[], byte[])>> AppendAsync(MerkleTreeBuilder builder, int count)
     {
         var entries = new List<StoredEntry>();
@@ -492,13 +495,13 @@ public sealed class SqliteMessageLogStoreTests : MessageLogStoreContract, IDispo
         return store;
     }
 
-    private protected override async Task<long?> ReadProbeTimeAsync()
+    private protected override async Task<object?> ReadScalarAsync(string sql)
     {
         await using var connection = new SqliteConnection($"Data Source={Path.Combine(_directory, "messagelog.db")};Pooling=false");
         await connection.OpenAsync(Ct);
         await using var command = connection.CreateCommand();
-        command.CommandText = "SELECT at FROM log_probe WHERE id = 1";
-        return await command.ExecuteScalarAsync(Ct) is long at ? at : null;
+        command.CommandText = sql;
+        return await command.ExecuteScalarAsync(Ct) is { } value and not DBNull ? value : null;
     }
 
     private protected override async Task ExecuteSqlAsync(string sql)
@@ -537,12 +540,12 @@ public sealed class PostgresMessageLogStoreTests : MessageLogStoreContract
         return store;
     }
 
-    private protected override async Task<long?> ReadProbeTimeAsync()
+    private protected override async Task<object?> ReadScalarAsync(string sql)
     {
         await using var connection = new NpgsqlConnection(_connectionString);
         await connection.OpenAsync(Ct);
-        await using var command = new NpgsqlCommand("SELECT at FROM log_probe WHERE id = 1", connection);
-        return await command.ExecuteScalarAsync(Ct) is long at ? at : null;
+        await using var command = new NpgsqlCommand(sql, connection);
+        return await command.ExecuteScalarAsync(Ct) is { } value and not DBNull ? value : null;
     }
 
     private protected override async Task ExecuteSqlAsync(string sql)
