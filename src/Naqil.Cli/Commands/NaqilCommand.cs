@@ -13,6 +13,7 @@ internal static class NaqilCommand
         root.Subcommands.Add(GatewayCommand.Create());
         root.Subcommands.Add(AnchorCommand.Create());
         root.Subcommands.Add(LogCommand.Create());
+        root.Subcommands.Add(EventsCommand.Create());
         return root;
     }
 
