@@ -48,7 +48,7 @@ public static class OwnerOnly
         }
 
         File.Delete(temporary);
-        using (var writer = new StreamWriter(temporary, System.Text.Encoding.UTF8, options))
+        using (var writer = new StreamWriter(temporary, new System.Text.UTF8Encoding(encoderShouldEmitUTF8Identifier: false), options))
         {
             writer.Write(content);
         }

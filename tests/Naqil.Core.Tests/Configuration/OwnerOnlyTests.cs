@@ -43,7 +43,8 @@ public sealed class OwnerOnlyTests : IDisposable
         OwnerOnly.WriteAllText(path, "{\"adminToken\":\"secret\"}");
 
         Assert.Equal(OwnerOnly.FileMode, File.GetUnixFileMode(path));
-        Assert.Equal("{\"adminToken\":\"secret\"}", File.ReadAllText(path));
+        // The bytes themselves, without a byte-order mark: `curl -H "Authorization: Bearer $(cat admin-token)"` must work.
+        Assert.Equal("{\"adminToken\":\"secret\"}"u8.ToArray(), File.ReadAllBytes(path));
         Assert.False(File.Exists(path + ".tmp"));
     }
 
