@@ -7,8 +7,8 @@ namespace Naqil.Agencies.Tests.Postal;
 public sealed class SyntheticItemsTests
 {
     [Theory]
-    [InlineData("SY", "dispatched", 4)]
-    [InlineData("IQ", "delivered", 5)]
+    [InlineData("SY", "dispatched", 6)]
+    [InlineData("IQ", "delivered", 6)]
     public async Task Seed_PassesThePostsOwnRules_AndIsIdempotent(string country, string exampleStatus, int items)
     {
         using var directory = new TempDirectory();

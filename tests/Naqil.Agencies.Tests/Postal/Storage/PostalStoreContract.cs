@@ -30,7 +30,7 @@ public abstract class PostalStoreContract : IAsyncLifetime
     private protected abstract IPostalStore CreateStore();
 
     private Task<bool> AppendAsync(IPostalStore store, ItemEvent e, string? create = null) =>
-        store.ChangeAsync(Item, item => new StoreChange<bool>(true, item is null ? create ?? "IQ" : null, e), Ct);
+        store.ChangeAsync(Item, item => new StoreChange<bool>(true, item is null ? create ?? "IQ" : null, [e]), Ct);
 
     [Fact]
     public async Task Change_CreatesAndAppends_AndGetReturnsEventsWithTheirOffsets()
@@ -75,7 +75,7 @@ public abstract class PostalStoreContract : IAsyncLifetime
         var other = S10Id.Create("EE", 20000011, "SY");
         await AppendAsync(_store, new ItemEvent(EMA, "SYDAMZ", Posted));
         await AppendAsync(_store, new ItemEvent(EMB, "SYDAMA", Posted.AddHours(1)));
-        await _store.ChangeAsync(other, _ => new StoreChange<bool>(true, "IQ", new ItemEvent(EMA, "SYDAMZ", Posted)), Ct);
+        await _store.ChangeAsync(other, _ => new StoreChange<bool>(true, "IQ", [new ItemEvent(EMA, "SYDAMZ", Posted)]), Ct);
 
         var atExchange = await _store.ListAsync("SYDAMA", "at-outward-exchange", 10, Ct);
         var posted = await _store.ListAsync(null, "posted", 10, Ct);
@@ -100,7 +100,7 @@ public abstract class PostalStoreContract : IAsyncLifetime
         // Each appends EMB only if the last event is EMA: exactly one may pass.
         var attempts = Enumerable.Range(0, 8).Select(i => (i % 2 == 0 ? _store : second).ChangeAsync(Item,
             item => item!.Last!.Code == EMA
-                ? new StoreChange<bool>(true, Append: new ItemEvent(EMB, "SYDAMA", Posted.AddMinutes(i + 1)))
+                ? new StoreChange<bool>(true, Append: [new ItemEvent(EMB, "SYDAMA", Posted.AddMinutes(i + 1))])
                 : new StoreChange<bool>(false), Ct));
         var outcomes = await Task.WhenAll(attempts);
 
