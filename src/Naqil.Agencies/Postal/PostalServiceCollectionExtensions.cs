@@ -55,7 +55,10 @@ internal static class PostalServiceCollectionExtensions
                 services.AddSingleton(signal);
                 services.AddSingleton(sp => new PostalPublisher(sp.GetRequiredService<IPostalStore>(), exchange, signal, sp.GetRequiredService<TimeProvider>(),
                     sp.GetService<ILogger<PostalPublisher>>() ?? Microsoft.Extensions.Logging.Abstractions.NullLogger<PostalPublisher>.Instance));
-                services.AddHostedService(sp => sp.GetRequiredService<PostalPublisher>());
+                if (exchange.HostPublisher)
+                {
+                    services.AddHostedService(sp => sp.GetRequiredService<PostalPublisher>());
+                }
             }
         }
 

@@ -34,6 +34,12 @@ internal sealed record PostalExchangeOptions
     /// <summary>How often the publisher looks for pending events without being woken; a safety net, as each recorded event wakes it.</summary>
     public TimeSpan PollInterval { get; init; } = TimeSpan.FromMinutes(1);
 
+    /// <summary>
+    /// Runs the publisher as a hosted service (the default). False, it is only registered: the host
+    /// (or a test) drives <see cref="PostalPublisher.RunAsync"/> or <see cref="PostalPublisher.PublishPendingAsync"/> itself.
+    /// </summary>
+    public bool HostPublisher { get; init; } = true;
+
     /// <summary>The sandbox's names for a post: publisher <c>{country}/GOV/POST/ems</c>, topic <c>…/ems/item-events</c>, the partners' topics likewise.</summary>
     public static PostalExchangeOptions For(Post post, Uri? gatewayUrl, params string[] partnerCountries)
     {
