@@ -110,7 +110,8 @@ internal sealed class PostalPublisher : BackgroundService
             foreach (var publication in pending)
             {
                 var (state, reason) = await SendAsync(publication, cancellationToken);
-                await _store.UpdatePublicationAsync(publication.Seq, state, reason, _time.GetUtcNow(), cancellationToken);
+                // Not cancelled by a shutdown: the gateway has answered, and a resend would only cost a round trip.
+                await _store.UpdatePublicationAsync(publication.Seq, state, reason, _time.GetUtcNow(), CancellationToken.None);
                 switch (state)
                 {
                     case PublicationState.Published:
