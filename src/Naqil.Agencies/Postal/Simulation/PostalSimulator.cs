@@ -23,10 +23,11 @@ internal sealed class PostalSimulator(PostalService postal, PostalSimulatorOptio
 
     private Post Post => postal.Post;
 
+    /// <summary>Ticks at once (the sandbox moves as soon as it is up), then every <see cref="PostalSimulatorOptions.Interval"/>.</summary>
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         using var timer = new PeriodicTimer(options.Interval, time);
-        while (await timer.WaitForNextTickAsync(stoppingToken))
+        do
         {
             try
             {
@@ -38,6 +39,7 @@ internal sealed class PostalSimulator(PostalService postal, PostalSimulatorOptio
                 Log.SimulatorTickFailed(logger, e.Message);
             }
         }
+        while (await timer.WaitForNextTickAsync(stoppingToken));
     }
 
     /// <summary>One tick: up to <see cref="PostalSimulatorOptions.StepsPerTick"/> items move one step, and maybe a new item is posted.</summary>

@@ -168,6 +168,17 @@ public sealed class PostalPublisherTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task HostedPublisher_SendsWhatIsRecorded_WithoutBeingAsked()
+    {
+        await using var hosted = await PostHost.StartAsync(Posts.Syria, Options(_gateway.Url) with { HostPublisher = true, PollInterval = TimeSpan.FromHours(1) });
+
+        await DispatchAsync(hosted, ItemA);
+        await _gateway.WaitForRequestsAsync(1);
+
+        Assert.Equal(ItemA, ItemOf(Assert.Single(_gateway.Accepted)));
+    }
+
+    [Fact]
     public async Task WithoutAGateway_NothingIsQueued_AndNoPublisherRuns()
     {
         await using var alone = await PostHost.StartAsync(Posts.Syria);
