@@ -146,7 +146,5 @@ internal sealed class PostalSimulator(PostalService postal, PostalSimulatorOptio
         return list[_random.Next(list.Count)];
     }
 
-#pragma warning disable CA5394 // a simulation's choices, not a secret
     private bool Chance(double share) => _random.NextDouble() < share;
-#pragma warning restore CA5394
 }
