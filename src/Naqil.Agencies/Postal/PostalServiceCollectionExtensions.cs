@@ -1,5 +1,8 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
+using Naqil.Agencies.Postal.Exchange;
+using Naqil.Agencies.Postal.Simulation;
 using Naqil.Agencies.Postal.Storage;
 
 namespace Naqil.Agencies.Postal;
@@ -27,12 +30,58 @@ internal sealed record PostalStorageOptions
 
 internal static class PostalServiceCollectionExtensions
 {
-    /// <summary>One post's service and its store; call <see cref="PostalService.InitializeAsync"/> once the host is built.</summary>
-    public static IServiceCollection AddPostal(this IServiceCollection services, Post post, PostalStorageOptions storage)
+    /// <summary>
+    /// One post's service and its store; call <see cref="PostalService.InitializeAsync"/> once the
+    /// host is built. With <paramref name="exchange"/> naming a gateway, the post also queues its
+    /// crossing events and a hosted <see cref="PostalPublisher"/> sends them; received events
+    /// (<c>POST /events/ems</c>) are then limited to its partner topics.
+    /// </summary>
+    public static IServiceCollection AddPostal(this IServiceCollection services, Post post, PostalStorageOptions storage, PostalExchangeOptions? exchange = null)
     {
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton(_ => storage.CreateStore());
-        services.AddSingleton(sp => new PostalService(post, sp.GetRequiredService<IPostalStore>(), sp.GetRequiredService<TimeProvider>()));
+        PublicationSignal? signal = null;
+        if (exchange is not null)
+        {
+            if (exchange.Validate() is { Count: > 0 } errors)
+            {
+                throw new InvalidOperationException($"The postal exchange of {post.Country} is misconfigured: {string.Join("; ", errors)}");
+            }
+
+            services.AddSingleton(exchange);
+            if (exchange.GatewayUrl is not null)
+            {
+                signal = new PublicationSignal();
+                services.AddSingleton(signal);
+                services.AddSingleton(sp => new PostalPublisher(sp.GetRequiredService<IPostalStore>(), exchange, signal, sp.GetRequiredService<TimeProvider>(),
+                    sp.GetService<ILogger<PostalPublisher>>() ?? Microsoft.Extensions.Logging.Abstractions.NullLogger<PostalPublisher>.Instance));
+                if (exchange.HostPublisher)
+                {
+                    services.AddHostedService(sp => sp.GetRequiredService<PostalPublisher>());
+                }
+            }
+        }
+
+        services.AddSingleton(sp => new PostalService(post, sp.GetRequiredService<IPostalStore>(), sp.GetRequiredService<TimeProvider>(), signal));
+        return services;
+    }
+
+    /// <summary>
+    /// The sandbox's simulator for the post added by <see cref="AddPostal"/>: a hosted service that
+    /// moves the post's items on every <see cref="PostalSimulatorOptions.Interval"/>. Start the host
+    /// after <see cref="PostalService.InitializeAsync"/> (and the seeding).
+    /// </summary>
+    public static IServiceCollection AddPostalSimulator(this IServiceCollection services, PostalSimulatorOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        if (options.Validate() is { Count: > 0 } errors)
+        {
+            throw new InvalidOperationException($"The postal simulator is misconfigured: {string.Join("; ", errors)}");
+        }
+
+        services.AddSingleton(sp => new PostalSimulator(sp.GetRequiredService<PostalService>(), options, sp.GetRequiredService<TimeProvider>(),
+            sp.GetService<ILogger<PostalSimulator>>() ?? Microsoft.Extensions.Logging.Abstractions.NullLogger<PostalSimulator>.Instance));
+        services.AddHostedService(sp => sp.GetRequiredService<PostalSimulator>());
         return services;
     }
 }

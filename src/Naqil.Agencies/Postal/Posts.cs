@@ -6,6 +6,9 @@ internal sealed record PostOffice(string Code, string Name, string NameArabic, b
 /// <summary>A national post: its country, its names and its offices.</summary>
 internal sealed record Post(string Country, string Name, string NameArabic, IReadOnlyList<PostOffice> Offices)
 {
+    /// <summary>The offset of the post's local time, in which its simulated events are written.</summary>
+    public TimeSpan UtcOffset { get; init; } = TimeSpan.FromHours(3);
+
     public PostOffice? Office(string? code) => Offices.FirstOrDefault(o => string.Equals(o.Code, code, StringComparison.Ordinal));
 }
 
@@ -27,6 +30,14 @@ internal static class Posts
         new("IQBGWK", "BAGHDAD KARRADA", "مكتب بريد الكرادة", OfficeOfExchange: false),
         new("IQBSRM", "BASRA AL-ASHAR", "مكتب بريد العشار", OfficeOfExchange: false),
     ]);
+
+    /// <summary>The post of <paramref name="country"/>, if the sandbox knows it (to name the other post's offices).</summary>
+    public static Post? Find(string? country) => country switch
+    {
+        "SY" => Syria,
+        "IQ" => Iraq,
+        _ => null,
+    };
 
     public static Post ByCountry(string country) => country switch
     {

@@ -1,9 +1,11 @@
 namespace Naqil.Agencies.Postal;
 
 /// <summary>
-/// Synthetic EMS items for the sandbox, in several states at each post. Each post holds only its
-/// own side of an item's history (SY: EMA..EMC, IQ: EMD..EMI): carrying events across the border
-/// is not built yet.
+/// Synthetic EMS items for the sandbox, in several states at each post, each post seeding its own
+/// side of an item's history. The two posts' seeds agree: every item Iraq's post has from Syria,
+/// Syria's post has posted and dispatched (EMC) before Iraq's EMD, and the other way round, so once
+/// both publish, their events cross without a refusal and each post ends with the whole history.
+/// Some items wait for the simulator to move them (one at EMB at each post, bound abroad).
 /// </summary>
 internal static class SyntheticItems
 {
@@ -50,6 +52,8 @@ internal static class SyntheticItems
             yield return (S10Id.Create("EE", 12345679, "SY"), "IQ", [("EMA", "SYALPB", start.AddDays(5)), ("EMB", "SYALPA", start.AddDays(5).AddHours(5)), ("EMC", "SYALPA", start.AddDays(6))]);
             yield return (S10Id.Create("EE", 20000011, "SY"), "IQ", [("EMA", "SYDAMZ", start.AddDays(8)), ("EMB", "SYDAMA", start.AddDays(8).AddHours(4))]);
             yield return (S10Id.Create("EE", 20000025, "SY"), "IQ", [("EMA", "SYALPB", start.AddDays(9))]);
+            yield return (S10Id.Create("EE", 30000017, "SY"), "IQ", [("EMA", "SYDAMZ", start.AddDays(2).AddHours(1)), ("EMB", "SYDAMA", start.AddDays(2).AddHours(7)), ("EMC", "SYDAMA", start.AddDays(2).AddHours(22))]);
+            yield return (S10Id.Create("EE", 30000021, "SY"), "IQ", [("EMA", "SYALPB", start.AddDays(7).AddHours(2)), ("EMB", "SYALPA", start.AddDays(7).AddHours(8)), ("EMC", "SYALPA", start.AddDays(8).AddHours(1))]);
         }
         else if (country == "IQ")
         {
@@ -59,6 +63,7 @@ internal static class SyntheticItems
             yield return (S10Id.Create("EE", 30000017, "SY"), "IQ", [("EMD", "IQBSRA", arrival.AddDays(2)), ("EMF", "IQBSRA", arrival.AddDays(2).AddHours(8)), ("EMG", "IQBSRM", arrival.AddDays(3)), ("EMH", "IQBSRM", arrival.AddDays(3).AddHours(4))]);
             yield return (S10Id.Create("EE", 30000021, "SY"), "IQ", [("EMD", "IQBSRA", arrival.AddDays(7))]);
             yield return (S10Id.Create("EE", 40000013, "IQ"), "SY", [("EMA", "IQBGWK", arrival.AddDays(6)), ("EMB", "IQBGWA", arrival.AddDays(6).AddHours(5))]);
+            yield return (S10Id.Create("EE", 40000027, "IQ"), "SY", [("EMA", "IQBSRM", arrival.AddDays(4)), ("EMB", "IQBSRA", arrival.AddDays(4).AddHours(6)), ("EMC", "IQBSRA", arrival.AddDays(5))]);
         }
     }
 }

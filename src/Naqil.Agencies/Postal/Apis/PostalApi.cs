@@ -31,6 +31,7 @@ internal static class PostalApi
         endpoints.MapGet("/items", ListItemsAsync);
         endpoints.MapPost("/items", AcceptItemAsync);
         endpoints.MapPost("/items/{itemId}/events", RecordEventAsync);
+        endpoints.MapPostalEvents();
         return endpoints;
     }
 
@@ -42,7 +43,7 @@ internal static class PostalApi
         }
 
         return await postal.GetAsync(id, cancellationToken) is { } item
-            ? TypedResults.Ok(ItemView.From(item, postal.Post))
+            ? TypedResults.Ok(ItemView.From(item))
             : PostalProblems.Problem(PostalError.ItemNotFound, $"no EMS item {id} is known at the post of {postal.Post.Country}");
     }
 
@@ -70,7 +71,7 @@ internal static class PostalApi
             return refusal;
         }
 
-        return Answer(await postal.AcceptAsync(body!.ItemId, body.Destination, body.Office, body.Time, cancellationToken), postal, $"/items/{body.ItemId}");
+        return Answer(await postal.AcceptAsync(body!.ItemId, body.Destination, body.Office, body.Time, cancellationToken), $"/items/{body.ItemId}");
     }
 
     private static async Task<Results<Created<ItemView>, Ok<ItemView>, ProblemHttpResult>> RecordEventAsync(string itemId, HttpRequest request, PostalService postal, CancellationToken cancellationToken)
@@ -81,42 +82,29 @@ internal static class PostalApi
             return refusal;
         }
 
-        return Answer(await postal.RecordAsync(itemId, body!.Code, body.Office, body.Time, cancellationToken), postal, $"/items/{itemId}");
+        return Answer(await postal.RecordAsync(itemId, body!.Code, body.Office, body.Time, cancellationToken), $"/items/{itemId}");
     }
 
-    private static Results<Created<ItemView>, Ok<ItemView>, ProblemHttpResult> Answer(PostalOutcome outcome, PostalService postal, string location) => outcome switch
+    internal static Results<Created<ItemView>, Ok<ItemView>, ProblemHttpResult> Answer(PostalOutcome outcome, string location) => outcome switch
     {
         { Error: not PostalError.None } => PostalProblems.Problem(outcome.Error, outcome.Detail),
-        { Duplicate: true } => TypedResults.Ok(ItemView.From(outcome.Item!, postal.Post)),
-        _ => TypedResults.Created(location, ItemView.From(outcome.Item!, postal.Post)),
+        { Duplicate: true } => TypedResults.Ok(ItemView.From(outcome.Item!)),
+        _ => TypedResults.Created(location, ItemView.From(outcome.Item!)),
     };
 
     /// <summary>Reads a JSON body of at most <see cref="MaxBodyBytes"/>, whatever its Content-Length claims.</summary>
     private static async Task<(T? Body, ProblemHttpResult? Refusal)> ReadAsync<T>(HttpRequest request, string example, CancellationToken cancellationToken)
         where T : class
     {
-        var tooLarge = PostalProblems.Problem(PostalError.TooLarge, $"the body may be at most {MaxBodyBytes} bytes");
-        if (request.ContentLength > MaxBodyBytes)
+        var (bytes, tooLarge) = await ReadBytesAsync(request, cancellationToken);
+        if (tooLarge is not null)
         {
             return (null, tooLarge);
         }
 
-        using var buffer = new MemoryStream();
-        var chunk = new byte[4096];
-        int read;
-        while ((read = await request.Body.ReadAsync(chunk, cancellationToken)) > 0)
-        {
-            if (buffer.Length + read > MaxBodyBytes)
-            {
-                return (null, tooLarge);
-            }
-
-            buffer.Write(chunk, 0, read);
-        }
-
         try
         {
-            if (JsonSerializer.Deserialize<T>(buffer.GetBuffer().AsSpan(0, (int)buffer.Length), Json) is { } body)
+            if (JsonSerializer.Deserialize<T>(bytes.Span, Json) is { } body)
             {
                 return (body, null);
             }
@@ -126,5 +114,30 @@ internal static class PostalApi
         }
 
         return (null, PostalProblems.Problem(PostalError.MalformedRequest, $"send a JSON body such as {example}"));
+    }
+
+    /// <summary>Reads a body of at most <see cref="MaxBodyBytes"/>, whatever its Content-Length claims (a chunked one is counted as it comes).</summary>
+    internal static async Task<(ReadOnlyMemory<byte> Body, ProblemHttpResult? TooLarge)> ReadBytesAsync(HttpRequest request, CancellationToken cancellationToken)
+    {
+        var tooLarge = PostalProblems.Problem(PostalError.TooLarge, $"the body may be at most {MaxBodyBytes} bytes");
+        if (request.ContentLength > MaxBodyBytes)
+        {
+            return (default, tooLarge);
+        }
+
+        using var buffer = new MemoryStream();
+        var chunk = new byte[4096];
+        int read;
+        while ((read = await request.Body.ReadAsync(chunk, cancellationToken)) > 0)
+        {
+            if (buffer.Length + read > MaxBodyBytes)
+            {
+                return (default, tooLarge);
+            }
+
+            buffer.Write(chunk, 0, read);
+        }
+
+        return (buffer.ToArray(), null);
     }
 }

@@ -17,4 +17,13 @@ internal interface IPostalStore : IDisposable
     /// check made on the same last event.
     /// </summary>
     Task<TOutcome> ChangeAsync<TOutcome>(S10Id id, Func<TrackedItem?, StoreChange<TOutcome>> decide, CancellationToken cancellationToken);
+
+    /// <summary>The publications waiting for the gateway, in the order they were queued.</summary>
+    Task<IReadOnlyList<Publication>> PendingPublicationsAsync(int limit, CancellationToken cancellationToken);
+
+    /// <summary>Publications in <paramref name="state"/> (when given), the latest first.</summary>
+    Task<IReadOnlyList<Publication>> ListPublicationsAsync(PublicationState? state, int limit, CancellationToken cancellationToken);
+
+    /// <summary>Records one attempt to publish: its outcome and, when it did not succeed, why.</summary>
+    Task UpdatePublicationAsync(long seq, PublicationState state, string? error, DateTimeOffset at, CancellationToken cancellationToken);
 }

@@ -18,7 +18,8 @@ internal sealed class SqlitePostalStore(string databasePath) : DbPostalStore
         DefaultTimeout = 30,
     }.ToString();
 
-    protected override string SchemaSql => Schema.Replace("BIGINT", "INTEGER", StringComparison.Ordinal);
+    protected override string SchemaSql => Schema.Replace("BIGINT", "INTEGER", StringComparison.Ordinal)
+        .Replace("@@SEQ@@", "INTEGER PRIMARY KEY AUTOINCREMENT", StringComparison.Ordinal);
 
     protected override async Task<DbConnection> OpenAsync(CancellationToken cancellationToken)
     {

@@ -9,19 +9,24 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
 using Naqil.Agencies.Postal;
 using Naqil.Agencies.Postal.Apis;
+using Naqil.Agencies.Postal.Exchange;
+using Naqil.Agencies.Postal.Storage;
 
 namespace Naqil.Agencies.Tests.Postal.Apis;
 
-/// <summary>One post's API on a real Kestrel host on 127.0.0.1, its store a SQLite file of its own, its clock a fake.</summary>
+/// <summary>
+/// One post's API on a real Kestrel host on 127.0.0.1, its store a SQLite file of its own (or one
+/// given, to start the post again on its data), its clock a fake.
+/// </summary>
 internal sealed class PostHost : IAsyncDisposable
 {
     private readonly WebApplication _app;
-    private readonly TempDirectory _directory;
+    private readonly TempDirectory? _ownDirectory;
 
-    private PostHost(WebApplication app, TempDirectory directory, FakeTimeProvider time)
+    private PostHost(WebApplication app, TempDirectory? ownDirectory, FakeTimeProvider time)
     {
         _app = app;
-        _directory = directory;
+        _ownDirectory = ownDirectory;
         Time = time;
         Client = new HttpClient { BaseAddress = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First()) };
     }
@@ -33,20 +38,27 @@ internal sealed class PostHost : IAsyncDisposable
 
     public FakeTimeProvider Time { get; }
 
-    public static async Task<PostHost> StartAsync(Post post)
+    public IServiceProvider Services => _app.Services;
+
+    /// <summary>The publisher, when the post was started with a gateway.</summary>
+    public PostalPublisher Publisher => _app.Services.GetRequiredService<PostalPublisher>();
+
+    public IPostalStore Store => _app.Services.GetRequiredService<IPostalStore>();
+
+    public static async Task<PostHost> StartAsync(Post post, PostalExchangeOptions? exchange = null, TempDirectory? directory = null)
     {
-        var directory = new TempDirectory();
+        var own = directory is null ? new TempDirectory() : null;
         var time = new FakeTimeProvider(Now);
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
         builder.WebHost.UseUrls("http://127.0.0.1:0");
         builder.Services.AddSingleton<TimeProvider>(time);
-        builder.Services.AddPostal(post, new PostalStorageOptions { DatabaseFile = Path.Combine(directory.Path, "postal.db") });
+        builder.Services.AddPostal(post, new PostalStorageOptions { DatabaseFile = Path.Combine((directory ?? own)!.Path, "postal.db") }, exchange);
         var app = builder.Build();
         await app.Services.GetRequiredService<PostalService>().InitializeAsync(TestContext.Current.CancellationToken);
         app.MapPostalApi();
         await app.StartAsync(TestContext.Current.CancellationToken);
-        return new PostHost(app, directory, time);
+        return new PostHost(app, own, time);
     }
 
     public async Task<(int Status, JsonElement Body)> PostAsync(string path, object body)
@@ -72,6 +84,6 @@ internal sealed class PostHost : IAsyncDisposable
         Client.Dispose();
         await _app.StopAsync(CancellationToken.None);
         await _app.DisposeAsync();
-        _directory.Dispose();
+        _ownDirectory?.Dispose();
     }
 }

@@ -252,4 +252,29 @@ public sealed class PostalApiTests : IAsyncLifetime
         Assert.Contains("out-of-order", schemas.GetProperty("Problem").GetProperty("properties").GetProperty("code").GetProperty("enum").EnumerateArray().Select(c => c.GetString()));
         Assert.Matches(schemas.GetProperty("ItemId").GetProperty("pattern").GetString()!, Item);
     }
+
+    [Fact]
+    public async Task OpenApi_DescribesTheReceiveEndpoint_AndEachOperationsRefusalsByStatus()
+    {
+        var (_, document) = await _syria.GetAsync("/openapi.json");
+        var paths = document.GetProperty("paths");
+
+        var receive = paths.GetProperty("/events/ems").GetProperty("post");
+        Assert.Equal("receiveEmsEvent", receive.GetProperty("operationId").GetString());
+        Assert.Equal("#/components/schemas/EmsEvent", receive.GetProperty("requestBody").GetProperty("content").GetProperty("application/json").GetProperty("schema").GetProperty("$ref").GetString());
+        var conflicts = receive.GetProperty("responses").GetProperty("409").GetProperty("description").GetString();
+        Assert.Contains("out-of-order", conflicts, StringComparison.Ordinal);
+        Assert.Contains("history-conflict", conflicts, StringComparison.Ordinal);
+        Assert.Contains("unknown-topic", receive.GetProperty("responses").GetProperty("422").GetProperty("description").GetString(), StringComparison.Ordinal);
+        Assert.Contains("item-not-found", paths.GetProperty("/items/{itemId}").GetProperty("get").GetProperty("responses").GetProperty("404").GetProperty("description").GetString(), StringComparison.Ordinal);
+        Assert.True(paths.GetProperty("/publications").GetProperty("get").GetProperty("responses").TryGetProperty("400", out _));
+        // Every operation says what it answers besides success.
+        foreach (var path in paths.EnumerateObject().Where(p => p.Name != "/offices"))
+        {
+            foreach (var operation in path.Value.EnumerateObject())
+            {
+                Assert.Contains(operation.Value.GetProperty("responses").EnumerateObject(), r => r.Name.StartsWith('4'));
+            }
+        }
+    }
 }
