@@ -21,18 +21,22 @@ internal static class SandboxCommand
             Description = $"First of the loopback ports the sandbox listens on (default {DefaultPortBase}; it uses the 62 above it)",
             DefaultValueFactory = _ => DefaultPortBase,
         };
-        var command = new Command("sandbox", "Run a federation on this machine: the SY and IQ instances, each with its registry and CA, gateways and sample agencies, on embedded SQLite") { state, portBase };
-        command.SetAction((result, cancellationToken) => RunAsync(result.GetValue(state)!, result.GetValue(portBase), cancellationToken));
+        var noTimer = new Option<bool>("--no-timer")
+        {
+            Description = "Keep the posts' synthetic items where they are instead of moving them on every few seconds (for scripted demonstrations and tests)",
+        };
+        var command = new Command("sandbox", "Run a federation on this machine: the SY and IQ instances, each with its registry and CA, gateways and sample agencies, on embedded SQLite") { state, portBase, noTimer };
+        command.SetAction((result, cancellationToken) => RunAsync(result.GetValue(state)!, result.GetValue(portBase), !result.GetValue(noTimer), cancellationToken));
         return command;
     }
 
-    private static async Task<int> RunAsync(DirectoryInfo state, int portBase, CancellationToken cancellationToken)
+    private static async Task<int> RunAsync(DirectoryInfo state, int portBase, bool timer, CancellationToken cancellationToken)
     {
         SandboxRunner sandbox;
         try
         {
             Console.WriteLine($"Starting the Naqil sandbox in {state.FullName} ...");
-            sandbox = await SandboxRunner.StartAsync(state.FullName, portBase, SandboxPlan.Default, cancellationToken);
+            sandbox = await SandboxRunner.StartAsync(state.FullName, portBase, SandboxPlan.Default, cancellationToken, timer);
         }
         catch (SandboxException e)
         {

@@ -15,6 +15,11 @@ internal sealed class RegistryAdminClient(string registryUrl, string adminToken)
     public Task PutServiceAsync(string id, bool personalData, string description, string? openApi) =>
         PutAsync($"admin/v1/services/{id}", new { personalData, description, openApi });
 
+    public Task PutTopicAsync(string id, bool personalData, string description) =>
+        PutAsync($"admin/v1/topics/{id}", new { personalData, description });
+
+    public Task PutSubscriptionAsync(string topic, string subscriber) => PutAsync($"admin/v1/topics/{topic}/subscribers/{subscriber}", new { });
+
     public Task PutGatewayAsync(string member, string code, string address, string tlsCertificatePem, string signingCertificatePem) =>
         PutAsync($"admin/v1/gateways/{member}/{code}", new { address, tlsCertificate = tlsCertificatePem, signingCertificate = signingCertificatePem });
 

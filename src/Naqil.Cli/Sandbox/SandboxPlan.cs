@@ -10,8 +10,10 @@ internal sealed record SandboxPlan(IReadOnlyList<InstancePlan> Instances, IReadO
 
     /// <summary>
     /// SY and IQ, federated. In SY the Ministry of Communications' portal reads the civil registry;
-    /// across the border Syria's post asks Iraq's post about an EMS item it sent. Ports are offsets
-    /// from the port base.
+    /// across the border Syria's post asks Iraq's post about an EMS item it sent, and the two posts
+    /// carry each other their items' events (EMC from the origin, EMD..EMI from the destination) as
+    /// signed events on topics each publishes and the other subscribes to. Ports are offsets from
+    /// the port base.
     /// </summary>
     public static SandboxPlan Default { get; } = new(
     [
@@ -29,12 +31,14 @@ internal sealed record SandboxPlan(IReadOnlyList<InstancePlan> Instances, IReadO
                     Services: [new ServicePlan("SY/GOV/CIVREG/registry/persons", PersonalData: true, Backend: "civil-registry", AllowedClients: ["SY/GOV/MOCT/portal"],
                         Description: "Persons in the civil registry: GET /persons/{nationalId}, POST /persons/search")]),
                 new GatewayPlan("SY/GOV/POST", ConsumerPort: 30, ProviderPort: 31, Clients: ["SY/GOV/POST/ems"],
-                    Services: [new ServicePlan("SY/GOV/POST/ems/items", PersonalData: false, Backend: "sy-post-ems", AllowedClients: ["IQ/GOV/POST/ems"],
+                    Services: [new ServicePlan("SY/GOV/POST/ems/items", PersonalData: false, Backend: "sy-post-ems", AllowedClients: ["IQ/GOV/POST/ems", "SY/GOV/MOCT/portal"],
                         Description: "Syrian Post's EMS items: GET /items/{itemId}, GET /items?office=&status=, POST /items, POST /items/{itemId}/events",
                         OpenApi: PostalOpenApi.Document(Posts.Syria))],
-                    AllowedPartners: ["IQ"]),
+                    AllowedPartners: ["IQ"],
+                    Topics: [new TopicPlan("SY/GOV/POST/ems/item-events", "Syrian Post's EMS item events for partner posts: EMC of items bound abroad, EMD..EMI of items from abroad", Subscribers: ["IQ/GOV/POST/ems"])],
+                    Subscriptions: [new SubscriptionPlan("IQ/GOV/POST/ems/item-events", "SY/GOV/POST/ems", Backend: "sy-post-ems", Path: "/events/ems")]),
             ],
-            Backends: [new BackendPlan("civil-registry", Port: 1), new BackendPlan("sy-post-ems", Port: 2)]),
+            Backends: [new BackendPlan("civil-registry", Port: 1), new BackendPlan("sy-post-ems", Port: 2, Gateway: "SY/GOV/POST")]),
         new InstancePlan("IQ", RegistryPort: 50,
             Members: [new MemberPlan("IQ/GOV/POST", "Iraqi Post / البريد العراقي", ["ems"])],
             Gateways:
@@ -43,15 +47,19 @@ internal sealed record SandboxPlan(IReadOnlyList<InstancePlan> Instances, IReadO
                     Services: [new ServicePlan("IQ/GOV/POST/ems/items", PersonalData: false, Backend: "iq-post-ems", AllowedClients: ["SY/GOV/POST/ems"],
                         Description: "Iraqi Post's EMS items, those received from partner posts among them: GET /items/{itemId}, GET /items?office=&status=, POST /items, POST /items/{itemId}/events",
                         OpenApi: PostalOpenApi.Document(Posts.Iraq))],
-                    AllowedPartners: ["SY"]),
+                    AllowedPartners: ["SY"],
+                    Topics: [new TopicPlan("IQ/GOV/POST/ems/item-events", "Iraqi Post's EMS item events for partner posts: EMC of items bound abroad, EMD..EMI of items from abroad", Subscribers: ["SY/GOV/POST/ems"])],
+                    Subscriptions: [new SubscriptionPlan("SY/GOV/POST/ems/item-events", "IQ/GOV/POST/ems", Backend: "iq-post-ems", Path: "/events/ems")]),
             ],
-            Backends: [new BackendPlan("iq-post-ems", Port: 51)]),
+            Backends: [new BackendPlan("iq-post-ems", Port: 51, Gateway: "IQ/GOV/POST")]),
     ],
     [("SY", "IQ")],
     [
         new ExamplePlan("person", "A person from the civil registry, through both gateways, signed", "SY/GOV/MOCT/portal", "SY/GOV/CIVREG/registry/persons", $"/persons/{ExamplePerson}",
             $"-H 'Naqil-Purpose: application-processing' -H 'Naqil-Subject: SY-NID:{ExamplePerson}' "),
         new ExamplePlan("cross-border-ems-item", "Across the border: Syria's post asks Iraq's post about an EMS item, through the SY and IQ gateways", "SY/GOV/POST/ems", "IQ/GOV/POST/ems/items",
+            $"/items/{SyntheticItems.ExampleItemId}", ""),
+        new ExamplePlan("cross-border-tracking", "An EMS item posted in Damascus and delivered in Baghdad: its whole history at Syria's post, Baghdad's events carried from Iraq's post as signed events", "SY/GOV/MOCT/portal", "SY/GOV/POST/ems/items",
             $"/items/{SyntheticItems.ExampleItemId}", ""),
     ]);
 }
@@ -60,11 +68,19 @@ internal sealed record InstancePlan(string Code, int RegistryPort, IReadOnlyList
 
 internal sealed record MemberPlan(string Id, string Name, IReadOnlyList<string> Subsystems);
 
-internal sealed record GatewayPlan(string Member, int ConsumerPort, int ProviderPort, IReadOnlyList<string> Clients, IReadOnlyList<ServicePlan> Services, IReadOnlyList<string>? AllowedPartners = null);
+internal sealed record GatewayPlan(string Member, int ConsumerPort, int ProviderPort, IReadOnlyList<string> Clients, IReadOnlyList<ServicePlan> Services, IReadOnlyList<string>? AllowedPartners = null,
+    IReadOnlyList<TopicPlan>? Topics = null, IReadOnlyList<SubscriptionPlan>? Subscriptions = null);
+
+/// <summary>A topic the gateway's member publishes, and the subscribers its registry lists and its gateway's access rules allow.</summary>
+internal sealed record TopicPlan(string Id, string Description, IReadOnlyList<string> Subscribers);
+
+/// <summary>A subscription the gateway receives for one of its member's subsystems, and where on which backend it posts the events.</summary>
+internal sealed record SubscriptionPlan(string Topic, string Subscriber, string Backend, string Path);
 
 internal sealed record ServicePlan(string Id, bool PersonalData, string Backend, IReadOnlyList<string> AllowedClients, string Description, string? OpenApi = null);
 
-internal sealed record BackendPlan(string Name, int Port);
+/// <summary>A sample backend; <paramref name="Gateway"/> names the member whose gateway it publishes events through, if it does.</summary>
+internal sealed record BackendPlan(string Name, int Port, string? Gateway = null);
 
 /// <summary>A ready call, named as <c>sandbox.json</c> lists it: which client asks which service for what.</summary>
 internal sealed record ExamplePlan(string Name, string Description, string Client, string Service, string Path, string ExtraHeaders);

@@ -8,6 +8,8 @@ using Microsoft.Extensions.DependencyInjection;
 using Naqil.Agencies.CivilRegistry;
 using Naqil.Agencies.Postal;
 using Naqil.Agencies.Postal.Apis;
+using Naqil.Agencies.Postal.Exchange;
+using Naqil.Agencies.Postal.Simulation;
 using Naqil.Cli.Federation;
 using Naqil.Cli.Hosting;
 using Naqil.Configuration;
@@ -27,16 +29,26 @@ internal sealed class SandboxRunner : IAsyncDisposable
 {
     private readonly List<WebApplication> _hosts = [];
 
-    private SandboxRunner(string stateDirectory) => StateDirectory = stateDirectory;
+    private readonly bool _timer;
+
+    /// <summary>The posts' publishers, started once the gateways they publish through are up.</summary>
+    private readonly List<PostalPublisher> _publishers = [];
+
+    private SandboxRunner(string stateDirectory, bool timer)
+    {
+        StateDirectory = stateDirectory;
+        _timer = timer;
+    }
 
     public string StateDirectory { get; }
 
     public SandboxManifest Manifest { get; private set; } = null!;
 
-    public static async Task<SandboxRunner> StartAsync(string stateDirectory, int portBase, SandboxPlan plan, CancellationToken cancellationToken)
+    /// <summary>Starts every component of <paramref name="plan"/> under <paramref name="stateDirectory"/>, on ports from <paramref name="portBase"/>; with <paramref name="timer"/> the posts' simulators move their items on as time passes (off for scripted demonstrations and tests).</summary>
+    public static async Task<SandboxRunner> StartAsync(string stateDirectory, int portBase, SandboxPlan plan, CancellationToken cancellationToken, bool timer = true)
     {
         CheckPorts(plan, portBase);
-        var runner = new SandboxRunner(Path.GetFullPath(stateDirectory));
+        var runner = new SandboxRunner(Path.GetFullPath(stateDirectory), timer);
         try
         {
             await runner.StartAllAsync(portBase, plan, cancellationToken);
@@ -73,7 +85,9 @@ internal sealed class SandboxRunner : IAsyncDisposable
             foreach (var backend in instance.Backends)
             {
                 var backendUrl = Url("http", portBase + backend.Port);
-                await StartBackendAsync(backend.Name, backendUrl, Path.Combine(instanceDirectory, "backends", backend.Name), cancellationToken);
+                var publishThrough = backend.Gateway is null ? null : new Uri(Url("http", portBase + instance.Gateways.Single(g => g.Member == backend.Gateway).ConsumerPort));
+                var partners = plan.Federations.Where(f => f.A == instance.Code || f.B == instance.Code).Select(f => f.A == instance.Code ? f.B : f.A).ToArray();
+                await StartBackendAsync(backend.Name, backendUrl, Path.Combine(instanceDirectory, "backends", backend.Name), publishThrough, partners, cancellationToken);
                 backends[backend.Name] = backendUrl;
             }
 
@@ -90,39 +104,8 @@ internal sealed class SandboxRunner : IAsyncDisposable
 
             foreach (var gateway in instance.Gateways)
             {
-                var directory = Path.Combine(instanceDirectory, "gateways", gateway.Member.Replace('/', '-'));
-                var tls = SandboxSecrets.Certificate(directory, "tls", $"{gateway.Member} gateway TLS", CertificateKind.Tls, ca);
-                var signing = SandboxSecrets.Certificate(directory, "signing", $"{gateway.Member} gateway signing", CertificateKind.Signing, ca);
-                var options = new GatewayOptions
-                {
-                    Member = gateway.Member,
-                    Code = "gw1",
-                    TrustConfigurationUrl = $"{registryUrl}/trust/v1/config",
-                    AnchorFile = anchorFile,
-                    DataDirectory = Path.Combine(directory, "data"),
-                    TlsCertificateFile = tls.Certificate,
-                    TlsKeyFile = tls.Key,
-                    SigningCertificateFile = signing.Certificate,
-                    SigningKeyFile = signing.Key,
-                    ConsumerUrl = Url("http", portBase + gateway.ConsumerPort),
-                    ProviderUrl = Url("https", portBase + gateway.ProviderPort),
-                    AdminToken = SandboxSecrets.Token(Path.Combine(directory, "admin-token")),
-                    TrustPollInterval = TimeSpan.FromSeconds(5),
-                    AllowedPartners = gateway.AllowedPartners ?? [],
-                    Clients = [.. gateway.Clients.Select(c => new ClientOptions { Subsystem = c, AllowUnauthenticatedLoopback = true })],
-                    Services = [.. gateway.Services.Select(s => new ProvidedServiceOptions { Service = s.Id, Backend = backends[s.Backend] })],
-                    Acl = [.. gateway.Services.SelectMany(s => s.AllowedClients.Select(c => new AclRuleOptions { Service = s.Id, Client = c }))],
-                };
-                foreach (var service in gateway.Services)
-                {
-                    await admin.PutServiceAsync(service.Id, service.PersonalData, service.Description, service.OpenApi);
-                }
-
-                await admin.PutGatewayAsync(gateway.Member, options.Code, options.ProviderUrl, await File.ReadAllTextAsync(tls.Certificate, cancellationToken), await File.ReadAllTextAsync(signing.Certificate, cancellationToken));
-                var configFile = Path.Combine(directory, "gateway.json");
-                // It holds the admin token: owner-only, like the token's own file.
-                OwnerOnly.WriteAllText(configFile, JsonSerializer.Serialize(new { Gateway = options }, SandboxManifest.Json));
-                gateways[gateway.Member] = new GatewayEndpointsManifest(options.ConsumerUrl, options.ProviderUrl, Path.Combine(directory, "admin-token"), configFile);
+                var (options, manifest) = await ConfigureGatewayAsync(admin, ca, instanceDirectory, registryUrl, anchorFile, portBase, gateway, backends, cancellationToken);
+                gateways[gateway.Member] = manifest;
                 configured.Add(options);
             }
         }
@@ -136,10 +119,30 @@ internal sealed class SandboxRunner : IAsyncDisposable
             await anchorOfA.ImportAsync(instances[b].Registry, tokens[b], cancellationToken);
         }
 
-        // 3. Gateways, once their registries list every peer and partner, so their first poll sees them all.
+        // 3. Topics and their subscribers, once partners are known (a subscriber may be a partner's).
+        foreach (var instance in plan.Instances)
+        {
+            using var admin = new RegistryAdminClient(instances[instance.Code].Registry, tokens[instance.Code]);
+            foreach (var topic in instance.Gateways.SelectMany(g => g.Topics ?? []))
+            {
+                await admin.PutTopicAsync(topic.Id, personalData: false, topic.Description);
+                foreach (var subscriber in topic.Subscribers)
+                {
+                    await admin.PutSubscriptionAsync(topic.Id, subscriber);
+                }
+            }
+        }
+
+        // 4. Gateways, once their registries list every peer, partner and subscription, so their first poll sees them all.
         foreach (var options in configured)
         {
             await StartGatewayAsync(options, cancellationToken);
+        }
+
+        // 5. The posts' publishers, now that their gateways take events.
+        foreach (var publisher in _publishers)
+        {
+            await publisher.StartAsync(cancellationToken);
         }
 
         var examples = plan.Examples.Select(e => Example(e, gateways)).ToList();
@@ -153,6 +156,52 @@ internal sealed class SandboxRunner : IAsyncDisposable
             Examples = examples,
         };
         Manifest.Write(StateDirectory);
+    }
+
+    /// <summary>Issues a gateway's certificates, registers it and its services, and writes its configuration file.</summary>
+    private static async Task<(GatewayOptions Options, GatewayEndpointsManifest Manifest)> ConfigureGatewayAsync(RegistryAdminClient admin, ICertificateAuthority ca, string instanceDirectory,
+        string registryUrl, string anchorFile, int portBase, GatewayPlan gateway, Dictionary<string, string> backends, CancellationToken cancellationToken)
+    {
+        var directory = Path.Combine(instanceDirectory, "gateways", gateway.Member.Replace('/', '-'));
+        var tls = SandboxSecrets.Certificate(directory, "tls", $"{gateway.Member} gateway TLS", CertificateKind.Tls, ca);
+        var signing = SandboxSecrets.Certificate(directory, "signing", $"{gateway.Member} gateway signing", CertificateKind.Signing, ca);
+        var options = new GatewayOptions
+        {
+            Member = gateway.Member,
+            Code = "gw1",
+            TrustConfigurationUrl = $"{registryUrl}/trust/v1/config",
+            AnchorFile = anchorFile,
+            DataDirectory = Path.Combine(directory, "data"),
+            TlsCertificateFile = tls.Certificate,
+            TlsKeyFile = tls.Key,
+            SigningCertificateFile = signing.Certificate,
+            SigningKeyFile = signing.Key,
+            ConsumerUrl = Url("http", portBase + gateway.ConsumerPort),
+            ProviderUrl = Url("https", portBase + gateway.ProviderPort),
+            AdminToken = SandboxSecrets.Token(Path.Combine(directory, "admin-token")),
+            TrustPollInterval = TimeSpan.FromSeconds(5),
+            AllowedPartners = gateway.AllowedPartners ?? [],
+            Clients = [.. gateway.Clients.Select(c => new ClientOptions { Subsystem = c, AllowUnauthenticatedLoopback = true })],
+            Services = [.. gateway.Services.Select(s => new ProvidedServiceOptions { Service = s.Id, Backend = backends[s.Backend] })],
+            Acl =
+            [
+                .. gateway.Services.SelectMany(s => s.AllowedClients.Select(c => new AclRuleOptions { Service = s.Id, Client = c })),
+                .. (gateway.Topics ?? []).SelectMany(t => t.Subscribers.Select(c => new AclRuleOptions { Service = t.Id, Client = c })),
+            ],
+            Subscriptions = [.. (gateway.Subscriptions ?? []).Select(s => new SubscriptionOptions { Topic = s.Topic, Subscriber = s.Subscriber, Endpoint = backends[s.Backend] + s.Path })],
+            // A partner back from a pause is caught up within seconds, not the production minute.
+            Events = new EventDeliveryOptions { RetryDelay = TimeSpan.FromSeconds(1), MaxRetryDelay = TimeSpan.FromSeconds(5) },
+        };
+        foreach (var service in gateway.Services)
+        {
+            await admin.PutServiceAsync(service.Id, service.PersonalData, service.Description, service.OpenApi);
+        }
+
+        await admin.PutGatewayAsync(gateway.Member, options.Code, options.ProviderUrl, await File.ReadAllTextAsync(tls.Certificate, cancellationToken), await File.ReadAllTextAsync(signing.Certificate, cancellationToken));
+        var configFile = Path.Combine(directory, "gateway.json");
+        // It holds the admin token: owner-only, like the token's own file.
+        OwnerOnly.WriteAllText(configFile, JsonSerializer.Serialize(new { Gateway = options }, SandboxManifest.Json));
+        return (options, new GatewayEndpointsManifest(options.ConsumerUrl, options.ProviderUrl, Path.Combine(directory, "admin-token"), configFile));
     }
 
     private static SandboxExample Example(ExamplePlan example, Dictionary<string, GatewayEndpointsManifest> gateways)
@@ -173,7 +222,7 @@ internal sealed class SandboxRunner : IAsyncDisposable
         return app;
     }
 
-    private async Task StartBackendAsync(string name, string url, string directory, CancellationToken cancellationToken)
+    private async Task StartBackendAsync(string name, string url, string directory, Uri? gateway, string[] partners, CancellationToken cancellationToken)
     {
         var builder = ComponentHost.CreateBuilder();
         builder.WebHost.UseUrls(url);
@@ -188,7 +237,11 @@ internal sealed class SandboxRunner : IAsyncDisposable
         if (post is not null)
         {
             OwnerOnly.CreateDirectory(directory);
-            builder.Services.AddPostal(post, new PostalStorageOptions { DatabaseFile = Path.Combine(directory, "postal.db") });
+            builder.Services.AddPostal(post, new PostalStorageOptions { DatabaseFile = Path.Combine(directory, "postal.db") }, PostalExchangeOptions.For(post, gateway, partners) with { HostPublisher = false });
+            if (_timer)
+            {
+                builder.Services.AddPostalSimulator(new PostalSimulatorOptions { Partner = partners.FirstOrDefault() ?? "" });
+            }
         }
 
         var app = builder.Build();
@@ -202,6 +255,7 @@ internal sealed class SandboxRunner : IAsyncDisposable
                 await postal.InitializeAsync(cancellationToken);
                 await SyntheticItems.SeedAsync(postal, cancellationToken);
                 app.MapPostalApi();
+                _publishers.Add(app.Services.GetRequiredService<PostalPublisher>());
                 break;
             default:
                 throw new SandboxException($"the sandbox plan names an unknown backend '{name}'");
@@ -259,6 +313,12 @@ internal sealed class SandboxRunner : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        foreach (var publisher in _publishers)
+        {
+            await publisher.StopAsync(CancellationToken.None);
+        }
+
+        _publishers.Clear();
         for (var i = _hosts.Count - 1; i >= 0; i--)
         {
             try
