@@ -62,7 +62,7 @@ public sealed class SandboxCommandTests : IDisposable
 
             // Each example under a stable name, with what it shows and a command runnable as printed.
             var examples = manifest.RootElement.GetProperty("examples").EnumerateArray().ToList();
-            Assert.Equal(["person", "cross-border-ems-item"], examples.Select(e => e.GetProperty("name").GetString()));
+            Assert.Equal(["person", "cross-border-ems-item", "cross-border-tracking"], examples.Select(e => e.GetProperty("name").GetString()));
             Assert.All(examples, e => Assert.Contains(e.GetProperty("description").GetString()!, sandbox.Output, StringComparison.Ordinal));
             Assert.Equal(example, examples[0].GetProperty("command").GetString());
             var crossBorder = manifest.RootElement.GetProperty("examples")[1].GetProperty("command").GetString()!;
@@ -74,6 +74,12 @@ public sealed class SandboxCommandTests : IDisposable
             // From Iraqi Post's own store: its side of the item's history, ending in final delivery.
             Assert.Contains("\"status\":\"delivered\"", crossBody, StringComparison.Ordinal);
             Assert.Contains("\"code\":\"EMI\"", crossBody, StringComparison.Ordinal);
+
+            // Syrian Post's view of the same item: its own EMA..EMC and Baghdad's EMD..EMI, which reached it as signed events.
+            var tracking = manifest.RootElement.GetProperty("examples")[2].GetProperty("command").GetString()!;
+            Assert.Contains(tracking, sandbox.Output, StringComparison.Ordinal);
+            var history = await TrackUntilDeliveredAsync(tracking);
+            Assert.Equal(["EMA/SY", "EMB/SY", "EMC/SY", "EMD/IQ", "EMF/IQ", "EMG/IQ", "EMI/IQ"], history);
 
             anchorBefore = await File.ReadAllTextAsync(manifest.RootElement.GetProperty("instances").GetProperty("SY").GetProperty("anchor").GetString()!, TestContext.Current.CancellationToken);
             certificateBefore = await File.ReadAllTextAsync(Path.Combine(_work.FullName, ".naqil", "SY", "gateways", "SY-GOV-CIVREG", "tls.crt"), TestContext.Current.CancellationToken);
@@ -108,6 +114,26 @@ public sealed class SandboxCommandTests : IDisposable
         Assert.Contains($"port {portBase + 10}", sandbox.Output, StringComparison.Ordinal);
         Assert.Contains("--port-base", sandbox.Output, StringComparison.Ordinal);
         Assert.False(File.Exists(Path.Combine(_work.FullName, ".naqil", "sandbox.json")));
+    }
+
+    /// <summary>Runs the tracking example until the item's history holds the final delivery (the events cross on their own), as code/post pairs.</summary>
+    private static async Task<List<string>> TrackUntilDeliveredAsync(string command)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (true)
+        {
+            var (status, headers, body) = await RunCurlAsync(command);
+            Assert.Equal(200, status);
+            Assert.Matches("(?im)^signature: naqil=:", headers);
+            using var item = JsonDocument.Parse(body);
+            var history = item.RootElement.GetProperty("events").EnumerateArray().Select(e => $"{e.GetProperty("code").GetString()}/{e.GetProperty("recordedBy").GetString()}").ToList();
+            if (history.Contains("EMI/IQ") || DateTime.UtcNow > deadline)
+            {
+                return history;
+            }
+
+            await Task.Delay(200, TestContext.Current.CancellationToken);
+        }
     }
 
     private static string ExampleFrom(string output)
