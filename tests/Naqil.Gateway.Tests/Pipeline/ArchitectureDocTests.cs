@@ -1,6 +1,7 @@
 using System.Text.RegularExpressions;
 using Naqil.Gateway.ConsumerFace;
 using Naqil.Gateway.Events;
+using Naqil.Gateway.Events.Subscriber;
 using Naqil.Gateway.ProviderFace;
 
 namespace Naqil.Gateway.Tests.Pipeline;
@@ -12,9 +13,16 @@ public sealed partial class ArchitectureDocTests
     [InlineData("### Consumer face", "consumer")]
     [InlineData("### Provider face", "provider")]
     [InlineData("### Events", "events")]
+    [InlineData("### Subscriber", "subscriber")]
     public void StepTable_MatchesTheFacesStepList(string heading, string face)
     {
-        var expected = (face switch { "consumer" => ConsumerSteps.Default, "provider" => ProviderSteps.Default, _ => EventSteps.Default }).Select(t => t.Name).ToList();
+        var expected = (face switch
+        {
+            "consumer" => ConsumerSteps.Default,
+            "provider" => ProviderSteps.Default,
+            "subscriber" => SubscriberSteps.Default,
+            _ => EventSteps.Default,
+        }).Select(t => t.Name).ToList();
 
         var documented = StepsUnder(File.ReadAllText(DocPath()), heading);
 
