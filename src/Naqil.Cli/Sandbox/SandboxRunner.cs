@@ -146,6 +146,9 @@ internal sealed class SandboxRunner : IAsyncDisposable
         }
 
         var examples = plan.Examples.Select(e => Example(e, gateways)).ToList();
+        var post = gateways["SY/GOV/POST"];
+        examples.Add(new SandboxExample("event-deliveries", "Syrian Post's gateway: the event subscriptions it delivers to (Iraqi Post), how many were delivered and how far behind it is",
+            $"curl -sS -H \"Authorization: Bearer $(cat {post.AdminTokenFile})\" {post.Consumer}/admin/v1/events/subscriptions"));
         Manifest = new SandboxManifest
         {
             Registry = instances[plan.Instances[0].Code].Registry,

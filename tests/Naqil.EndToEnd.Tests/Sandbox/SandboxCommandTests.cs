@@ -62,7 +62,7 @@ public sealed class SandboxCommandTests : IDisposable
 
             // Each example under a stable name, with what it shows and a command runnable as printed.
             var examples = manifest.RootElement.GetProperty("examples").EnumerateArray().ToList();
-            Assert.Equal(["person", "cross-border-ems-item", "cross-border-tracking"], examples.Select(e => e.GetProperty("name").GetString()));
+            Assert.Equal(["person", "cross-border-ems-item", "cross-border-tracking", "event-deliveries"], examples.Select(e => e.GetProperty("name").GetString()));
             Assert.All(examples, e => Assert.Contains(e.GetProperty("description").GetString()!, sandbox.Output, StringComparison.Ordinal));
             Assert.Equal(example, examples[0].GetProperty("command").GetString());
             var crossBorder = manifest.RootElement.GetProperty("examples")[1].GetProperty("command").GetString()!;
@@ -80,6 +80,17 @@ public sealed class SandboxCommandTests : IDisposable
             Assert.Contains(tracking, sandbox.Output, StringComparison.Ordinal);
             var history = await TrackUntilDeliveredAsync(tracking);
             Assert.Equal(["EMA/SY", "EMB/SY", "EMC/SY", "EMD/IQ", "EMF/IQ", "EMG/IQ", "EMI/IQ"], history);
+
+            // The post gateway's deliveries, as printed (the admin token read from its file by the shell).
+            var deliveries = manifest.RootElement.GetProperty("examples")[3].GetProperty("command").GetString()!;
+            var (deliveriesStatus, _, deliveriesBody) = await RunCurlAsync(deliveries.Replace("curl -sS ", "curl -sS -i ", StringComparison.Ordinal));
+            Assert.Equal(200, deliveriesStatus);
+            using (var subscriptions = JsonDocument.Parse(deliveriesBody))
+            {
+                var outbound = Assert.Single(subscriptions.RootElement.GetProperty("outbound").EnumerateArray());
+                Assert.Equal(("SY/GOV/POST/ems/item-events", "IQ/GOV/POST/ems"), (outbound.GetProperty("topic").GetString(), outbound.GetProperty("subscriber").GetString()));
+                Assert.True(outbound.GetProperty("delivered").GetInt64() > 0, deliveriesBody);
+            }
 
             anchorBefore = await File.ReadAllTextAsync(manifest.RootElement.GetProperty("instances").GetProperty("SY").GetProperty("anchor").GetString()!, TestContext.Current.CancellationToken);
             certificateBefore = await File.ReadAllTextAsync(Path.Combine(_work.FullName, ".naqil", "SY", "gateways", "SY-GOV-CIVREG", "tls.crt"), TestContext.Current.CancellationToken);
