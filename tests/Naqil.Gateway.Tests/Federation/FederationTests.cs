@@ -99,7 +99,9 @@ public sealed class FederationTests
             ResponseAssert.Status(HttpStatusCode.OK, before);
         }
 
+        // With the partner go its subsystems' subscriptions (the registry removes them in the same serial, protocol.md 9.6).
         env.Sy.Partners = [];
+        env.Sy.Subscriptions = [.. env.Sy.Subscriptions.Where(s => !s.Subscriber.StartsWith("IQ/", StringComparison.Ordinal))];
         await env.Sy.PublishAsync(env.Sy.Configuration());
 
         using var after = await env.CallIqAsync();
