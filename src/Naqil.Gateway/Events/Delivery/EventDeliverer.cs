@@ -53,7 +53,6 @@ internal sealed class EventDeliverer : BackgroundService, IDeliverySignal
     private readonly Dictionary<Subscription, Lane> _lanes = [];
     private readonly Lock _gate = new();
     private CancellationToken _stopping;
-    private int _roundRobin;
 
     public EventDeliverer(IEventOutbox outbox, TrustState trust, AccessControlList acl, ProviderGatewayClient gateways, SignedRequestFactory requests,
         ExchangeSignatures signatures, IExchangeLog log, IOptions<GatewayOptions> options, TimeProvider time, ILogger<EventDeliverer> logger)
@@ -203,7 +202,7 @@ internal sealed class EventDeliverer : BackgroundService, IDeliverySignal
                 : [Retry(batch[0], refusal.Problem, started)];
         }
 
-        var (peer, problem) = ChooseGateway(subscription);
+        var (peer, problem) = ChooseGateway(subscription, batch[0].Attempts);
         if (peer is null)
         {
             return [Retry(batch[0], problem!.Value, started)];
@@ -342,7 +341,12 @@ internal sealed class EventDeliverer : BackgroundService, IDeliverySignal
         return null;
     }
 
-    private (PeerGateway? Peer, GatewayProblem? Problem) ChooseGateway(Subscription subscription)
+    /// <summary>
+    /// One of the subscriber member's gateways: the same one for a subscription while deliveries
+    /// succeed (each gateway keeps its own inbox, so a resend to another could reach the backend
+    /// twice), the next one after each failed attempt.
+    /// </summary>
+    private (PeerGateway? Peer, GatewayProblem? Problem) ChooseGateway(Subscription subscription, int failedAttempts)
     {
         var subscriber = SubsystemId.Parse(subscription.Subscriber);
         var instance = subscriber.Member.Instance;
@@ -365,7 +369,15 @@ internal sealed class EventDeliverer : BackgroundService, IDeliverySignal
         var gateways = counterpart!.GatewaysOf(subscriber.Member);
         return gateways.Count == 0
             ? (null, new GatewayProblem(GatewayError.ProviderUnreachable, $"no gateway is registered for {subscriber.Member}"))
-            : (gateways[(int)((uint)Interlocked.Increment(ref _roundRobin) % (uint)gateways.Count)], null);
+            : (gateways[(int)((uint)(StableHash(subscription) + failedAttempts) % (uint)gateways.Count)], null);
+    }
+
+    /// <summary>A hash that is the same in every process (string.GetHashCode is randomised per process).</summary>
+    private static int StableHash(Subscription subscription)
+    {
+        Span<byte> digest = stackalloc byte[32];
+        System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(subscription.Topic + " " + subscription.Subscriber), digest);
+        return System.Buffers.Binary.BinaryPrimitives.ReadInt32LittleEndian(digest) & int.MaxValue;
     }
 
     private DeliveryRecord Retry(QueuedEvent queued, GatewayProblem problem, DateTimeOffset now, string? code = null)
