@@ -26,7 +26,7 @@ public sealed class RestartTests : IDisposable
             (await first.PutAsync("/admin/v1/subsystems/SY/GOV/CIVREG/registry", new { })).Dispose();
             using var anchorCertificate = await first.AnchorAsync();
             anchor = anchorCertificate.RawData;
-            ca = first.App.Services.GetRequiredService<RegistryKeys>().CaCertificate.RawData;
+            ca = first.App.Services.GetRequiredService<RegistryKeys>().GatewayCa.Certificate.RawData;
             serial = await first.SerialAsync();
         }
 
@@ -35,11 +35,11 @@ public sealed class RestartTests : IDisposable
         var configuration = await second.ConfigurationAsync();
 
         Assert.Equal(anchor, secondAnchor.RawData);
-        Assert.Equal(ca, second.App.Services.GetRequiredService<RegistryKeys>().CaCertificate.RawData);
+        Assert.Equal(ca, second.App.Services.GetRequiredService<RegistryKeys>().GatewayCa.Certificate.RawData);
         Assert.Equal(serial, configuration.Serial);
         Assert.Equal("SY/GOV/CIVREG", configuration.Members.Single().Id);
         Assert.Equal("SY/GOV/CIVREG/registry", configuration.Subsystems.Single().Id);
-        Assert.Single(configuration.TrustedCas);
+        Assert.Equal(3, configuration.TrustedCas.Count);
     }
 
     [Fact]
@@ -47,7 +47,7 @@ public sealed class RestartTests : IDisposable
     {
         await using var host = await RegistryHost.StartAsync(_directory.Path);
 
-        foreach (var file in new[] { "registry-signing-key.pem", "sandbox-ca-key.pem" })
+        foreach (var file in new[] { "registry-signing-key.pem", "root-ca-key.pem", "gateway-ca-key.pem", "seal-ca-key.pem", "sandbox-tsa-key.pem" })
         {
             var path = Path.Combine(_directory.Path, file);
             using var key = ECDsa.Create();
@@ -60,8 +60,9 @@ public sealed class RestartTests : IDisposable
         }
 
         var keys = host.App.Services.GetRequiredService<RegistryKeys>();
-        Assert.Equal("CN=Naqil sandbox CA SY", keys.CaCertificate.Subject);
-        Assert.True(keys.CaCertificate.Extensions.OfType<X509BasicConstraintsExtension>().Single().CertificateAuthority);
+        Assert.Equal("CN=Naqil SY Root CA, O=Naqil SY, C=SY", keys.Root.Certificate.Subject);
+        Assert.True(keys.Root.Certificate.Extensions.OfType<X509BasicConstraintsExtension>().Single().CertificateAuthority);
+        Assert.False(File.Exists(Path.Combine(_directory.Path, "sandbox-ca.pem")), "a new data directory has no single sandbox CA");
         Assert.Equal(keys.AnchorCertificate.RawData, X509Certificate2.CreateFromPem(await File.ReadAllTextAsync(Path.Combine(_directory.Path, "registry-anchor.pem"), Ct)).RawData);
     }
 
