@@ -81,6 +81,52 @@ public sealed class RestartTests : IDisposable
     }
 
     [Fact]
+    public async Task Start_DataDirectoryOfTheSingleSandboxCa_KeepsItTrustedAndItsTsa_IssuesFromTheGatewayCa()
+    {
+        // The files a registry made before the PKI: a self-signed sandbox CA and the TSA it issued.
+        var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(new DateTimeOffset(2026, 3, 1, 8, 0, 0, TimeSpan.Zero));
+        using var oldCaKey = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var oldCaRequest = new CertificateRequest("CN=Naqil sandbox CA SY", oldCaKey, HashAlgorithmName.SHA256);
+        oldCaRequest.CertificateExtensions.Add(new X509BasicConstraintsExtension(true, true, 0, true));
+        oldCaRequest.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.KeyCertSign | X509KeyUsageFlags.CrlSign, true));
+        oldCaRequest.CertificateExtensions.Add(new X509SubjectKeyIdentifierExtension(oldCaRequest.PublicKey, false));
+        using var oldCa = oldCaRequest.CreateSelfSigned(time.GetUtcNow().AddDays(-30), time.GetUtcNow().AddDays(3000));
+        using var oldTsa = Naqil.Registry.Certificates.Tsa.TimestampAuthorityCertificates.Create("CN=Naqil sandbox TSA SY", time, TimeSpan.FromDays(3000), oldCa, oldCaKey);
+        Directory.CreateDirectory(_directory.Path);
+        await File.WriteAllTextAsync(Path.Combine(_directory.Path, "sandbox-ca-key.pem"), oldCaKey.ExportPkcs8PrivateKeyPem(), Ct);
+        await File.WriteAllTextAsync(Path.Combine(_directory.Path, "sandbox-ca.pem"), oldCa.ExportCertificatePem(), Ct);
+        await File.WriteAllTextAsync(Path.Combine(_directory.Path, "sandbox-tsa-key.pem"), oldTsa.GetECDsaPrivateKey()!.ExportPkcs8PrivateKeyPem(), Ct);
+        await File.WriteAllTextAsync(Path.Combine(_directory.Path, "sandbox-tsa.pem"), oldTsa.ExportCertificatePem(), Ct);
+
+        await using var host = await RegistryHost.StartAsync(_directory.Path, time, publicUrl: "http://registry.sy.test");
+
+        var keys = host.App.Services.GetRequiredService<RegistryKeys>();
+        var configuration = await host.ConfigurationAsync();
+        Assert.Equal(
+            new[] { oldCa, keys.Root.Certificate, keys.GatewayCa.Certificate, keys.SealCa.Certificate }.Select(c => Convert.ToBase64String(c.RawData)).Order(),
+            configuration.TrustedCas.Order());
+        Assert.Equal(oldTsa.RawData, keys.TsaCertificate.RawData);
+        Assert.Equal(Convert.ToBase64String(oldTsa.RawData), Assert.Single(configuration.Tsas).Certificate);
+        using var issued = X509Certificate2.CreateFromPem(await host.IssueAsync("tls"));
+        Assert.Equal(keys.GatewayCa.Certificate.Subject, issued.Issuer);
+    }
+
+    [Fact]
+    public async Task Start_IssuingCaNotIssuedByTheRoot_FailsNamingTheFiles()
+    {
+        await using (await RegistryHost.StartAsync(_directory.Path))
+        {
+        }
+
+        File.Delete(Path.Combine(_directory.Path, "root-ca.pem"));
+        File.Delete(Path.Combine(_directory.Path, "root-ca-key.pem"));
+
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => RegistryHost.StartAsync(_directory.Path));
+        Assert.Contains("gateway-ca.pem", error.Message, StringComparison.Ordinal);
+        Assert.Contains("was not issued by the root CA", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Start_DataDirectoryOfAnotherInstance_Fails()
     {
         await using (await RegistryHost.StartAsync(_directory.Path))
