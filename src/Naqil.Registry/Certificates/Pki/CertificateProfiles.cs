@@ -6,9 +6,10 @@ namespace Naqil.Registry.Certificates.Pki;
 
 /// <summary>
 /// The extensions of every certificate the registry's PKI makes, kind by kind (docs/pki.md,
-/// "Profiles"). Every issued certificate carries a subject and an authority key identifier; every
-/// one but a delegated OCSP responder's (id-pkix-ocsp-nocheck: never checked) carries a CRL
-/// distribution point and an AIA with the issuer's OCSP responder and certificate.
+/// "Profiles"). Every certificate a CA issues carries a subject and an authority key identifier;
+/// every one but a delegated OCSP responder's (id-pkix-ocsp-nocheck: never checked) carries a CRL
+/// distribution point and an AIA with its issuer's OCSP responder and certificate. The root,
+/// self-signed, has neither.
 /// </summary>
 internal static class CertificateProfiles
 {
