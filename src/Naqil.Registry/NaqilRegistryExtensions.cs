@@ -10,6 +10,7 @@ using Naqil.Configuration;
 using Naqil.Registry.Configuration;
 using Naqil.Registry.Apis;
 using Naqil.Registry.Certificates;
+using Naqil.Registry.Certificates.Pki;
 using Naqil.Registry.Certificates.Tsa;
 using Naqil.Registry.Storage;
 using Naqil.Registry.TrustConfiguration;
@@ -23,7 +24,9 @@ public static class NaqilRegistryExtensions
     public const string DatabaseFile = "registry.db";
 
     /// <summary>
-    /// Adds one instance's registry: its keys, store, sandbox CA and trust configuration publisher.
+    /// Adds one instance's registry: its keys, store, PKI (root, gateway and seal CAs with their CRLs
+    /// and OCSP responders; <see cref="RegistryPki"/> describes them), sandbox TSA and trust
+    /// configuration publisher.
     /// Options come from <paramref name="options"/> when given, else from the <c>Registry</c>
     /// configuration section; either way they are checked when the host starts (or first resolves
     /// them), and every problem surfaces in one <see cref="OptionsValidationException"/> naming the
@@ -45,7 +48,14 @@ public static class NaqilRegistryExtensions
             sp.GetRequiredService<TimeProvider>(),
             sp.GetService<ILoggerFactory>()?.CreateLogger<RegistryKeys>() ?? NullLogger<RegistryKeys>.Instance));
         services.AddSingleton<IRegistryStore>(sp => RegistryStores.Create(sp.GetRequiredService<RegistryOptions>()));
-        services.AddSingleton<ICertificateAuthority, SandboxCertificateAuthority>();
+
+        // One database: the certificate statements are the same store object's.
+        services.AddSingleton(sp => (ICertificateStore)sp.GetRequiredService<IRegistryStore>());
+        services.AddSingleton<RegistryPki>();
+        services.AddSingleton<ICertificateAuthority, RegistryCertificateAuthority>();
+        services.AddSingleton<CrlPublisher>();
+        services.AddSingleton<OcspSigners>();
+        services.AddSingleton<OcspResponder>();
         services.AddSingleton(sp =>
         {
             var keys = sp.GetRequiredService<RegistryKeys>();
@@ -59,7 +69,8 @@ public static class NaqilRegistryExtensions
 
     /// <summary>
     /// Maps the admin API (<c>/admin/v1</c>), the trust API (<c>/trust/v1/config</c>,
-    /// <c>/trust/v1/anchor</c>) and <c>/health</c>.
+    /// <c>/trust/v1/anchor</c>), the PKI (<c>/pki/v1</c>: CA certificates, CRLs, OCSP), the sandbox
+    /// TSA (<c>/tsa</c>) and <c>/health</c>.
     /// </summary>
     public static IEndpointRouteBuilder MapNaqilRegistry(this IEndpointRouteBuilder endpoints)
     {
@@ -72,6 +83,7 @@ public static class NaqilRegistryExtensions
 
         endpoints.MapAdminApi();
         endpoints.MapTrustApi();
+        endpoints.MapPkiApi();
         endpoints.MapNaqilTimestampAuthority();
         // Anything else, including a known path with a method it does not take, is a problem+json too.
         // "{**path}" rather than the default "{*path:nonfile}", which left paths with a dot in the last segment to a bare 404.

@@ -10,7 +10,7 @@ using Naqil.Trust;
 
 namespace Naqil.Registry.Apis;
 
-/// <summary>Gateways, the sandbox CA and federation partners.</summary>
+/// <summary>Gateways and federation partners.</summary>
 internal static partial class AdminApi
 {
     private static async Task<Ok<GatewaysResponse>> ListGateways(AdminServices services, CancellationToken cancellationToken)
@@ -80,30 +80,6 @@ internal static partial class AdminApi
         return result.Outcome == StoreOutcome.NotFound
             ? RegistryProblem.NotFound($"the gateway {memberId}/{code} is not registered; GET /admin/v1/gateways lists those that are")
             : TypedResults.NoContent();
-    }
-
-    private static async Task<Results<Ok<IssuedCertificateResponse>, RegistryProblem>> IssueCertificate(HttpRequest request, AdminServices services)
-    {
-        var (body, problem) = await JsonBody.ReadAsync(request, AdminJsonContext.Default.IssueCertificateRequest);
-        if (problem is not null)
-        {
-            return problem;
-        }
-
-        CertificateKind? kind = body!.Kind switch
-        {
-            "tls" => CertificateKind.Tls,
-            "signing" => CertificateKind.Signing,
-            _ => null,
-        };
-        if (kind is null)
-        {
-            return RegistryProblem.BadRequest($"'kind' is '{body.Kind}'; use 'tls' for a gateway's mutual-TLS certificate or 'signing' for its message-signing certificate");
-        }
-
-        return services.Authority.TryIssue(body.Csr, kind.Value, null, out var certificate, out var error)
-            ? TypedResults.Ok(new IssuedCertificateResponse(certificate))
-            : RegistryProblem.BadCertificate(error);
     }
 
     private static async Task<Ok<PartnersResponse>> ListPartners(AdminServices services, CancellationToken cancellationToken)

@@ -11,9 +11,9 @@ using Naqil.Registry.Storage;
 namespace Naqil.Registry.Apis;
 
 /// <summary>
-/// The admin API under <c>/admin/v1</c>: members, subsystems and services here; gateways,
-/// certificates and partners in <c>AdminApi.Gateways.cs</c>; topics and subscriptions in
-/// <c>AdminApi.Topics.cs</c>. Every endpoint needs the admin
+/// The admin API under <c>/admin/v1</c>: members, subsystems and services here; gateways and
+/// partners in <c>AdminApi.Gateways.cs</c>; topics and subscriptions in <c>AdminApi.Topics.cs</c>;
+/// issuing, listing and revoking certificates in <c>AdminApi.Certificates.cs</c>. Every endpoint needs the admin
 /// token (<see cref="AdminTokenFilter"/>). PUT creates (201) or replaces (200); DELETE answers 204.
 /// </summary>
 internal static partial class AdminApi
@@ -49,6 +49,9 @@ internal static partial class AdminApi
         admin.MapDelete(SubscriberRoute, DeleteSubscription);
 
         admin.MapPost("/certificates", IssueCertificate);
+        admin.MapGet("/certificates", ListCertificates);
+        admin.MapGet("/certificates/{issuer}/{serial}", GetCertificate);
+        admin.MapPost("/certificates/{issuer}/{serial}/revoke", RevokeCertificate);
 
         admin.MapGet("/partners", ListPartners);
         admin.MapPut("/partners/{instance}", PutPartner);

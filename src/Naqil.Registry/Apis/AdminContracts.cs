@@ -13,6 +13,7 @@ namespace Naqil.Registry.Apis;
 [JsonSerializable(typeof(ServiceRequest))]
 [JsonSerializable(typeof(GatewayRequest))]
 [JsonSerializable(typeof(IssueCertificateRequest))]
+[JsonSerializable(typeof(RevokeCertificateRequest))]
 [JsonSerializable(typeof(PartnerRequest))]
 [JsonSerializable(typeof(TopicRequest))]
 [JsonSerializable(typeof(SubscriptionRequest))]
@@ -47,8 +48,17 @@ internal sealed record IssueCertificateRequest
 {
     public required string Csr { get; init; }
 
-    /// <summary><c>tls</c> or <c>signing</c>.</summary>
+    /// <summary><c>tls</c>, <c>signing</c> or <c>seal</c>.</summary>
     public required string Kind { get; init; }
+
+    /// <summary>For a seal (required there, refused elsewhere): the member it is for, e.g. <c>SY/GOV/CIVREG</c>.</summary>
+    public string? Member { get; init; }
+}
+
+internal sealed record RevokeCertificateRequest
+{
+    /// <summary>An RFC 5280 reason by its ASN.1 name: <c>keyCompromise</c>, <c>superseded</c>, ….</summary>
+    public required string Reason { get; init; }
 }
 
 internal sealed record PartnerRequest
@@ -91,7 +101,26 @@ internal sealed record GatewayResponse(string Member, string Code, string Addres
 
 internal sealed record GatewaysResponse(long Serial, IReadOnlyList<GatewayResponse> Gateways);
 
-internal sealed record IssuedCertificateResponse(string Certificate);
+/// <summary>A certificate just issued, as PEM, with the name of the CA that issued it and its serial (upper-case hex).</summary>
+internal sealed record IssuedCertificateResponse(string Certificate, string Issuer, string Serial);
+
+/// <summary>
+/// A certificate a CA of the registry issued: <c>status</c> is <c>good</c>, <c>revoked</c> or
+/// <c>expired</c>; <c>revokedAt</c> and <c>reason</c> are set when revoked; <c>certificate</c>
+/// (PEM) only when one certificate is asked for.
+/// </summary>
+internal sealed record CertificateResponse(
+    string Issuer, string Serial, string Kind, string Subject, string? Member, DateTimeOffset NotBefore, DateTimeOffset NotAfter,
+    string Status, DateTimeOffset? RevokedAt, string? Reason,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Certificate = null);
+
+internal sealed record CertificatesResponse(IReadOnlyList<CertificateResponse> Certificates);
+
+/// <summary>One CA as <c>GET /pki/v1/cas</c> lists it.</summary>
+internal sealed record PkiCaResponse(
+    string Name, string Subject, string? IssuedBy, string Thumbprint, string CertificateUrl, string CrlUrl, string OcspUrl, IReadOnlyList<string> Issues);
+
+internal sealed record PkiCasResponse(IReadOnlyList<PkiCaResponse> Cas);
 
 internal sealed record PartnerResponse(string Instance, string Anchor, string ConfigUrl, string AnchorThumbprint);
 

@@ -1,35 +1,48 @@
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using Microsoft.Extensions.Logging;
+using Naqil.Registry.Certificates.Pki;
 using Naqil.Trust;
 
 namespace Naqil.Registry.Certificates;
 
 /// <summary>
-/// The registry's two key pairs: the signing key behind the anchor certificate (the root of trust
-/// gateways receive out of band) and the sandbox CA's key. Generated on first start (ECDSA P-256)
-/// and kept as PEM files in the data directory, private keys readable by the owner only, so a
-/// restart keeps the same anchor and CA.
+/// The registry's key pairs, generated on first start (ECDSA P-256) and kept as PEM files in the
+/// data directory, private keys readable by the owner only, so a restart keeps the same anchor and
+/// CAs: the signing key behind the anchor certificate (the root of trust gateways receive out of
+/// band); the PKI's root CA and its two issuing CAs, gateway and seal (docs/pki.md); the sandbox
+/// TSA's; and, in a data directory made before the PKI existed, the old single sandbox CA, which is
+/// kept only so the certificates it issued still chain (it issues nothing new).
 /// </summary>
 public sealed class RegistryKeys : IDisposable
 {
     internal const string SigningKeyFile = "registry-signing-key.pem";
     internal const string AnchorFile = "registry-anchor.pem";
-    internal const string CaKeyFile = "sandbox-ca-key.pem";
-    internal const string CaCertificateFile = "sandbox-ca.pem";
+    internal const string RootKeyFile = "root-ca-key.pem";
+    internal const string RootCertificateFile = "root-ca.pem";
+    internal const string GatewayCaKeyFile = "gateway-ca-key.pem";
+    internal const string GatewayCaCertificateFile = "gateway-ca.pem";
+    internal const string SealCaKeyFile = "seal-ca-key.pem";
+    internal const string SealCaCertificateFile = "seal-ca.pem";
+    internal const string LegacyCaKeyFile = "sandbox-ca-key.pem";
+    internal const string LegacyCaCertificateFile = "sandbox-ca.pem";
     internal const string TsaKeyFile = "sandbox-tsa-key.pem";
     internal const string TsaCertificateFile = "sandbox-tsa.pem";
 
     // Slack for clocks a little behind the registry's, so a fresh certificate is not "not yet valid".
     internal static readonly TimeSpan BackdateBy = TimeSpan.FromMinutes(5);
-    private static readonly TimeSpan RootValidity = TimeSpan.FromDays(3652);
+    private static readonly TimeSpan AnchorValidity = TimeSpan.FromDays(3652);
 
-    private RegistryKeys(ECDsa signingKey, X509Certificate2 anchor, ECDsa caKey, X509Certificate2 ca, ECDsa tsaKey, X509Certificate2 tsa)
+    private RegistryKeys(ECDsa signingKey, X509Certificate2 anchor, RegistryCa root, RegistryCa gateway, RegistryCa seal,
+        (ECDsa Key, X509Certificate2 Certificate)? legacy, ECDsa tsaKey, X509Certificate2 tsa)
     {
         SigningKey = signingKey;
         AnchorCertificate = anchor;
-        CaKey = caKey;
-        CaCertificate = ca;
+        Root = root;
+        GatewayCa = gateway;
+        SealCa = seal;
+        LegacyCaKey = legacy?.Key;
+        LegacyCaCertificate = legacy?.Certificate;
         TsaKey = tsaKey;
         TsaCertificate = tsa;
     }
@@ -37,15 +50,27 @@ public sealed class RegistryKeys : IDisposable
     /// <summary>The registry's self-signed certificate; its key signs the trust configuration.</summary>
     public X509Certificate2 AnchorCertificate { get; }
 
-    /// <summary>The sandbox CA's self-signed certificate; trusted by default in the trust configuration.</summary>
-    public X509Certificate2 CaCertificate { get; }
+    /// <summary>The PKI's root CA: self-signed, certifies the issuing CAs only.</summary>
+    public RegistryCa Root { get; }
+
+    /// <summary>Issues gateways' TLS and signing certificates, and the sandbox TSA's.</summary>
+    public RegistryCa GatewayCa { get; }
+
+    /// <summary>Issues agencies' organisation seals.</summary>
+    public RegistryCa SealCa { get; }
+
+    /// <summary>
+    /// The single self-signed sandbox CA of a data directory made before the PKI, when its files
+    /// are still there: still listed in <c>trustedCas</c> so what it issued still chains; null otherwise.
+    /// </summary>
+    public X509Certificate2? LegacyCaCertificate { get; }
+
+    /// <summary>The sandbox TSA's certificate (RFC 3161 time stamping only), issued by the gateway CA (or, in an older data directory, by the old sandbox CA).</summary>
+    public X509Certificate2 TsaCertificate { get; }
 
     internal ECDsa SigningKey { get; }
 
-    internal ECDsa CaKey { get; }
-
-    /// <summary>The sandbox TSA's certificate (RFC 3161 time stamping only), issued by the sandbox CA.</summary>
-    public X509Certificate2 TsaCertificate { get; }
+    internal ECDsa? LegacyCaKey { get; }
 
     internal ECDsa TsaKey { get; }
 
@@ -55,154 +80,155 @@ public sealed class RegistryKeys : IDisposable
     public void Dispose()
     {
         SigningKey.Dispose();
-        CaKey.Dispose();
-        TsaKey.Dispose();
         AnchorCertificate.Dispose();
-        CaCertificate.Dispose();
+        Root.Dispose();
+        GatewayCa.Dispose();
+        SealCa.Dispose();
+        LegacyCaKey?.Dispose();
+        LegacyCaCertificate?.Dispose();
+        TsaKey.Dispose();
         TsaCertificate.Dispose();
     }
 
     internal static RegistryKeys LoadOrCreate(RegistryOptions options, TimeProvider time, ILogger logger)
     {
         var directory = options.DataDirectory;
-        EnsureDirectory(directory);
+        var instance = options.Instance;
+        var urls = PkiUrls.For(options);
+        var now = time.GetUtcNow();
+        KeyFiles.EnsureDirectory(directory);
         var generated = false;
-        var (signingKey, anchor) = LoadOrCreatePair(directory, SigningKeyFile, AnchorFile, ref generated,
-            key => CreateSelfSigned(key, $"CN=Naqil registry {options.Instance}", isCa: false, time));
+        var owned = new List<IDisposable>();
         try
         {
-            var (caKey, ca) = LoadOrCreatePair(directory, CaKeyFile, CaCertificateFile, ref generated,
-                key => CreateSelfSigned(key, $"CN=Naqil sandbox CA {options.Instance}", isCa: true, time));
-            var (tsaKey, tsa) = LoadOrCreatePair(directory, TsaKeyFile, TsaCertificateFile, ref generated,
-                key => CreateTsaCertificate(key, $"CN=Naqil sandbox TSA {options.Instance}", ca, caKey, time));
-            var keys = new RegistryKeys(signingKey, anchor, caKey, ca, tsaKey, tsa);
+            var (signingKey, anchor) = Own(owned, KeyFiles.LoadOrCreatePair(directory, SigningKeyFile, AnchorFile, ref generated,
+                key => CreateAnchor(key, $"CN=Naqil registry {instance}", now)));
+
+            var root = Own(owned, LoadOrCreateCa(directory, RegistryPki.RootName, RootKeyFile, RootCertificateFile, null, ref generated,
+                key => CertificateProfiles.Root(key, CaName(instance, "Root CA"), now)));
+            var gateway = Own(owned, LoadOrCreateCa(directory, RegistryPki.GatewayName, GatewayCaKeyFile, GatewayCaCertificateFile, root, ref generated,
+                key => CertificateProfiles.IssuingCa(key, CaName(instance, "Gateway CA"), RegistryPki.KindsOf(RegistryPki.GatewayName), root, urls, now)));
+            var seal = Own(owned, LoadOrCreateCa(directory, RegistryPki.SealName, SealCaKeyFile, SealCaCertificateFile, root, ref generated,
+                key => CertificateProfiles.IssuingCa(key, CaName(instance, "Seal CA"), RegistryPki.KindsOf(RegistryPki.SealName), root, urls, now)));
+
+            var legacy = KeyFiles.TryLoadPair(directory, LegacyCaKeyFile, LegacyCaCertificateFile);
+            if (legacy is { } pair)
+            {
+                owned.Add(pair.Key);
+                owned.Add(pair.Certificate);
+                Log.LegacyCaKept(logger, instance, SignedTrustConfiguration.Thumbprint(pair.Certificate));
+            }
+
+            var (tsaKey, tsa) = Own(owned, KeyFiles.LoadOrCreatePair(directory, TsaKeyFile, TsaCertificateFile, ref generated,
+                key => CreateTsaCertificate(key, $"CN=Naqil sandbox TSA {instance}", gateway, urls, now)));
+
+            var keys = new RegistryKeys(signingKey, anchor, root, gateway, seal, legacy, tsaKey, tsa);
             var anchorThumbprint = SignedTrustConfiguration.Thumbprint(anchor);
-            var caThumbprint = SignedTrustConfiguration.Thumbprint(ca);
+            var rootThumbprint = SignedTrustConfiguration.Thumbprint(root.Certificate);
             if (generated)
             {
-                Log.KeysGenerated(logger, options.Instance, anchorThumbprint, caThumbprint);
+                Log.KeysGenerated(logger, instance, anchorThumbprint, rootThumbprint);
             }
             else
             {
-                Log.KeysLoaded(logger, options.Instance, anchorThumbprint, caThumbprint);
+                Log.KeysLoaded(logger, instance, anchorThumbprint, rootThumbprint);
             }
 
             return keys;
         }
         catch
         {
-            signingKey.Dispose();
-            anchor.Dispose();
-            throw;
-        }
-    }
-
-    private static (ECDsa Key, X509Certificate2 Certificate) LoadOrCreatePair(
-        string directory, string keyFile, string certificateFile, ref bool generated, Func<ECDsa, X509Certificate2> createCertificate)
-    {
-        var keyPath = Path.Combine(directory, keyFile);
-        var certificatePath = Path.Combine(directory, certificateFile);
-        var haveKey = File.Exists(keyPath);
-        var haveCertificate = File.Exists(certificatePath);
-        if (haveKey != haveCertificate)
-        {
-            // Regenerating silently would change the anchor or CA under every gateway's feet.
-            var (present, missing) = haveKey ? (keyFile, certificateFile) : (certificateFile, keyFile);
-            throw new InvalidOperationException(
-                $"The data directory '{directory}' has {present} but not {missing}; restore {missing}, or remove {present} to generate a new pair (gateways then need the new certificate).");
-        }
-
-        var key = ECDsa.Create();
-        try
-        {
-            if (haveKey)
+            foreach (var disposable in owned)
             {
-                key.ImportFromPem(File.ReadAllText(keyPath));
-                var certificate = X509Certificate2.CreateFromPem(File.ReadAllText(certificatePath));
-                using var certificateKey = certificate.GetECDsaPublicKey();
-                if (certificateKey is null || !certificateKey.ExportSubjectPublicKeyInfo().AsSpan().SequenceEqual(key.ExportSubjectPublicKeyInfo()))
-                {
-                    certificate.Dispose();
-                    throw new InvalidOperationException(
-                        $"{certificateFile} in '{directory}' does not belong to the key in {keyFile}; restore the matching pair.");
-                }
-
-                return (key, certificate);
+                disposable.Dispose();
             }
 
-            key.GenerateKey(ECCurve.NamedCurves.nistP256);
-            var created = createCertificate(key);
-            WritePrivate(keyPath, key.ExportPkcs8PrivateKeyPem());
-            File.WriteAllText(certificatePath, created.ExportCertificatePem());
-            generated = true;
-            return (key, created);
-        }
-        catch
-        {
-            key.Dispose();
             throw;
         }
     }
 
-    private static X509Certificate2 CreateSelfSigned(ECDsa key, string subject, bool isCa, TimeProvider time)
+    private static X500DistinguishedName CaName(string instance, string role)
+    {
+        // The builder encodes the last name added first: C, O, CN in the certificate.
+        var name = new X500DistinguishedNameBuilder();
+        name.AddCommonName($"Naqil {instance} {role}");
+        name.AddOrganizationName($"Naqil {instance}");
+        name.AddCountryOrRegion(instance);
+        return name.Build();
+    }
+
+    private static RegistryCa LoadOrCreateCa(
+        string directory, string name, string keyFile, string certificateFile, RegistryCa? issuer, ref bool generated, Func<ECDsa, X509Certificate2> create)
+    {
+        var (key, certificate) = KeyFiles.LoadOrCreatePair(directory, keyFile, certificateFile, ref generated, create);
+        if (issuer is not null && !IsIssuedBy(certificate, issuer.Certificate))
+        {
+            key.Dispose();
+            certificate.Dispose();
+            throw new InvalidOperationException(
+                $"{certificateFile} in '{directory}' was not issued by the root CA in {issuer.CertificateFile}; restore the root the issuing CAs were made with, or remove {keyFile} and {certificateFile} too so a new {name} CA is made under this root.");
+        }
+
+        return new RegistryCa(name, certificate, key, Path.GetFullPath(Path.Combine(directory, certificateFile)), issuer);
+    }
+
+    /// <summary>Whether <paramref name="issuer"/>'s key signed <paramref name="certificate"/>: a chain to it as the only trust anchor, dates and revocation aside.</summary>
+    private static bool IsIssuedBy(X509Certificate2 certificate, X509Certificate2 issuer)
+    {
+        using var chain = new X509Chain();
+        chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
+        chain.ChainPolicy.CustomTrustStore.Add(issuer);
+        chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
+        chain.ChainPolicy.DisableCertificateDownloads = true;
+        chain.ChainPolicy.VerificationFlags = X509VerificationFlags.IgnoreNotTimeValid;
+        var built = chain.Build(certificate);
+        var elements = chain.ChainElements.Select(e => e.Certificate).ToList();
+        try
+        {
+            return built && elements.Count == 2 && elements[1].RawData.AsSpan().SequenceEqual(issuer.RawData);
+        }
+        finally
+        {
+            foreach (var element in elements)
+            {
+                element.Dispose();
+            }
+        }
+    }
+
+    private static X509Certificate2 CreateAnchor(ECDsa key, string subject, DateTimeOffset now)
     {
         var request = new CertificateRequest(subject, key, HashAlgorithmName.SHA256);
-        request.CertificateExtensions.Add(new X509BasicConstraintsExtension(isCa, isCa, 0, true));
-        request.CertificateExtensions.Add(new X509KeyUsageExtension(
-            isCa ? X509KeyUsageFlags.KeyCertSign | X509KeyUsageFlags.CrlSign : X509KeyUsageFlags.DigitalSignature, true));
+        request.CertificateExtensions.Add(new X509BasicConstraintsExtension(false, false, 0, true));
+        request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.DigitalSignature, true));
         request.CertificateExtensions.Add(new X509SubjectKeyIdentifierExtension(request.PublicKey, false));
-        var now = time.GetUtcNow();
-        using var withKey = request.CreateSelfSigned(now - BackdateBy, now + RootValidity);
+        using var withKey = request.CreateSelfSigned(now - BackdateBy, now + AnchorValidity);
 
         // Keep only the public certificate: the key lives in its own object and file.
         return X509CertificateLoader.LoadCertificate(withKey.RawData);
     }
 
-    /// <summary>RFC 3161 §2.3: extended key usage id-kp-timeStamping only, critical; issued by the sandbox CA.</summary>
-    private static X509Certificate2 CreateTsaCertificate(ECDsa key, string subject, X509Certificate2 ca, ECDsa caKey, TimeProvider time)
+    /// <summary>RFC 3161 §2.3: extended key usage id-kp-timeStamping only, critical; issued by the gateway CA.</summary>
+    private static X509Certificate2 CreateTsaCertificate(ECDsa key, string subject, RegistryCa gateway, PkiUrls urls, DateTimeOffset now)
     {
         var request = new CertificateRequest(subject, key, HashAlgorithmName.SHA256);
-        request.CertificateExtensions.Add(new X509BasicConstraintsExtension(false, false, 0, true));
-        request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.DigitalSignature | X509KeyUsageFlags.NonRepudiation, true));
-        request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension([new Oid(Naqil.MessageLog.TimestampTokens.TimeStampingOid)], true));
-        request.CertificateExtensions.Add(new X509SubjectKeyIdentifierExtension(request.PublicKey, false));
-        var now = time.GetUtcNow();
-        var serial = RandomNumberGenerator.GetBytes(16);
-        serial[0] &= 0x7F;
-        var notAfter = now + RootValidity < ca.NotAfter ? now + RootValidity : new DateTimeOffset(ca.NotAfter.ToUniversalTime());
-        using var issued = request.Create(ca.SubjectName, X509SignatureGenerator.CreateForECDsa(caKey), now - BackdateBy, notAfter, serial);
+        CertificateProfiles.AddEndEntity(request, CertificateKind.Timestamping, gateway, urls);
+        var notAfter = CertificateProfiles.Clip(now + AnchorValidity, gateway);
+        using var issued = request.Create(gateway.Certificate.SubjectName, gateway.Signer, now - BackdateBy, notAfter, CertificateProfiles.NewSerial());
         return X509CertificateLoader.LoadCertificate(issued.RawData);
     }
 
-    private static void EnsureDirectory(string directory)
+    private static T Own<T>(List<IDisposable> owned, T disposable)
+        where T : IDisposable
     {
-        if (OperatingSystem.IsWindows())
-        {
-            Directory.CreateDirectory(directory);
-        }
-        else
-        {
-            Directory.CreateDirectory(directory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-        }
+        owned.Add(disposable);
+        return disposable;
     }
 
-    /// <summary>Writes a private key readable by the owner only (0600), via a temporary file so a crash never leaves half a key.</summary>
-    private static void WritePrivate(string path, string pem)
+    private static (ECDsa, X509Certificate2) Own(List<IDisposable> owned, (ECDsa Key, X509Certificate2 Certificate) pair)
     {
-        var temporary = path + ".tmp";
-        File.Delete(temporary);
-        var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, Share = FileShare.None };
-        if (!OperatingSystem.IsWindows())
-        {
-            options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
-        }
-
-        using (var stream = new FileStream(temporary, options))
-        using (var writer = new StreamWriter(stream))
-        {
-            writer.Write(pem);
-        }
-
-        File.Move(temporary, path, overwrite: false);
+        owned.Add(pair.Key);
+        owned.Add(pair.Certificate);
+        return pair;
     }
 }

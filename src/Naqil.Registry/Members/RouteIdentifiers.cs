@@ -12,6 +12,10 @@ internal static class RouteIdentifiers
     public static bool TryMember(string ownInstance, string instance, string memberClass, string code, [NotNullWhen(true)] out MemberId? id, [NotNullWhen(false)] out string? error) =>
         MemberId.TryParse($"{instance}/{memberClass}/{code}", out id, out error) && IsOwn(ownInstance, id.Instance, out error);
 
+    /// <summary>A member identifier written whole, as in a request body.</summary>
+    public static bool TryMember(string ownInstance, string? text, [NotNullWhen(true)] out MemberId? id, [NotNullWhen(false)] out string? error) =>
+        MemberId.TryParse(text, out id, out error) && IsOwn(ownInstance, id.Instance, out error);
+
     public static bool TrySubsystem(string ownInstance, string instance, string memberClass, string member, string code, [NotNullWhen(true)] out SubsystemId? id, [NotNullWhen(false)] out string? error) =>
         SubsystemId.TryParse($"{instance}/{memberClass}/{member}/{code}", out id, out error) && IsOwn(ownInstance, id.Instance, out error);
 

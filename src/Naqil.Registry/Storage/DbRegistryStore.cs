@@ -11,7 +11,7 @@ namespace Naqil.Registry.Storage;
 /// transaction. A write is "read, compare, write, bump serial" in one transaction; the store's
 /// write transaction keeps any other writer, in this process or another, out until it commits.
 /// </summary>
-internal abstract class DbRegistryStore : IRegistryStore, IDisposable
+internal abstract partial class DbRegistryStore : IRegistryStore, ICertificateStore, IDisposable
 {
     /// <summary>Written with PostgreSQL's type names; the SQLite store maps them.</summary>
     protected const string Schema = """
@@ -58,6 +58,26 @@ internal abstract class DbRegistryStore : IRegistryStore, IDisposable
             partner TEXT REFERENCES partners (instance) ON DELETE CASCADE,
             PRIMARY KEY (topic, subscriber),
             CHECK ((local_subscriber IS NULL) <> (partner IS NULL)));
+        CREATE TABLE IF NOT EXISTS issued_certificates (
+            issuer TEXT NOT NULL,
+            serial TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            subject TEXT NOT NULL,
+            member TEXT,
+            not_before BIGINT NOT NULL,
+            not_after BIGINT NOT NULL,
+            certificate BYTEA NOT NULL,
+            PRIMARY KEY (issuer, serial));
+        CREATE TABLE IF NOT EXISTS certificate_revocations (
+            issuer TEXT NOT NULL,
+            serial TEXT NOT NULL,
+            revoked_at BIGINT NOT NULL,
+            reason INTEGER NOT NULL,
+            PRIMARY KEY (issuer, serial),
+            FOREIGN KEY (issuer, serial) REFERENCES issued_certificates (issuer, serial));
+        CREATE TABLE IF NOT EXISTS crl_numbers (
+            issuer TEXT PRIMARY KEY,
+            number BIGINT NOT NULL);
         """;
 
     private readonly SemaphoreSlim _writeLock = new(1, 1);
@@ -401,7 +421,7 @@ internal abstract class DbRegistryStore : IRegistryStore, IDisposable
         return await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
-    private static async Task ReadAsync(DbConnection connection, DbTransaction transaction, string sql, Action<DbDataReader> row, CancellationToken cancellationToken, params (string Name, object? Value)[] parameters)
+    private static async Task ReadAsync(DbConnection connection, DbTransaction? transaction, string sql, Action<DbDataReader> row, CancellationToken cancellationToken, params (string Name, object? Value)[] parameters)
     {
         await using var command = Command(connection, transaction, sql, parameters);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);

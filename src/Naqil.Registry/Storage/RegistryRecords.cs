@@ -55,3 +55,18 @@ internal readonly record struct StoreResult(StoreOutcome Outcome, long Serial)
 {
     public bool Changed => Outcome is StoreOutcome.Created or StoreOutcome.Updated or StoreOutcome.Deleted;
 }
+
+/// <summary>
+/// A certificate one of the registry's CAs issued: the CA's name (<c>root</c>, <c>gateway</c>,
+/// <c>seal</c>), the serial as upper-case hex, the kind's wire name, the subject, the member a seal
+/// names, validity and DER.
+/// </summary>
+internal sealed record IssuedCertificateRecord(
+    string Issuer, string Serial, string Kind, string Subject, string? Member, DateTimeOffset NotBefore, DateTimeOffset NotAfter, byte[] Certificate);
+
+/// <summary>When and why a certificate was revoked; the reason is the RFC 5280 code.</summary>
+internal sealed record RevocationRecord(DateTimeOffset RevokedAt, System.Security.Cryptography.X509Certificates.X509RevocationReason Reason);
+
+internal sealed record IssuedCertificateEntry(IssuedCertificateRecord Certificate, RevocationRecord? Revocation);
+
+internal sealed record RevokedCertificate(string Serial, RevocationRecord Revocation);

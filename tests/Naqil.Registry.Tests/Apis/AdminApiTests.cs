@@ -55,6 +55,9 @@ public sealed class AdminApiTests : IAsyncLifetime
     [InlineData("GET", "/admin/v1/gateways")]
     [InlineData("DELETE", "/admin/v1/members/SY/GOV/CIVREG")]
     [InlineData("POST", "/admin/v1/certificates")]
+    [InlineData("GET", "/admin/v1/certificates")]
+    [InlineData("GET", "/admin/v1/certificates/gateway/0A")]
+    [InlineData("POST", "/admin/v1/certificates/gateway/0A/revoke")]
     public async Task EveryAdminEndpoint_WithoutToken_Returns401(string method, string path)
     {
         await _host.PutMemberAsync();
@@ -120,8 +123,12 @@ public sealed class AdminApiTests : IAsyncLifetime
         Assert.Equal(("SY/GOV/CIVREG", "gw1", "https://127.0.0.1:5001"), (gateway.Member, gateway.Code, gateway.Address));
         using var tlsCertificate = X509Certificate2.CreateFromPem(tls);
         Assert.Equal(tlsCertificate.RawData, gateway.TlsCertificate);
-        using var ca = X509Certificate2.CreateFromPem(await File.ReadAllTextAsync(Path.Combine(_directory.Path, "sandbox-ca.pem"), Ct));
-        Assert.Contains(Convert.ToBase64String(ca.RawData), configuration.TrustedCas);
+        foreach (var file in new[] { "root-ca.pem", "gateway-ca.pem", "seal-ca.pem" })
+        {
+            using var ca = X509Certificate2.CreateFromPem(await File.ReadAllTextAsync(Path.Combine(_directory.Path, file), Ct));
+            Assert.Contains(Convert.ToBase64String(ca.RawData), configuration.TrustedCas);
+        }
+
 
         // Removing the member revokes everything hanging from it within one configuration.
         await Step(_host.Admin.DeleteAsync("/admin/v1/members/SY/GOV/CIVREG", Ct));

@@ -38,8 +38,8 @@ public sealed class CertificateAuthorityTests : IAsyncLifetime
         var pem = await IssueAsync(request.CreateSigningRequestPem(), "tls");
 
         using var certificate = X509Certificate2.CreateFromPem(pem);
-        var ca = _host.App.Services.GetRequiredService<RegistryKeys>().CaCertificate;
-        Assert.True(Chains(certificate, ca), "the TLS certificate does not chain to the sandbox CA");
+        var ca = _host.App.Services.GetRequiredService<RegistryKeys>().GatewayCa.Certificate;
+        Assert.True(Chains(certificate, ca), "the TLS certificate does not chain to the gateway CA");
         var ekus = certificate.Extensions.OfType<X509EnhancedKeyUsageExtension>().Single().EnhancedKeyUsages.Cast<Oid>().Select(o => o.Value);
         Assert.Equal([ServerAuth, ClientAuth], ekus.Order());
         var san = certificate.Extensions.OfType<X509SubjectAlternativeNameExtension>().Single();
@@ -59,7 +59,7 @@ public sealed class CertificateAuthorityTests : IAsyncLifetime
         var pem = await IssueAsync(new CertificateRequest("CN=gw1 signing", key, HashAlgorithmName.SHA256).CreateSigningRequestPem(), "signing");
 
         using var certificate = X509Certificate2.CreateFromPem(pem);
-        var ca = _host.App.Services.GetRequiredService<RegistryKeys>().CaCertificate;
+        var ca = _host.App.Services.GetRequiredService<RegistryKeys>().GatewayCa.Certificate;
         Assert.True(Chains(certificate, ca));
         Assert.Equal(X509KeyUsageFlags.DigitalSignature, certificate.Extensions.OfType<X509KeyUsageExtension>().Single().KeyUsages);
         Assert.Empty(certificate.Extensions.OfType<X509EnhancedKeyUsageExtension>());
@@ -149,14 +149,21 @@ public sealed class CertificateAuthorityTests : IAsyncLifetime
         return (await response.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("certificate").GetString()!;
     }
 
+    /// <summary>Whether <paramref name="certificate"/> chains through <paramref name="ca"/> to the registry's root, the only trust anchor.</summary>
     private bool Chains(X509Certificate2 certificate, X509Certificate2 ca)
     {
+        var root = _host.App.Services.GetRequiredService<RegistryKeys>().Root.Certificate;
         using var chain = new X509Chain();
         chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
-        chain.ChainPolicy.CustomTrustStore.Add(ca);
+        chain.ChainPolicy.CustomTrustStore.Add(root);
+        chain.ChainPolicy.ExtraStore.Add(ca);
         chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
+        chain.ChainPolicy.DisableCertificateDownloads = true;
         chain.ChainPolicy.VerificationTime = _host.Time.GetUtcNow().UtcDateTime;
         chain.ChainPolicy.VerificationTimeIgnored = false;
-        return chain.Build(certificate) && chain.ChainElements[^1].Certificate.RawData.AsSpan().SequenceEqual(ca.RawData);
+        return chain.Build(certificate)
+            && chain.ChainElements.Count == 3
+            && chain.ChainElements[1].Certificate.RawData.AsSpan().SequenceEqual(ca.RawData)
+            && chain.ChainElements[2].Certificate.RawData.AsSpan().SequenceEqual(root.RawData);
     }
 }

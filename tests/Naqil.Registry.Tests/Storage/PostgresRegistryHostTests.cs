@@ -1,5 +1,12 @@
-using Npgsql;
+using Microsoft.Extensions.DependencyInjection;
+using Naqil.Registry.Certificates.Pki;
+using Naqil.Registry.Tests.Certificates.Pki;
 using Naqil.Tests.Shared;
+using Npgsql;
+using Org.BouncyCastle.Asn1;
+using Org.BouncyCastle.Asn1.X509;
+using Org.BouncyCastle.Ocsp;
+using BigInteger = Org.BouncyCastle.Math.BigInteger;
 
 namespace Naqil.Registry.Tests.Storage;
 
@@ -46,6 +53,47 @@ public sealed class PostgresRegistryHostTests : IAsyncLifetime
         Assert.Equal((serial, "Civil registry"), await ReadFromDatabaseAsync());
         Assert.False(File.Exists(Path.Combine(_directory.Path, NaqilRegistryExtensions.DatabaseFile)), "the registry wrote a SQLite database beside its keys");
     }
+
+    [Fact]
+    public async Task Revocation_OnPostgreSql_AnsweredAfterARestart_AndTheCrlNumberKeepsGrowing()
+    {
+        var options = new RegistryOptions
+        {
+            Instance = "SY",
+            DataDirectory = _directory.Path,
+            AdminToken = RegistryHost.AdminToken,
+            Storage = "postgresql",
+            ConnectionString = _connectionString,
+        };
+        Issued issued;
+        long before;
+        await using (var first = await RegistryHost.StartAsync(options))
+        {
+            issued = await first.IssueCertificateAsync("signing");
+            await first.RevokedAsync(issued, "superseded");
+            before = CrlNumber(await first.CrlAsync("gateway"));
+        }
+
+        using (issued)
+        await using (var second = await RegistryHost.StartAsync(options))
+        {
+            var gatewayCa = second.App.Services.GetRequiredService<RegistryPki>().Find("gateway")!.Certificate;
+            var answer = await second.PostOcspAsync("gateway", PkiRequests.OcspRequest(gatewayCa, issued.Serial));
+            var crl = await second.CrlAsync("gateway");
+
+            Assert.IsType<RevokedStatus>(PkiRequests.SingleOf(answer).Single.GetCertStatus());
+            Assert.NotNull(crl.GetRevokedCertificate(new BigInteger(issued.Serial, 16)));
+            Assert.True(CrlNumber(crl) > before, "the CRL number went back after a restart");
+        }
+
+        await using var connection = new NpgsqlConnection(_connectionString);
+        await connection.OpenAsync(Ct);
+        await using var command = new NpgsqlCommand("SELECT reason FROM certificate_revocations WHERE issuer = 'gateway'", connection);
+        Assert.Equal(4, await command.ExecuteScalarAsync(Ct));
+    }
+
+    private static long CrlNumber(Org.BouncyCastle.X509.X509Crl crl) =>
+        DerInteger.GetInstance(Asn1Object.FromByteArray(crl.GetExtensionValue(X509Extensions.CrlNumber).GetOctets())).LongValueExact;
 
     /// <summary>The serial and the one member's name, read past the registry.</summary>
     private async Task<(long Serial, string Name)> ReadFromDatabaseAsync()

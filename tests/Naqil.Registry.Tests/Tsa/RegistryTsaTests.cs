@@ -34,17 +34,20 @@ public sealed class RegistryTsaTests : IDisposable
     }
 
     [Fact]
-    public async Task TsaCertificate_IssuedBySandboxCa_AndKeptAcrossRestarts()
+    public async Task TsaCertificate_IssuedByTheGatewayCa_ChainsToTheRoot_AndKeptAcrossRestarts()
     {
         string first;
         await using (var host = await RegistryHost.StartAsync(_directory.Path, publicUrl: "http://registry.sy.test"))
         {
             first = Assert.Single((await host.ConfigurationAsync()).Tsas).Certificate;
             using var tsa = X509CertificateLoader.LoadCertificate(Convert.FromBase64String(first));
-            using var ca = X509Certificate2.CreateFromPem(await File.ReadAllTextAsync(Path.Combine(_directory.Path, "sandbox-ca.pem"), Ct));
+            using var root = X509Certificate2.CreateFromPem(await File.ReadAllTextAsync(Path.Combine(_directory.Path, "root-ca.pem"), Ct));
+            using var gatewayCa = X509Certificate2.CreateFromPem(await File.ReadAllTextAsync(Path.Combine(_directory.Path, "gateway-ca.pem"), Ct));
             using var chain = new X509Chain { ChainPolicy = { TrustMode = X509ChainTrustMode.CustomRootTrust, RevocationMode = X509RevocationMode.NoCheck, VerificationTime = host.Time.GetUtcNow().UtcDateTime } };
-            chain.ChainPolicy.CustomTrustStore.Add(ca);
+            chain.ChainPolicy.CustomTrustStore.Add(root);
+            chain.ChainPolicy.ExtraStore.Add(gatewayCa);
             Assert.True(chain.Build(tsa), string.Join("; ", chain.ChainStatus.Select(s => s.StatusInformation)));
+            Assert.Equal(gatewayCa.RawData, chain.ChainElements[1].Certificate.RawData);
         }
 
         await using var again = await RegistryHost.StartAsync(_directory.Path, publicUrl: "http://registry.sy.test");
