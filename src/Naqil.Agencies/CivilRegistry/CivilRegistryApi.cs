@@ -20,7 +20,43 @@ public static class CivilRegistryApi
         ArgumentNullException.ThrowIfNull(endpoints);
         endpoints.MapGet("/persons/{id}", GetPerson);
         endpoints.MapPost("/persons/search", SearchAsync);
+        if (endpoints.ServiceProvider.GetService(typeof(ExtractIssuer)) is not null)
+        {
+            endpoints.MapPost("/extracts", IssueExtractAsync);
+        }
+
         return endpoints;
+    }
+
+    /// <summary>
+    /// A sealed extract of one person's civil record, <c>{"nationalId": "01010000001"}</c>: the
+    /// PDF, <c>application/pdf</c>. Reached through the gateway only, which requires a purpose
+    /// (the service is marked personal-data).
+    /// </summary>
+    private static async Task<IResult> IssueExtractAsync(HttpRequest request, ExtractIssuer issuer, CancellationToken cancellationToken)
+    {
+        ExtractRequest? body;
+        try
+        {
+            body = await request.ReadFromJsonAsync<ExtractRequest>(cancellationToken);
+        }
+        catch (Exception e) when (e is JsonException or InvalidOperationException or BadHttpRequestException)
+        {
+            body = null;
+        }
+
+        if (body?.NationalId is not { Length: > 0 } nationalId)
+        {
+            return TypedResults.Problem("send a JSON body {\"nationalId\": \"01010000001\"}", statusCode: 400, title: "Malformed request");
+        }
+
+        if (!ById.TryGetValue(nationalId, out var person))
+        {
+            return TypedResults.Problem($"no person has national id '{(nationalId.Length <= 20 ? nationalId : nationalId[..20])}'", statusCode: 404, title: "Person not found");
+        }
+
+        var extract = await issuer.IssueAsync(person, cancellationToken);
+        return TypedResults.File(extract.Pdf, "application/pdf", $"extract-{extract.Id}.pdf");
     }
 
     private static Results<Ok<Person>, ProblemHttpResult> GetPerson(string id) =>
@@ -57,3 +93,6 @@ public static class CivilRegistryApi
 }
 
 public sealed record PersonSearchResult(int Total, IReadOnlyList<Person> Persons);
+
+/// <summary>The body of <c>POST /extracts</c>.</summary>
+internal sealed record ExtractRequest(string? NationalId);

@@ -73,6 +73,8 @@ internal static class SandboxCommand
                 Console.WriteLine($"  {example.Command}");
                 Console.WriteLine();
             }
+            Console.WriteLine("  After signed-extract, check the seal with an independent reader: pdfsig extract.pdf");
+            Console.WriteLine();
             Console.WriteLine("Press Ctrl+C to stop.");
             await ComponentRunner.WaitForShutdownAsync(cancellationToken);
             Console.WriteLine("Stopping the sandbox ...");

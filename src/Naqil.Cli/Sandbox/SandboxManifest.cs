@@ -25,6 +25,9 @@ internal sealed record SandboxManifest
     /// <summary>Every ready call, each runnable as printed: the domestic one first, then the cross-border one.</summary>
     public required IReadOnlyList<SandboxExample> Examples { get; init; }
 
+    /// <summary>Per instance: its PKI's root certificate file, and each CA's certificate, CRL and OCSP addresses (docs/pki.md).</summary>
+    public required IReadOnlyDictionary<string, PkiManifest> Pki { get; init; }
+
     public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     public void Write(string directory) =>

@@ -28,8 +28,13 @@ internal sealed record SandboxPlan(IReadOnlyList<InstancePlan> Instances, IReadO
             [
                 new GatewayPlan("SY/GOV/MOCT", ConsumerPort: 10, ProviderPort: 11, Clients: ["SY/GOV/MOCT/portal"], Services: []),
                 new GatewayPlan("SY/GOV/CIVREG", ConsumerPort: 20, ProviderPort: 21, Clients: [],
-                    Services: [new ServicePlan("SY/GOV/CIVREG/registry/persons", PersonalData: true, Backend: "civil-registry", AllowedClients: ["SY/GOV/MOCT/portal"],
-                        Description: "Persons in the civil registry: GET /persons/{nationalId}, POST /persons/search")]),
+                    Services:
+                    [
+                        new ServicePlan("SY/GOV/CIVREG/registry/persons", PersonalData: true, Backend: "civil-registry", AllowedClients: ["SY/GOV/MOCT/portal"],
+                            Description: "Persons in the civil registry: GET /persons/{nationalId}, POST /persons/search"),
+                        new ServicePlan("SY/GOV/CIVREG/registry/extracts", PersonalData: true, Backend: "civil-registry", AllowedClients: ["SY/GOV/MOCT/portal"],
+                            Description: "Certified extracts of a person's civil record, sealed PDF (PAdES B-LT): POST /extracts {\"nationalId\"}"),
+                    ]),
                 new GatewayPlan("SY/GOV/POST", ConsumerPort: 30, ProviderPort: 31, Clients: ["SY/GOV/POST/ems"],
                     Services: [new ServicePlan("SY/GOV/POST/ems/items", PersonalData: false, Backend: "sy-post-ems", AllowedClients: ["IQ/GOV/POST/ems", "SY/GOV/MOCT/portal"],
                         Description: "Syrian Post's EMS items: GET /items/{itemId}, GET /items?office=&status=, POST /items, POST /items/{itemId}/events",

@@ -5,7 +5,9 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Naqil.Agencies.CivilRegistry;
+using Naqil.Registry.Certificates.Pki;
 using Naqil.Agencies.Postal;
 using Naqil.Agencies.Postal.Apis;
 using Naqil.Agencies.Postal.Exchange;
@@ -69,6 +71,7 @@ internal sealed class SandboxRunner : IAsyncDisposable
         var backends = new Dictionary<string, string>(StringComparer.Ordinal);
         var tokens = new Dictionary<string, string>(StringComparer.Ordinal);
         var configured = new List<GatewayOptions>();
+        var pki = new Dictionary<string, PkiManifest>(StringComparer.Ordinal);
 
         // 1. Each instance: its registry, its backends, and everything registered at the registry.
         foreach (var instance in plan.Instances)
@@ -82,15 +85,6 @@ internal sealed class SandboxRunner : IAsyncDisposable
             await File.WriteAllTextAsync(anchorFile, registry.Services.GetRequiredService<RegistryKeys>().ExportAnchorPem(), cancellationToken);
             instances[instance.Code] = new InstanceEndpoints(registryUrl, $"{registryUrl}/trust/v1/config", anchorFile, tokenFile);
 
-            foreach (var backend in instance.Backends)
-            {
-                var backendUrl = Url("http", portBase + backend.Port);
-                var publishThrough = backend.Gateway is null ? null : new Uri(Url("http", portBase + instance.Gateways.Single(g => g.Member == backend.Gateway).ConsumerPort));
-                var partners = plan.Federations.Where(f => f.A == instance.Code || f.B == instance.Code).Select(f => f.A == instance.Code ? f.B : f.A).ToArray();
-                await StartBackendAsync(backend.Name, backendUrl, Path.Combine(instanceDirectory, "backends", backend.Name), publishThrough, partners, cancellationToken);
-                backends[backend.Name] = backendUrl;
-            }
-
             var ca = registry.Services.GetRequiredService<ICertificateAuthority>();
             using var admin = new RegistryAdminClient(registryUrl, registryToken);
             foreach (var member in instance.Members)
@@ -101,6 +95,19 @@ internal sealed class SandboxRunner : IAsyncDisposable
                     await admin.PutSubsystemAsync($"{member.Id}/{subsystem}");
                 }
             }
+
+            // Backends once their members are registered: the civil registry's seal names its member.
+            foreach (var backend in instance.Backends)
+            {
+                var backendUrl = Url("http", portBase + backend.Port);
+                var publishThrough = backend.Gateway is null ? null : new Uri(Url("http", portBase + instance.Gateways.Single(g => g.Member == backend.Gateway).ConsumerPort));
+                var partners = plan.Federations.Where(f => f.A == instance.Code || f.B == instance.Code).Select(f => f.A == instance.Code ? f.B : f.A).ToArray();
+                var context = new BackendContext(Path.Combine(instanceDirectory, "backends", backend.Name), publishThrough, partners, registry.Services, registryUrl, instance.Members);
+                await StartBackendAsync(backend.Name, backendUrl, context, cancellationToken);
+                backends[backend.Name] = backendUrl;
+            }
+
+            pki[instance.Code] = PkiManifest.From(registry.Services.GetRequiredService<RegistryPki>());
 
             foreach (var gateway in instance.Gateways)
             {
@@ -146,6 +153,10 @@ internal sealed class SandboxRunner : IAsyncDisposable
         }
 
         var examples = plan.Examples.Select(e => Example(e, gateways)).ToList();
+        var portal = gateways["SY/GOV/MOCT"];
+        examples.Add(new SandboxExample("signed-extract",
+            "A certified extract of a person's civil record, issued by the Civil Registry through the bus and sealed (PAdES B-LT: its seal, a timestamp, the CRLs), written to extract.pdf",
+            $"curl -sS -f -X POST -H 'Naqil-Client: SY/GOV/MOCT/portal' -H 'Naqil-Purpose: certificate-issuance' -H 'Content-Type: application/json' --data '{{\"nationalId\":\"{SandboxPlan.ExamplePerson}\"}}' -o extract.pdf {portal.Consumer}/r1/SY/GOV/CIVREG/registry/extracts/extracts"));
         var post = gateways["SY/GOV/POST"];
         examples.Add(new SandboxExample("event-deliveries", "Syrian Post's gateway: the event subscriptions it delivers to (Iraqi Post), how many were delivered and how far behind it is",
             $"curl -sS -H \"Authorization: Bearer $(cat {post.AdminTokenFile})\" {post.Consumer}/admin/v1/events/subscriptions"));
@@ -157,6 +168,7 @@ internal sealed class SandboxRunner : IAsyncDisposable
             Backends = backends,
             Example = examples[0].Command,
             Examples = examples,
+            Pki = pki,
         };
         Manifest.Write(StateDirectory);
     }
@@ -225,7 +237,7 @@ internal sealed class SandboxRunner : IAsyncDisposable
         return app;
     }
 
-    private async Task StartBackendAsync(string name, string url, string directory, Uri? gateway, string[] partners, CancellationToken cancellationToken)
+    private async Task StartBackendAsync(string name, string url, BackendContext context, CancellationToken cancellationToken)
     {
         var builder = ComponentHost.CreateBuilder();
         builder.WebHost.UseUrls(url);
@@ -239,12 +251,21 @@ internal sealed class SandboxRunner : IAsyncDisposable
         };
         if (post is not null)
         {
-            OwnerOnly.CreateDirectory(directory);
-            builder.Services.AddPostal(post, new PostalStorageOptions { DatabaseFile = Path.Combine(directory, "postal.db") }, PostalExchangeOptions.For(post, gateway, partners) with { HostPublisher = false });
+            OwnerOnly.CreateDirectory(context.Directory);
+            builder.Services.AddPostal(post, new PostalStorageOptions { DatabaseFile = Path.Combine(context.Directory, "postal.db") }, PostalExchangeOptions.For(post, context.Gateway, context.Partners) with { HostPublisher = false });
             if (_timer)
             {
-                builder.Services.AddPostalSimulator(new PostalSimulatorOptions { Partner = partners.FirstOrDefault() ?? "" });
+                builder.Services.AddPostalSimulator(new PostalSimulatorOptions { Partner = context.Partners.FirstOrDefault() ?? "" });
             }
+        }
+
+        if (name == "civil-registry")
+        {
+            const string civilRegistry = "SY/GOV/CIVREG";
+            var memberName = context.Members.Single(m => m.Id == civilRegistry).Name;
+            builder.Services.AddSingleton(await SandboxDocuments.ExtractIssuerOptionsAsync(context, civilRegistry, memberName, url, cancellationToken));
+            builder.Services.TryAddSingleton(TimeProvider.System);
+            builder.Services.AddSingleton<ExtractIssuer>();
         }
 
         var app = builder.Build();

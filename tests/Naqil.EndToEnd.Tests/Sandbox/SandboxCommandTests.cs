@@ -62,7 +62,7 @@ public sealed class SandboxCommandTests : IDisposable
 
             // Each example under a stable name, with what it shows and a command runnable as printed.
             var examples = manifest.RootElement.GetProperty("examples").EnumerateArray().ToList();
-            Assert.Equal(["person", "cross-border-ems-item", "cross-border-tracking", "event-deliveries"], examples.Select(e => e.GetProperty("name").GetString()));
+            Assert.Equal(["person", "cross-border-ems-item", "cross-border-tracking", "signed-extract", "event-deliveries"], examples.Select(e => e.GetProperty("name").GetString()));
             Assert.All(examples, e => Assert.Contains(e.GetProperty("description").GetString()!, sandbox.Output, StringComparison.Ordinal));
             Assert.Equal(example, examples[0].GetProperty("command").GetString());
             var crossBorder = manifest.RootElement.GetProperty("examples")[1].GetProperty("command").GetString()!;
@@ -82,7 +82,7 @@ public sealed class SandboxCommandTests : IDisposable
             Assert.Equal(["EMA/SY", "EMB/SY", "EMC/SY", "EMD/IQ", "EMF/IQ", "EMG/IQ", "EMI/IQ"], history);
 
             // The post gateway's deliveries, as printed (the admin token read from its file by the shell).
-            var deliveries = manifest.RootElement.GetProperty("examples")[3].GetProperty("command").GetString()!;
+            var deliveries = manifest.RootElement.GetProperty("examples")[4].GetProperty("command").GetString()!;
             var (deliveriesStatus, _, deliveriesBody) = await RunCurlAsync(deliveries.Replace("curl -sS ", "curl -sS -i ", StringComparison.Ordinal));
             Assert.Equal(200, deliveriesStatus);
             using (var subscriptions = JsonDocument.Parse(deliveriesBody))
@@ -90,6 +90,21 @@ public sealed class SandboxCommandTests : IDisposable
                 var outbound = Assert.Single(subscriptions.RootElement.GetProperty("outbound").EnumerateArray());
                 Assert.Equal(("SY/GOV/POST/ems/item-events", "IQ/GOV/POST/ems"), (outbound.GetProperty("topic").GetString(), outbound.GetProperty("subscriber").GetString()));
                 Assert.True(outbound.GetProperty("delivered").GetInt64() > 0, deliveriesBody);
+            }
+
+            // The sealed extract, written where the command says, its seal valid for an independent reader.
+            var extract = manifest.RootElement.GetProperty("examples")[3].GetProperty("command").GetString()!;
+            await RunAsync($"cd '{_work.FullName}' && {extract}");
+            var pdf = await File.ReadAllBytesAsync(Path.Combine(_work.FullName, "extract.pdf"), TestContext.Current.CancellationToken);
+            Assert.Equal("%PDF-"u8.ToArray(), pdf[..5]);
+            var pki = manifest.RootElement.GetProperty("pki").GetProperty("SY");
+            Assert.True(File.Exists(pki.GetProperty("rootCertificateFile").GetString()));
+            Assert.StartsWith("http://127.0.0.1:", pki.GetProperty("cas").GetProperty("seal").GetProperty("ocsp").GetString(), StringComparison.Ordinal);
+            if (File.Exists("/usr/bin/pdfsig") || Environment.GetEnvironmentVariable("CI") == "true")
+            {
+                var report = await RunAsync($"pdfsig '{Path.Combine(_work.FullName, "extract.pdf")}'");
+                Assert.Contains("Signature Validation: Signature is Valid.", report, StringComparison.Ordinal);
+                Assert.Contains("OID.2.5.4.97=SY/GOV/CIVREG", report, StringComparison.Ordinal);
             }
 
             anchorBefore = await File.ReadAllTextAsync(manifest.RootElement.GetProperty("instances").GetProperty("SY").GetProperty("anchor").GetString()!, TestContext.Current.CancellationToken);
@@ -152,6 +167,18 @@ public sealed class SandboxCommandTests : IDisposable
         var line = output.Split('\n').Select(l => l.Trim()).FirstOrDefault(l => l.StartsWith("curl ", StringComparison.Ordinal));
         Assert.NotNull(line);
         return line;
+    }
+
+    /// <summary>Runs a shell command; fails on a non-zero exit; returns what it printed.</summary>
+    private static async Task<string> RunAsync(string command)
+    {
+        var start = new ProcessStartInfo("bash", ["-c", command]) { RedirectStandardOutput = true, RedirectStandardError = true };
+        using var process = Process.Start(start)!;
+        var output = await process.StandardOutput.ReadToEndAsync();
+        var error = await process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        Assert.True(process.ExitCode == 0, $"{command} failed ({process.ExitCode}): {error}");
+        return output + error;
     }
 
     /// <summary>Runs the printed command as a user would, in a shell.</summary>
