@@ -102,6 +102,7 @@ internal static class Report
                     f.Log is null ? "" : $"{Events(f.Log.Consumer)}; {Events(f.Log.Provider)}"])]));
         }
 
+        sections.AddRange(EventReport.Sections(r));
         foreach (var h in r.Hostile)
         {
             sections.Add(new Section($"Hostile input against every face of {h.Target}",

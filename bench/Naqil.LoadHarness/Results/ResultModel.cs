@@ -26,6 +26,13 @@ internal sealed record RunResult
 
     public IReadOnlyList<FaultRow> Faults { get; init; } = [];
 
+    /// <summary>Event throughput per Naqil target, beside its exchange GET at the same connections.</summary>
+    public IReadOnlyList<EventThroughputRow> Events { get; init; } = [];
+
+    public IReadOnlyList<EventLagRow> EventLag { get; init; } = [];
+
+    public IReadOnlyList<EventFaultRow> EventFaults { get; init; } = [];
+
     public IReadOnlyList<HostileResult> Hostile { get; init; } = [];
 
     public IReadOnlyList<TrustScaleRow> TrustScale { get; init; } = [];
