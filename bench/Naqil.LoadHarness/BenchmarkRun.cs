@@ -283,7 +283,7 @@ internal sealed class BenchmarkRun(HarnessOptions options, string repositoryRoot
                         progress($"event fault: {fault.Description} ({down} s), one publisher at {options.EventFaultRate}/s → {target.Name}");
                         var row = await EventFaults.RunAsync(target, backendUrl, fault, options.EventFaultRate, TimeSpan.FromSeconds(before), TimeSpan.FromSeconds(down),
                             TimeSpan.FromSeconds(after), options.EventDrainBound);
-                        progress($"  {row.Accepted} accepted, {row.Arrived} arrived, {row.Lost} lost, {row.Duplicated} duplicated, {row.OutOfOrder} out of order, {row.DeadLetters} dead letters; recovery {(row.RecoverySeconds is { } r ? $"{r:0.0} s" : "never")}");
+                        progress($"  {row.Accepted} accepted, {row.Arrived} arrived, {row.Lost} lost, {row.Duplicated} duplicated ({row.DuplicatedAtSubscriberKill} at the subscriber's gateway's kill), {row.OutOfOrder} out of order, {row.DeadLetters} dead letters; recovery {(row.RecoverySeconds is { } r ? $"{r:0.0} s" : "never")}");
                         eventFaults.Add(row);
                     }
                 }

@@ -13,6 +13,9 @@ namespace Naqil.LoadHarness.Load;
 /// </summary>
 internal static class EventFaults
 {
+    /// <summary>How long before a kill of the subscriber's gateway an acknowledgement counts as possibly unrecorded in its inbox.</summary>
+    private const long CrashWindowMicros = 1_000_000;
+
     /// <summary>
     /// The faults, in order: the subscriber's gateway; the backend; and the subscriber's gateway
     /// down while events pile up in the publisher's outbox, then the publisher's gateway too, and both
@@ -29,10 +32,11 @@ internal static class EventFaults
             new("subscriber-gw", "SIGKILL the subscriber's gateway, down, start it again", async down =>
             {
                 var kill = Kill(subscriberGateway.Process);
+                var killed = Backend.EventSink.NowMicros();
                 await Task.Delay(down);
                 var restarted = Backend.EventSink.NowMicros();
                 await RestartAsync(subscriberGateway.Process, subscriberGateway.ConsumerUrl + "/health");
-                return (kill, restarted);
+                return new Injected(kill, restarted, killed);
             }),
             new("backend", "SIGKILL the subscriber's backend, down, start it again", async down =>
             {
@@ -40,11 +44,12 @@ internal static class EventFaults
                 await Task.Delay(down);
                 var restarted = Backend.EventSink.NowMicros();
                 await RestartAsync(backend, backendUrl + "/health");
-                return (kill, restarted);
+                return new Injected(kill, restarted, null);
             }),
             new("publisher-gw with a backlog", "SIGKILL the subscriber's gateway, events pile up in the publisher's outbox, SIGKILL the publisher's gateway, start both again", async down =>
             {
                 var first = Kill(subscriberGateway.Process);
+                var killed = Backend.EventSink.NowMicros();
                 await Task.Delay(down);
                 var second = Kill(publisherGateway.Process);
                 await Task.Delay(TimeSpan.FromSeconds(Math.Min(2, down.TotalSeconds)));
@@ -53,7 +58,7 @@ internal static class EventFaults
                 subscriberGateway.Process.Restart();
                 await Workspace.WaitHealthyAsync(publisherGateway.Process, publisherGateway.ConsumerUrl + "/health", TimeSpan.FromSeconds(60));
                 await Workspace.WaitHealthyAsync(subscriberGateway.Process, subscriberGateway.ConsumerUrl + "/health", TimeSpan.FromSeconds(60));
-                return ($"{first}; {down.TotalSeconds:0} s later {second}", restarted);
+                return new Injected($"{first}; {down.TotalSeconds:0} s later {second}", restarted, killed);
             }),
         ];
     }
@@ -69,7 +74,7 @@ internal static class EventFaults
         var publishing = PublishSequentiallyAsync(target.Url(Paths.Publish), rate, stop.Token);
         await Task.Delay(before);
         var killedAt = Backend.EventSink.NowMicros();
-        var (kill, restartedAt) = await fault.InjectAsync(down);
+        var (kill, restartedAt, subscriberKilledAt) = await fault.InjectAsync(down);
         await Task.Delay(after);
         await stop.CancelAsync();
         var published = await publishing;
@@ -88,9 +93,16 @@ internal static class EventFaults
             ? Math.Max(0, beforeRestart.Select(p => check.FirstArrivalMicros[p.Id]).DefaultIfEmpty(restartedAt).Max() - restartedAt) / 1e6
             : null;
         var backlogAtRestart = beforeRestart.Count(p => !check.FirstArrivalMicros.TryGetValue(p.Id, out var at) || at >= restartedAt);
+        // The subscriber's gateway records what its backend acknowledged once it has posted a delivery's
+        // events; killed in between, it has no record of them and they are posted again.
+        var atKill = check.Duplicates.Where(d => subscriberKilledAt is { } k && d.AcknowledgedMicros <= k && k - d.AcknowledgedMicros <= CrashWindowMicros && d.AgainMicros >= restartedAt).ToList();
         return new EventFaultRow(target.Name, fault.Name, kill, rate, (restartedAt - killedAt) / 1e6, published.Count, accepted.Count, EventPhases.Failures(published),
             check.Arrived, check.Lost, check.LostSample, check.Duplicated, check.Redelivered, check.OutOfOrder, check.Extra, dead, backlog?.Pending, backlogAtRestart,
-            drained, (stoppedAt - restartedAt) / 1e6, recovery);
+            drained, (stoppedAt - restartedAt) / 1e6, recovery)
+        {
+            DuplicatedAtSubscriberKill = atKill.Count,
+            DuplicateSample = [.. check.Duplicates.Take(5).Select(d => Describe(d, subscriberKilledAt, restartedAt))],
+        };
     }
 
     /// <summary>One event after another, each due at its place in a steady schedule (or at once, when the one before was answered late), until stopped.</summary>
@@ -120,6 +132,14 @@ internal static class EventFaults
         return published;
     }
 
+    private static string Describe(DuplicateArrival d, long? subscriberKilledAt, long restartedAt)
+    {
+        var when = subscriberKilledAt is { } k && d.AcknowledgedMicros <= k
+            ? $"acknowledged {(k - d.AcknowledgedMicros) / 1000.0:0.0} ms before the subscriber's gateway was killed"
+            : $"acknowledged {(d.AcknowledgedMicros - restartedAt) / 1e6:+0.000;-0.000} s from the restart";
+        return $"{d.Id}: {when}, again {(d.AgainMicros - d.AcknowledgedMicros) / 1e6:0.0} s later";
+    }
+
     private static string Kill(ChildProcess process)
     {
         var pid = process.Id;
@@ -134,8 +154,15 @@ internal static class EventFaults
     }
 }
 
-/// <summary>A fault to inject: it kills, waits the given time down, starts again, and says what it killed and when (wall-clock µs) the restart began.</summary>
-internal sealed record EventFault(string Name, string Description, Func<TimeSpan, Task<(string Kill, long RestartedMicros)>> InjectAsync);
+/// <summary>A fault to inject: it kills, waits the given time down, starts again, and says what it did.</summary>
+internal sealed record EventFault(string Name, string Description, Func<TimeSpan, Task<Injected>> InjectAsync);
+
+/// <summary>
+/// What a fault killed, when (wall-clock µs) the restart began, and when the subscriber's gateway
+/// was killed, if it was: read once the kill has returned (the process is gone), since finding a
+/// process tree to kill takes a while on a loaded machine and the gateway works meanwhile.
+/// </summary>
+internal sealed record Injected(string Kill, long RestartedMicros, long? SubscriberGatewayKilledMicros);
 
 /// <summary>
 /// One fault's outcome. <paramref name="Lost"/>: accepted (202) events that never arrived;
@@ -154,6 +181,16 @@ internal sealed record EventFaultRow(string Target, string Fault, string Kill, i
     int Arrived, int Lost, IReadOnlyList<string> LostSample, int Duplicated, int Redelivered, int OutOfOrder, int Extra, int DeadLetters, long? PendingAfter, int BacklogAtRestart,
     double? DrainSeconds, double SecondsAfterRestart, double? RecoverySeconds)
 {
+    /// <summary>
+    /// Of <see cref="Duplicated"/>, the events the backend had acknowledged at most a second before
+    /// the subscriber's gateway was SIGKILLed, arriving again after its restart: acknowledged to a
+    /// gateway that died before it recorded them in its inbox.
+    /// </summary>
+    public int DuplicatedAtSubscriberKill { get; init; }
+
+    /// <summary>Up to five duplicated events: when each was acknowledged, relative to the kill, and when it came again.</summary>
+    public IReadOnlyList<string> DuplicateSample { get; init; } = [];
+
     /// <summary>Every accepted event arrived, once, in order; no dead letter; the backlog drained.</summary>
     public bool Passed => Arrived > 0 && Lost == 0 && Duplicated == 0 && OutOfOrder == 0 && DeadLetters == 0 && DrainSeconds is not null && PendingAfter == 0;
 }

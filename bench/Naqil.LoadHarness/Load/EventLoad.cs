@@ -184,9 +184,10 @@ internal static class EventLoad
         var acked = received.Acked ?? [];
         var at = received.AtMicros ?? [];
         var first = new Dictionary<string, long>(StringComparer.Ordinal);
-        var acknowledgedOnce = new HashSet<string>(StringComparer.Ordinal);
+        var acknowledgedAt = new Dictionary<string, long>(StringComparer.Ordinal);
+        var duplicates = new List<DuplicateArrival>();
         var extra = new HashSet<string>(StringComparer.Ordinal);
-        int duplicated = 0, redelivered = 0, outOfOrder = 0, latest = -1;
+        int redelivered = 0, outOfOrder = 0, latest = -1;
         for (var i = 0; i < ids.Count; i++)
         {
             var id = ids[i];
@@ -200,9 +201,9 @@ internal static class EventLoad
             {
                 // Again after an arrival the backend acknowledged: the backend sees it twice. Again after one
                 // whose answer the backend never got out (it was killed): a resend, as at-least-once promises.
-                if (acknowledgedOnce.Contains(id))
+                if (acknowledgedAt.TryGetValue(id, out var acknowledged))
                 {
-                    duplicated++;
+                    duplicates.Add(new DuplicateArrival(id, acknowledged, at[i]));
                 }
                 else
                 {
@@ -223,12 +224,15 @@ internal static class EventLoad
 
             if (acked[i])
             {
-                acknowledgedOnce.Add(id);
+                acknowledgedAt.TryAdd(id, at[i]);
             }
         }
 
         var lost = accepted.Where(p => !first.ContainsKey(p.Id)).ToList();
-        return new EventCheck(accepted.Count, accepted.Count - lost.Count, lost.Count, [.. lost.Take(3).Select(p => p.Id)], duplicated, redelivered, outOfOrder, extra.Count, first);
+        return new EventCheck(accepted.Count, accepted.Count - lost.Count, lost.Count, [.. lost.Take(3).Select(p => p.Id)], duplicates.Count, redelivered, outOfOrder, extra.Count, first)
+        {
+            Duplicates = duplicates,
+        };
     }
 }
 
@@ -250,4 +254,11 @@ internal sealed record Backlog(long Pending, long Dead, long Delivered, string? 
 /// arrived without the harness having got their 202 (stored by a gateway killed before it answered).
 /// </summary>
 internal sealed record EventCheck(int Accepted, int Arrived, int Lost, IReadOnlyList<string> LostSample, int Duplicated, int Redelivered, int OutOfOrder, int Extra,
-    IReadOnlyDictionary<string, long> FirstArrivalMicros);
+    IReadOnlyDictionary<string, long> FirstArrivalMicros)
+{
+    /// <summary>Each duplicated arrival: when the backend first acknowledged the event, and when it arrived again.</summary>
+    public IReadOnlyList<DuplicateArrival> Duplicates { get; init; } = [];
+}
+
+/// <summary>An event that arrived again after the backend had acknowledged it at <paramref name="AcknowledgedMicros"/> (its arrival time).</summary>
+internal sealed record DuplicateArrival(string Id, long AcknowledgedMicros, long AgainMicros);

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Naqil.LoadHarness.Load;
 
 namespace Naqil.LoadHarness.Results;
 
@@ -35,12 +36,12 @@ internal static class EventReport
         if (r.EventFaults.Count > 0)
         {
             yield return new Report.Section("Events through faults: SIGKILL a process on the events' path, start it again",
-                "One sequential publisher (each event sent once the one before was answered, so the order of the 202s is the order of publication) at a steady rate while a process is killed with SIGKILL and started again; the gateways retry failed deliveries after 0.5 s doubling to at most 2 s (`Gateway:Events`). Then, once the publisher's gateway had nothing pending (bounded wait), the backend's record (journalled to a file, so it outlives the backend's own kill) against the 202s. Lost: accepted, never arrived. Duplicated: arrived again after the backend had acknowledged it. Redelivered: arrived again after an arrival whose answer the backend never got out (killed), which at-least-once allows. Out of order: arrived after an event published later. Extra: arrived without its 202 reaching the publisher (the gateway was killed between storing and answering), allowed. Recovery: from the restart until every event accepted before it had arrived; drain: from the publisher stopping until nothing was pending.",
+                "One sequential publisher (each event sent once the one before was answered, so the order of the 202s is the order of publication) at a steady rate while a process is killed with SIGKILL and started again; the gateways retry failed deliveries after 0.5 s doubling to at most 2 s (`Gateway:Events`). Then, once the publisher's gateway had nothing pending (bounded wait), the backend's record (journalled to a file, so it outlives the backend's own kill) against the 202s. Lost: accepted, never arrived. Duplicated: arrived again after the backend had acknowledged it ('at the kill': acknowledged at most 1 s before the subscriber's gateway was killed, which records what its backend acknowledged only after posting a delivery's events, so it had no record of them when it came back). Redelivered: arrived again after an arrival whose answer the backend never got out (killed), which at-least-once allows. Out of order: arrived after an event published later. Extra: arrived without its 202 reaching the publisher (the gateway was killed between storing and answering), allowed. Recovery: from the restart until every event accepted before it had arrived; drain: from the publisher stopping until nothing was pending.",
                 ["target", "fault", "down s", "sent", "accepted", "publish failures", "backlog at restart", "arrived", "lost", "duplicated", "redelivered", "out of order", "extra", "dead letters",
                     "pending after", "recovery s", "drain s", "passed"],
                 [.. r.EventFaults.Select(f => (IReadOnlyList<string>)[f.Target, f.Fault, Report.F(f.DownSeconds), f.Sent.ToString("N0", CultureInfo.InvariantCulture), f.Accepted.ToString("N0", CultureInfo.InvariantCulture),
                     Failures(f.PublishFailures), f.BacklogAtRestart.ToString(CultureInfo.InvariantCulture), f.Arrived.ToString("N0", CultureInfo.InvariantCulture),
-                    f.Lost == 0 ? "0" : $"{f.Lost} (e.g. {string.Join(", ", f.LostSample)})", f.Duplicated.ToString(CultureInfo.InvariantCulture), f.Redelivered.ToString(CultureInfo.InvariantCulture),
+                    f.Lost == 0 ? "0" : $"{f.Lost} (e.g. {string.Join(", ", f.LostSample)})", Duplicates(f), f.Redelivered.ToString(CultureInfo.InvariantCulture),
                     f.OutOfOrder.ToString(CultureInfo.InvariantCulture), f.Extra.ToString(CultureInfo.InvariantCulture), f.DeadLetters.ToString(CultureInfo.InvariantCulture),
                     f.PendingAfter?.ToString(CultureInfo.InvariantCulture) ?? "no answer", f.RecoverySeconds is { } s ? Report.F(s) : "never", f.DrainSeconds is { } d ? Report.F(d) : "not drained",
                     f.Passed ? "yes" : "NO"])]);
@@ -68,10 +69,13 @@ internal static class EventReport
         foreach (var target in r.EventFaults.GroupBy(f => f.Target))
         {
             yield return new BudgetRow("events through SIGKILLs (subscriber's gateway, backend, publisher's gateway with a backlog): 0 lost, 0 duplicated, 0 out of order, no dead letters", target.Key,
-                string.Join("; ", target.Select(f => $"{f.Fault}: {f.Lost}/{f.Duplicated}/{f.OutOfOrder} of {f.Accepted:N0}, {f.DeadLetters} dead, recovery {(f.RecoverySeconds is { } s ? $"{s:0.0} s" : "never")}")),
+                "lost/duplicated/out of order: " + string.Join("; ", target.Select(f => $"{f.Fault}: {f.Lost}/{f.Duplicated}/{f.OutOfOrder} of {f.Accepted:N0}{(f.DuplicatedAtSubscriberKill > 0 ? $" ({f.DuplicatedAtSubscriberKill} duplicated at the subscriber's gateway's kill)" : "")}, {f.DeadLetters} dead, recovery {(f.RecoverySeconds is { } s ? $"{s:0.0} s" : "never")}")),
                 Verdict(target.All(f => f.Passed)));
         }
     }
+
+    private static string Duplicates(EventFaultRow f) =>
+        f.Duplicated == 0 ? "0" : $"{f.Duplicated} ({f.DuplicatedAtSubscriberKill} at the kill; {string.Join("; ", f.DuplicateSample.Take(2))})";
 
     private static string Failures(IReadOnlyDictionary<string, int> failures) =>
         failures.Count == 0 ? "0" : string.Join("; ", failures.OrderByDescending(p => p.Value).Select(p => $"{p.Key} ×{p.Value}"));
