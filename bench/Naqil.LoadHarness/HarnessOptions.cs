@@ -54,6 +54,23 @@ internal sealed record HarnessOptions
     /// <summary>Seconds of load before the kill, with the process down, and after the restart.</summary>
     public (int Before, int Down, int After) FaultTimes { get; init; } = (4, 4, 8);
 
+    /// <summary>Connections publishing events in the throughput phase: those of the exchange cell it is set beside (GET c64).</summary>
+    public int EventConnections { get; init; } = 64;
+
+    /// <summary>The steady rate of events whose lag is measured, and for how long.</summary>
+    public int EventRate { get; init; } = 200;
+
+    public TimeSpan EventLagDuration { get; init; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>The rate of the one sequential publisher while processes on the events' path are killed and restarted.</summary>
+    public int EventFaultRate { get; init; } = 100;
+
+    /// <summary>Seconds of publishing before each kill, with the process down, and after the restart.</summary>
+    public (int Before, int Down, int After) EventFaultTimes { get; init; } = (3, 4, 4);
+
+    /// <summary>How long a fault's backlog may take to drain once the publisher stops, before the check is made anyway.</summary>
+    public TimeSpan EventDrainBound { get; init; } = TimeSpan.FromSeconds(60);
+
     /// <summary>How long each Naqil variant is soaked at half its measured capacity.</summary>
     public TimeSpan SoakDuration { get; init; } = TimeSpan.FromMinutes(10);
 
@@ -123,11 +140,20 @@ internal sealed record HarnessOptions
           --body-duration S        seconds per body-size cell (default 4)
           --trust-sizes LIST       trust configuration member counts (default 10,100,1000,10000)
           --log-sizes LIST         message log sizes (default 1000,10000,100000,1000000)
-          --skip LIST              any of: closed,soak,open,sequential,bodies,hostile,faults,trust,log
+          --skip LIST              any of: warmup,closed,soak,open,sequential,bodies,hostile,faults,
+                                   trust,log,events,event-lag,event-faults (wrk is needed only for
+                                   warmup, closed and bodies; nginx only for the nginx target)
           --soak S                 seconds of soak per Naqil variant at half its GET c64 throughput (default 600; 20 with --quick)
           --soak-rate N            soak at N exchanges/s instead of half the measured throughput
           --soak-variants LIST     the Naqil variants to soak (default: every variant)
           --fault-rate N           open-loop rate while processes are killed and restarted (default 200)
+          --event-connections N    connections publishing events in the throughput phase (default 64),
+                                   for as long as a closed-loop cell (--duration)
+          --event-rate N           steady events/s whose delivery lag is measured (default 200)
+          --event-lag S            seconds of it (default 15)
+          --event-fault-rate N     events/s of the sequential publisher in the event-fault phase (default 100)
+          --event-fault-times B,D,A  seconds before each kill, down, after the restart (default 3,4,4)
+          --event-drain S          the longest wait for a fault's backlog to drain (default 60)
           --nginx-workers N|auto   worker_processes of each nginx (default auto)
           --env KEY=VALUE          a runtime setting for every .NET process (repeatable)
           --no-default-env         drop the default runtime setting (DOTNET_gcServer=0)
@@ -159,6 +185,12 @@ internal sealed record HarnessOptions
                 "--soak-rate" => options with { SoakRate = Int(name, Value()) },
                 "--soak-variants" => options with { SoakVariants = new HashSet<string>(List(Value()), StringComparer.Ordinal) },
                 "--fault-rate" => options with { FaultRate = Int(name, Value()) },
+                "--event-connections" => options with { EventConnections = Int(name, Value()) },
+                "--event-rate" => options with { EventRate = Int(name, Value()) },
+                "--event-lag" => options with { EventLagDuration = TimeSpan.FromSeconds(Int(name, Value())) },
+                "--event-fault-rate" => options with { EventFaultRate = Int(name, Value()) },
+                "--event-fault-times" => options with { EventFaultTimes = Times(name, Value()) },
+                "--event-drain" => options with { EventDrainBound = TimeSpan.FromSeconds(Int(name, Value())) },
                 "--rate" => options with { Rate = Int(name, Value()) },
                 "--open-loop" => options with { OpenLoopDuration = TimeSpan.FromSeconds(Int(name, Value())) },
                 "--sequential" => options with { SequentialRequests = Int(name, Value()) },
@@ -183,7 +215,12 @@ internal sealed record HarnessOptions
         // The soak comes on top of everything else: the run's deadline moves with it.
         var soaked = options.SoakVariants is { } only ? variants.Count(v => only.Contains(v.Name)) : variants.Count;
         var soak = options.Skip.Contains("soak") ? TimeSpan.Zero : (options.SoakDuration + TimeSpan.FromMinutes(1)) * soaked;
-        return options with { DotnetEnvironment = environment, Variants = variants, VariantsGiven = given, Deadline = options.Deadline + soak };
+        // So do the event phases, with room for their backlogs to drain.
+        var events = (options.Skip.Contains("events") ? TimeSpan.Zero : (options.CellDuration * 21) + options.Warmup)
+            + (options.Skip.Contains("event-lag") ? TimeSpan.Zero : options.EventLagDuration + TimeSpan.FromMinutes(1))
+            + (options.Skip.Contains("event-faults") ? TimeSpan.Zero
+                : 3 * (TimeSpan.FromSeconds(options.EventFaultTimes.Before + (2 * options.EventFaultTimes.Down) + options.EventFaultTimes.After) + options.EventDrainBound));
+        return options with { DotnetEnvironment = environment, Variants = variants, VariantsGiven = given, Deadline = options.Deadline + soak + (events * variants.Count) };
     }
 
     private static HarnessOptions QuickDefaults() => new()
@@ -199,6 +236,8 @@ internal sealed record HarnessOptions
         SoakDuration = TimeSpan.FromSeconds(20),
         FaultRate = 100,
         FaultTimes = (2, 2, 3),
+        EventLagDuration = TimeSpan.FromSeconds(5),
+        EventFaultTimes = (2, 2, 3),
         TrustSizes = [10, 1_000],
         LogSizes = [1_000, 100_000],
     };
@@ -220,6 +259,11 @@ internal sealed record HarnessOptions
         environment[pair[..equals]] = pair[(equals + 1)..];
         return options;
     }
+
+    private static (int, int, int) Times(string option, string value) =>
+        List(value) is [var before, var down, var after]
+            ? (Int(option, before), Int(option, down), Int(option, after))
+            : throw new HarnessException($"{option}: '{value}' is not three whole numbers of seconds, before,down,after (e.g. 3,4,4)");
 
     private static string[] List(string value) => value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 

@@ -36,7 +36,11 @@ internal sealed class NaqilProcess : IAsyncDisposable
         }
     }
 
-    public static NaqilProcess Start(string workingDirectory, params string[] arguments)
+    public static NaqilProcess Start(string workingDirectory, params string[] arguments) =>
+        StartProgram(workingDirectory, Path.Combine(AppContext.BaseDirectory, "naqil.dll"), arguments);
+
+    /// <summary>Another .NET program built next to the tests (the load harness, <c>naqil-load.dll</c>).</summary>
+    public static NaqilProcess StartProgram(string workingDirectory, string dll, params string[] arguments)
     {
         var start = new ProcessStartInfo("dotnet")
         {
@@ -45,7 +49,7 @@ internal sealed class NaqilProcess : IAsyncDisposable
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "naqil.dll"));
+        start.ArgumentList.Add(dll);
         foreach (var argument in arguments)
         {
             start.ArgumentList.Add(argument);

@@ -14,12 +14,15 @@ namespace Naqil.LoadHarness.Backend;
 /// <summary>
 /// The sample backend as its own process (<c>naqil-load backend --url URL</c>): the sandbox's civil
 /// registry (<c>GET /persons/{id}</c>, about 600 bytes of JSON) plus <c>POST /echo</c>, which reads
-/// the whole body and answers with its length, for the POST and body-size loads.
+/// the whole body and answers with its length, for the POST and body-size loads; and
+/// <c>POST /events</c>, a subscriber's endpoint for the events its gateway delivers
+/// (<see cref="EventSink"/>, journalled to <c>--events-file</c> when given).
 /// </summary>
 internal static class BackendHost
 {
-    public static async Task<int> RunAsync(string url, long maxBodyBytes)
+    public static async Task<int> RunAsync(string url, long maxBodyBytes, string? eventsFile)
     {
+        using var events = EventSink.Open(eventsFile);
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
         builder.WebHost.UseUrls(url);
@@ -34,6 +37,7 @@ internal static class BackendHost
         app.MapCivilRegistry();
         app.MapGet("/persons/{id}/record", GetRecord);
         app.MapPost("/echo", EchoAsync);
+        events.Map(app);
         app.MapGet("/health", () => "ok");
         await app.StartAsync();
         Console.WriteLine($"backend listening on {url}");

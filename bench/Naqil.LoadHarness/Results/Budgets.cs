@@ -65,6 +65,7 @@ internal static class Budgets
                 Verdict(fault.Hung == 0 && fault.FailedBeforeKill == 0 && fault.RecoverySeconds is <= 5 && fault.Log is { Complete: true } && (!keepsServing || fault.Ok == fault.Sent))));
         }
 
+        rows.AddRange(EventReport.Budgets(result));
         if (result.TrustScale.FirstOrDefault(r => r.Members == 10_000) is { } trust)
         {
             rows.Add(new BudgetRow("10,000-member trust configuration verified and indexed ≤ 200 ms", "gateway", $"{trust.VerifyAndIndexMs:0} ms", Verdict(trust.VerifyAndIndexMs <= 200)));

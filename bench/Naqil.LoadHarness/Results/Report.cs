@@ -102,6 +102,7 @@ internal static class Report
                     f.Log is null ? "" : $"{Events(f.Log.Consumer)}; {Events(f.Log.Provider)}"])]));
         }
 
+        sections.AddRange(EventReport.Sections(r));
         foreach (var h in r.Hostile)
         {
             sections.Add(new Section($"Hostile input against every face of {h.Target}",
@@ -189,6 +190,16 @@ internal static class Report
         md.AppendLine(CultureInfo.InvariantCulture, $"| closed loop | wrk, {s.WrkThreads} threads, {string.Join(" and ", s.Connections)} connections, {s.Runs} run(s) × {s.CellSeconds:0} s per cell, interleaved; {s.WarmupSeconds:0} s warm-up per target |");
         md.AppendLine(CultureInfo.InvariantCulture, $"| open loop / sequential | {s.Rate:N0}/s for {s.OpenLoopSeconds:0} s per target / {s.SequentialRequests:N0} requests per target |");
         md.AppendLine(CultureInfo.InvariantCulture, $"| nginx | `{s.Nginx}`, worker_processes {s.NginxWorkers} per proxy |");
+        if (s.Events is not null)
+        {
+            md.AppendLine(CultureInfo.InvariantCulture, $"| events | {s.Events} |");
+        }
+
+        if (s.Skipped.Count > 0)
+        {
+            md.AppendLine(CultureInfo.InvariantCulture, $"| skipped | {string.Join(", ", s.Skipped)} |");
+        }
+
         md.AppendLine(CultureInfo.InvariantCulture, $"| naqil | `{s.Naqil}`; variants: {string.Join(" · ", s.Variants)} |").AppendLine();
         md.AppendLine("| target | what | GET answer | processes |").AppendLine("|---|---|---|---|");
         foreach (var t in r.Targets)

@@ -26,6 +26,13 @@ internal sealed record RunResult
 
     public IReadOnlyList<FaultRow> Faults { get; init; } = [];
 
+    /// <summary>Event throughput per Naqil target, beside its exchange GET at the same connections.</summary>
+    public IReadOnlyList<EventThroughputRow> Events { get; init; } = [];
+
+    public IReadOnlyList<EventLagRow> EventLag { get; init; } = [];
+
+    public IReadOnlyList<EventFaultRow> EventFaults { get; init; } = [];
+
     public IReadOnlyList<HostileResult> Hostile { get; init; } = [];
 
     public IReadOnlyList<TrustScaleRow> TrustScale { get; init; } = [];
@@ -49,7 +56,14 @@ internal sealed record MachineInfo(string CpuModel, int LogicalCores, long Memor
 
 internal sealed record RunSettings(bool Quick, IReadOnlyDictionary<string, string> DotnetEnvironment, string GcMode, string HarnessGc, int Runs, double CellSeconds, double WarmupSeconds,
     IReadOnlyList<int> Connections, int WrkThreads, int PostBytes, int Rate, double OpenLoopSeconds, int SequentialRequests, string NginxWorkers, string Wrk, string Nginx, string Naqil,
-    IReadOnlyList<string> Variants);
+    IReadOnlyList<string> Variants)
+{
+    /// <summary>The event phases' settings, in words; null when none of them ran.</summary>
+    public string? Events { get; init; }
+
+    /// <summary>The phases left out with --skip.</summary>
+    public IReadOnlyList<string> Skipped { get; init; } = [];
+}
 
 /// <summary>A measured target; response sizes are body lengths as the client receives them.</summary>
 internal sealed record TargetInfo(string Name, string Description, string GetUrl, string PostUrl, int GetResponseBytes, int PostResponseBytes, IReadOnlyList<string> Processes);

@@ -6,7 +6,7 @@ namespace Naqil.LoadHarness.Results;
 /// <summary>The tables and the budget line of what the gateways' runtime shows: allocations per exchange, and the soak.</summary>
 internal static class RuntimeReport
 {
-    private static readonly string[] PhaseOrder = ["closed", "soak", "open", "sequential"];
+    private static readonly string[] PhaseOrder = ["closed", "events", "soak", "open", "sequential"];
 
     public static IEnumerable<Report.Section> AllocationSections(RunResult r)
     {
@@ -16,7 +16,7 @@ internal static class RuntimeReport
         }
 
         yield return new Report.Section("Allocations and collections per exchange in each gateway",
-            "Each Naqil gateway's `GET /admin/v1/runtime` read before and after every closed-loop cell, open-loop run, sequential run and soak: managed bytes allocated (`GC.GetTotalAllocatedBytes(precise: false)`) and collections of each generation (a gen 2 collection counts in gen 1 and gen 0 too), divided by the exchanges completed; GC pause is the time the process stood still for collections. Medians over the runs; pool threads is the gateway's thread-pool thread count (`ThreadPool.ThreadCount`) read at the end, the most of the runs.",
+            "Each Naqil gateway's `GET /admin/v1/runtime` read before and after every closed-loop cell, event throughput run (per accepted event, delivery included), open-loop run, sequential run and soak: managed bytes allocated (`GC.GetTotalAllocatedBytes(precise: false)`) and collections of each generation (a gen 2 collection counts in gen 1 and gen 0 too), divided by the exchanges completed; GC pause is the time the process stood still for collections. Medians over the runs; pool threads is the gateway's thread-pool thread count (`ThreadPool.ThreadCount`) read at the end, the most of the runs.",
             ["target", "phase", "load", "process", "runs", "exchanges", "KiB allocated / exchange", "gen0 / 1,000", "gen1 / 1,000", "gen2 / 1,000", "GC pause µs / exchange", "pool threads"],
             [.. r.Allocations.OrderBy(a => a.Target, StringComparer.Ordinal).ThenBy(a => Array.IndexOf(PhaseOrder, a.Phase)).ThenBy(a => a.Load, StringComparer.Ordinal).ThenBy(a => a.Role, StringComparer.Ordinal)
                 .Select(a => (IReadOnlyList<string>)[a.Target, a.Phase, a.Load, a.Role, a.Run.ToString(CultureInfo.InvariantCulture), a.Exchanges.ToString("N0", CultureInfo.InvariantCulture),

@@ -11,7 +11,10 @@ namespace Naqil.LoadHarness.Targets;
 /// The backend behind a Naqil consumer and provider gateway, each its own <c>naqil gateway --config</c>
 /// process, trusting a <c>naqil registry --config</c> of its own that the harness fills through the
 /// registry's admin API (members, subsystems, the service, gateway certificates issued from CSRs by
-/// the registry's sandbox CA) — the way an operator would set one up, in a temp folder.
+/// the registry's sandbox CA) — the way an operator would set one up, in a temp folder. Events go
+/// the same way across: the consumer side's client publishes <see cref="Paths.Topic"/> on its
+/// gateway, which delivers to the provider side's gateway, which posts each event to the
+/// backend's <c>POST /events</c>.
 /// </summary>
 internal static class NaqilPair
 {
@@ -44,6 +47,8 @@ internal static class NaqilPair
         await PutAsync(admin, "admin/v1/subsystems/SY/GOV/MOCT/portal", new { });
         await PutAsync(admin, "admin/v1/subsystems/SY/GOV/CIVREG/registry", new { });
         await PutAsync(admin, $"admin/v1/services/{Paths.Service}", new { personalData = true, description = "Persons in the civil registry (load harness)", openApi = (string?)null });
+        await PutAsync(admin, $"admin/v1/topics/{Paths.Topic}", new { personalData = false, description = "Notices from the portal (load harness)" });
+        await PutAsync(admin, $"admin/v1/topics/{Paths.Topic}/subscribers/{Paths.Subscriber}", new { });
         var anchorFile = Path.Combine(folder, "anchor.pem");
         await File.WriteAllTextAsync(anchorFile, await admin.GetStringAsync("trust/v1/anchor"));
         return new Registry(url, anchorFile, token, process);
@@ -66,12 +71,17 @@ internal static class NaqilPair
         using var admin = Admin(registry.Url, registry.AdminToken);
         var consumerCode = $"gw{index}c";
         var providerCode = $"gw{index}p";
-        var consumer = await ConfigureAsync(workspace, admin, registry, variant, postgres, "SY/GOV/MOCT", consumerCode, gateway => gateway
-            .Add("Clients", new JsonArray(new JsonObject { ["Subsystem"] = Paths.Client, ["AllowUnauthenticatedLoopback"] = true })));
+        var consumer = await ConfigureAsync(workspace, admin, registry, variant, postgres, "SY/GOV/MOCT", consumerCode, gateway =>
+        {
+            gateway.Add("Clients", new JsonArray(new JsonObject { ["Subsystem"] = Paths.Client, ["AllowUnauthenticatedLoopback"] = true }));
+            // The publisher's gateway lets the subscriber receive the topic.
+            gateway.Add("Acl", new JsonArray(new JsonObject { ["Service"] = Paths.Topic, ["Client"] = Paths.Subscriber }));
+        });
         var provider = await ConfigureAsync(workspace, admin, registry, variant, postgres, "SY/GOV/CIVREG", providerCode, gateway =>
         {
             gateway.Add("Services", new JsonArray(new JsonObject { ["Service"] = Paths.Service, ["Backend"] = backendUrl }));
             gateway.Add("Acl", new JsonArray(new JsonObject { ["Service"] = Paths.Service, ["Client"] = Paths.Client }));
+            gateway.Add("Subscriptions", new JsonArray(new JsonObject { ["Topic"] = Paths.Topic, ["Subscriber"] = Paths.Subscriber, ["Endpoint"] = backendUrl + Paths.BackendEvents }));
         });
 
         // Both are registered before either starts, so the first poll already sees its peer.
@@ -175,6 +185,9 @@ internal static class NaqilPair
             // A token every 2 s instead of every 60 s: a TSA outage of a few seconds (the fault
             // phase) then always meets a timestamping attempt. One loopback request per 2 s.
             ["MessageLog"] = new JsonObject { ["TimestampInterval"] = "00:00:02" },
+            // Retries of a failed event delivery back off up to 2 s instead of 60 s: the event-fault
+            // phase measures how soon a backlog drains once the process is back, not the backoff.
+            ["Events"] = new JsonObject { ["RetryDelay"] = "00:00:00.500", ["MaxRetryDelay"] = "00:00:02" },
         };
         add(gateway);
         foreach (var (key, value) in variant.Settings)

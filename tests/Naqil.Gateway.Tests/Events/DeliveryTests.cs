@@ -152,6 +152,41 @@ public sealed class DeliveryTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Deliver_PublisherHangsUpMidDelivery_WhatTheBackendAcknowledged_IsInTheSubscribersInbox()
+    {
+        // Three events wait behind a failed first attempt, so they go out together in one delivery.
+        _env.Backend.EventStatus = _ => 503;
+        var ids = new List<string>();
+        for (var i = 0; i < 3; i++)
+        {
+            ids.Add(await PublishAsync($"{{\"n\":{i}}}"));
+        }
+
+        await Eventually.UntilAsync(async () => (await StateAsync(ToRegistry)).HeadAttempts >= 1, "the first attempt failed");
+        using var release = new ManualResetEventSlim();
+        _env.Backend.EventStatus = id =>
+        {
+            if (id == ids[1])
+            {
+                release.Wait(TimeSpan.FromSeconds(30));
+            }
+
+            return 204;
+        };
+        _env.Time.Advance(Options.MaxRetryDelay);
+        await Eventually.UntilAsync(() => _env.Backend.EventAttempts.Contains(ids[1]), "the first event was acknowledged and the second is being posted");
+
+        // The publisher's gateway goes away mid-delivery, as a crash or a restart takes it: its resend will come.
+        await _env.Consumer.App.StopAsync(Ct);
+        release.Set();
+
+        var inbox = _env.Provider.App.Services.GetRequiredService<IEventInbox>();
+        await Eventually.UntilAsync(async () => (await inbox.DeliveredAsync(RegistrySubscriber, [ids[0]], Ct)).Count == 1,
+            "the event the backend acknowledged before the hang-up is in the subscriber's inbox, so a resend does not post it again");
+        Assert.Equal([ids[0]], _env.Backend.Events.Select(e => e.Id).Take(1));
+    }
+
+    [Fact]
     public async Task Deliver_NoAccessRuleAtThePublisher_DeadLetterAccessDenied_NothingIsSent()
     {
         var id = await PublishAsync("{\"n\":1}");

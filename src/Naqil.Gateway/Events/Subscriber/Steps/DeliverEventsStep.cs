@@ -51,39 +51,38 @@ internal sealed class DeliverEventsStep(IEventInbox inbox, BackendClient backend
             var acknowledged = new List<string>(events.Count);
             var started = time.GetTimestamp();
             var stopped = false;
-            foreach (var e in events)
-            {
-                if (delivered.Contains(e.Id))
-                {
-                    results.Add(new EventResult(e.Id, EventOutcome.Duplicate));
-                }
-                else if (stopped || time.GetElapsedTime(started) > _timeout / 2)
-                {
-                    // Past half the deadline the rest waits for the next delivery, before the publisher gives up on this one.
-                    stopped = true;
-                    results.Add(new EventResult(e.Id, EventOutcome.Skipped));
-                }
-                else
-                {
-                    var result = await PostAsync(exchange, e, aborted);
-                    results.Add(result);
-                    if (result.Outcome == EventOutcome.Delivered)
-                    {
-                        acknowledged.Add(e.Id);
-                    }
-
-                    stopped = result.Outcome == EventOutcome.Failed;
-                }
-            }
-
             try
             {
-                await inbox.AddAsync(exchange.Subscriber, exchange.Service, exchange.NaqilId!, acknowledged, exchange.Received, CancellationToken.None);
+                foreach (var e in events)
+                {
+                    if (delivered.Contains(e.Id))
+                    {
+                        results.Add(new EventResult(e.Id, EventOutcome.Duplicate));
+                    }
+                    else if (stopped || time.GetElapsedTime(started) > _timeout / 2)
+                    {
+                        // Past half the deadline the rest waits for the next delivery, before the publisher gives up on this one.
+                        stopped = true;
+                        results.Add(new EventResult(e.Id, EventOutcome.Skipped));
+                    }
+                    else
+                    {
+                        var result = await PostAsync(exchange, e, aborted);
+                        results.Add(result);
+                        if (result.Outcome == EventOutcome.Delivered)
+                        {
+                            acknowledged.Add(e.Id);
+                        }
+
+                        stopped = result.Outcome == EventOutcome.Failed;
+                    }
+                }
             }
-            catch (DbException e)
+            finally
             {
-                // The backend has them: the answer says so, and only a later resend of these (which the publisher does not make) would reach it twice.
-                Log.InboxWriteFailed(logger, e.Message);
+                // Also when the publisher hung up mid-delivery (the post in progress is cancelled): what the
+                // backend acknowledged before is recorded, so the publisher's resend does not post it again.
+                await RecordAsync(exchange, acknowledged);
             }
 
             var headers = new Dictionary<string, string>(StringComparer.Ordinal) { ["content-type"] = "application/json", ["naqil-id"] = exchange.NaqilId! };
@@ -93,6 +92,19 @@ internal sealed class DeliverEventsStep(IEventInbox inbox, BackendClient backend
         finally
         {
             one.Release();
+        }
+    }
+
+    private async Task RecordAsync(SubscriberExchange exchange, List<string> acknowledged)
+    {
+        try
+        {
+            await inbox.AddAsync(exchange.Subscriber, exchange.Service, exchange.NaqilId!, acknowledged, exchange.Received, CancellationToken.None);
+        }
+        catch (DbException e)
+        {
+            // The backend has them: the answer says so, and only a later resend of these (which the publisher does not make) would reach it twice.
+            Log.InboxWriteFailed(logger, e.Message);
         }
     }
 
