@@ -47,7 +47,7 @@ internal sealed class CertificatePathValidation(
 
         if (flags != X509ChainStatusFlags.NoError)
         {
-            var outside = chain.First(c => c.NotAfter.ToUniversalTime() < now.UtcDateTime || c.NotBefore.ToUniversalTime() > now.UtcDateTime);
+            var outside = chain.FirstOrDefault(c => c.NotAfter.ToUniversalTime() < now.UtcDateTime || c.NotBefore.ToUniversalTime() > now.UtcDateTime) ?? target;
             if (proofOfExistence is not { } poe)
             {
                 return PathResult.Stop(Indication.Indeterminate, SubIndication.OutOfBoundsNoPoe,

@@ -149,7 +149,17 @@ internal static class PadesValidation
 
     private static void Modifications(PdfFile file, Prepared item, CheckList checks)
     {
-        var (problems, later) = ModificationCheck.Find(file, item.End);
+        IReadOnlyList<string> problems;
+        int later;
+        try
+        {
+            (problems, later) = ModificationCheck.Find(file, item.End);
+        }
+        catch (Exception e) when (e is FormatException or OverflowException or InvalidCastException or ArgumentException)
+        {
+            (problems, later) = ([$"the later revisions cannot be read: {e.Message}"], 0);
+        }
+
         if (problems.Count > 0)
         {
             checks.Fail("modifications", Indication.Indeterminate, SubIndication.SigConstraintsFailure,
