@@ -2,4 +2,4 @@ using Naqil.Cli.Commands;
 using Naqil.Gateway.NativeMemory;
 
 MallocArenas.CapUnlessConfigured();
-return await NaqilCommand.Create().Parse(args).InvokeAsync();
+return await NaqilCommand.InvokeAsync(args);

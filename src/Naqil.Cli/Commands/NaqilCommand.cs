@@ -14,7 +14,19 @@ internal static class NaqilCommand
         root.Subcommands.Add(AnchorCommand.Create());
         root.Subcommands.Add(LogCommand.Create());
         root.Subcommands.Add(EventsCommand.Create());
+        root.Subcommands.Add(DocCommand.Create());
         return root;
+    }
+
+    /// <summary>
+    /// Parses and runs <paramref name="args"/>. An argument error exits 1 as the parser decides, except
+    /// for <c>naqil doc verify</c>, where 1 means TOTAL-FAILED: there it is a refusal, 3.
+    /// </summary>
+    public static async Task<int> InvokeAsync(string[] args, InvocationConfiguration? configuration = null, CancellationToken cancellationToken = default)
+    {
+        var result = Create().Parse(args);
+        var exitCode = await result.InvokeAsync(configuration, cancellationToken);
+        return result.Errors.Count > 0 && DocCommand.IsVerify(result) ? Documents.DocCommands.Refused : exitCode;
     }
 
     /// <summary>The --config option every long-running component takes.</summary>

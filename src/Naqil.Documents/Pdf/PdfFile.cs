@@ -10,8 +10,12 @@ namespace Naqil.Documents.Pdf;
 /// </summary>
 internal sealed class PdfFile
 {
+    /// <summary>More objects than this and the file is refused: no document of ours comes near it.</summary>
+    public const int MaxObjects = 1_000_000;
+
     private readonly string _text;
     private readonly Dictionary<int, long> _offsets = [];
+    private readonly List<XrefSection> _sections = [];
 
     private PdfFile(byte[] bytes)
     {
@@ -33,6 +37,12 @@ internal sealed class PdfFile
 
     public PdfReference RootReference => Trailer["Root"] as PdfReference ?? throw new FormatException("The trailer has no /Root.");
 
+    /// <summary>The cross-reference sections from the last back along /Prev: one per revision.</summary>
+    public IReadOnlyList<XrefSection> Sections => _sections;
+
+    /// <summary>Where object <paramref name="number"/> is in the file as a reader sees it now, or null.</summary>
+    public long? OffsetOf(int number) => _offsets.TryGetValue(number, out var offset) ? offset : null;
+
     public static PdfFile Read(byte[] bytes)
     {
         ArgumentNullException.ThrowIfNull(bytes);
@@ -53,16 +63,120 @@ internal sealed class PdfFile
             throw new FormatException($"Object {reference.Number} is not in the cross-reference table.");
         }
 
-        var parser = new PdfParser(_text, checked((int)offset));
-        var number = parser.ReadToken();
+        return GetAt(offset, reference.Number);
+    }
+
+    /// <summary>The value of the object written at <paramref name="offset"/>, which must be object <paramref name="number"/>.</summary>
+    public PdfValue GetAt(long offset, int number)
+    {
+        if (offset < 0 || offset >= _text.Length)
+        {
+            throw new FormatException($"Object {number} is said to be at offset {offset}, outside the file.");
+        }
+
+        var parser = new PdfParser(_text, (int)offset);
+        var found = parser.ReadToken();
         parser.ReadToken();
         parser.Expect("obj");
-        if (number != reference.Number.ToString(CultureInfo.InvariantCulture))
+        if (found != number.ToString(CultureInfo.InvariantCulture))
         {
-            throw new FormatException($"The cross-reference table points object {reference.Number} at object {number}.");
+            throw new FormatException($"The cross-reference table points object {number} at object {found}.");
         }
 
         return parser.ReadValue();
+    }
+
+    /// <summary>
+    /// The data of stream object <paramref name="reference"/>, unfiltered or /FlateDecode, refused when it
+    /// is (or inflates to) more than <paramref name="maxBytes"/>. A /Length that does not land on
+    /// <c>endstream</c> is not believed: the data then ends at the first <c>endstream</c>.
+    /// </summary>
+    public byte[] ReadStream(PdfReference reference, int maxBytes)
+    {
+        ArgumentNullException.ThrowIfNull(reference);
+        var offset = OffsetOf(reference.Number) ?? throw new FormatException($"Object {reference.Number} is not in the cross-reference table.");
+        var parser = new PdfParser(_text, (int)offset);
+        parser.ReadToken();
+        parser.ReadToken();
+        parser.Expect("obj");
+        var dictionary = parser.ReadDictionary();
+        parser.Expect("stream");
+        var start = parser.Position;
+        if (start < _text.Length && _text[start] == '\r')
+        {
+            start++;
+        }
+
+        if (start < _text.Length && _text[start] == '\n')
+        {
+            start++;
+        }
+
+        var end = -1;
+        if (dictionary["Length"] is PdfScalar length && int.TryParse(length.Text, NumberStyles.None, CultureInfo.InvariantCulture, out var declared)
+            && declared <= _text.Length - start)
+        {
+            var after = new PdfParser(_text, start + declared);
+            after.SkipWhitespace();
+            if (string.CompareOrdinal(_text, after.Position, "endstream", 0, 9) == 0)
+            {
+                end = start + declared;
+            }
+        }
+
+        if (end < 0)
+        {
+            end = _text.IndexOf("endstream", start, StringComparison.Ordinal);
+            if (end < 0)
+            {
+                throw new FormatException($"Stream {reference.Number} has no endstream.");
+            }
+
+            while (end > start && _text[end - 1] is '\r' or '\n')
+            {
+                end--;
+            }
+        }
+
+        if (end - start > maxBytes)
+        {
+            throw new FormatException($"Stream {reference.Number} is over {maxBytes} bytes.");
+        }
+
+        var data = Bytes.AsSpan(start, end - start);
+        return dictionary["Filter"] switch
+        {
+            null => data.ToArray(),
+            PdfName { Value: "FlateDecode" } or PdfArray { Items: [PdfName { Value: "FlateDecode" }] } => Inflate(data, maxBytes, reference.Number),
+            var filter => throw new FormatException($"Stream {reference.Number} has the filter {filter}, which is not read."),
+        };
+    }
+
+    private static byte[] Inflate(ReadOnlySpan<byte> data, int maxBytes, int number)
+    {
+        using var input = new MemoryStream(data.ToArray());
+        using var inflater = new System.IO.Compression.ZLibStream(input, System.IO.Compression.CompressionMode.Decompress);
+        using var output = new MemoryStream();
+        var buffer = new byte[16 * 1024];
+        int read;
+        try
+        {
+            while ((read = inflater.Read(buffer)) > 0)
+            {
+                if (output.Length + read > maxBytes)
+                {
+                    throw new FormatException($"Stream {number} inflates to more than {maxBytes} bytes.");
+                }
+
+                output.Write(buffer, 0, read);
+            }
+        }
+        catch (InvalidDataException e)
+        {
+            throw new FormatException($"Stream {number} is not valid zlib data: {e.Message}", e);
+        }
+
+        return output.ToArray();
     }
 
     public PdfDictionary GetDictionary(PdfReference reference) =>
@@ -131,6 +245,7 @@ internal sealed class PdfFile
             }
 
             parser.Expect("xref");
+            var entries = new Dictionary<int, long>();
             while (true)
             {
                 var token = parser.ReadToken();
@@ -139,13 +254,19 @@ internal sealed class PdfFile
                     break;
                 }
 
-                var first = int.Parse(token, CultureInfo.InvariantCulture);
-                var count = int.Parse(parser.ReadToken(), CultureInfo.InvariantCulture);
+                var first = int.Parse(token, NumberStyles.None, CultureInfo.InvariantCulture);
+                var count = int.Parse(parser.ReadToken(), NumberStyles.None, CultureInfo.InvariantCulture);
+                if ((long)first + count > MaxObjects || _offsets.Count + count > MaxObjects)
+                {
+                    throw new FormatException($"The cross-reference table lists more than {MaxObjects} objects.");
+                }
+
                 for (var i = 0; i < count; i++)
                 {
-                    var entryOffset = long.Parse(parser.ReadToken(), CultureInfo.InvariantCulture);
+                    var entryOffset = long.Parse(parser.ReadToken(), NumberStyles.None, CultureInfo.InvariantCulture);
                     parser.ReadToken();
                     var type = parser.ReadToken();
+                    entries.TryAdd(first + i, type == "n" ? entryOffset : -1);
 
                     // A newer section (read first) wins over the older ones it updates.
                     if (type == "n")
@@ -161,12 +282,13 @@ internal sealed class PdfFile
 
             var trailer = parser.ReadDictionary();
             last ??= trailer;
+            _sections.Add(new XrefSection(offset, entries, trailer));
             if (trailer["XRefStm"] is not null)
             {
                 throw new NotSupportedException("The PDF is a hybrid-reference file (/XRefStm); only cross-reference tables are supported.");
             }
 
-            next = trailer["Prev"] is PdfScalar prev ? long.Parse(prev.Text, CultureInfo.InvariantCulture) : null;
+            next = trailer["Prev"] is PdfScalar prev ? long.Parse(prev.Text, NumberStyles.None, CultureInfo.InvariantCulture) : null;
         }
 
         foreach (var free in _offsets.Where(entry => entry.Value < 0).Select(entry => entry.Key).ToList())
@@ -177,3 +299,6 @@ internal sealed class PdfFile
         return last ?? throw new FormatException("The PDF has no trailer.");
     }
 }
+
+/// <summary>One cross-reference section: where it is, its entries (offset, or -1 for a free entry) and its trailer.</summary>
+internal sealed record XrefSection(long Offset, IReadOnlyDictionary<int, long> Entries, PdfDictionary Trailer);

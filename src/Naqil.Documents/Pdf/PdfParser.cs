@@ -4,13 +4,36 @@ namespace Naqil.Documents.Pdf;
 
 /// <summary>
 /// Reads PDF objects from Latin-1 text (ISO 32000-1 §7.2–7.3): enough to read a catalog, a page,
-/// a form and a trailer. Streams are not read. Malformed input throws <see cref="FormatException"/>.
+/// a form and a trailer. Streams are not read. Malformed input throws <see cref="FormatException"/>,
+/// and so do arrays and dictionaries nested deeper than <see cref="MaxNesting"/> (a hostile file
+/// must not exhaust the stack).
 /// </summary>
 internal sealed class PdfParser(string text, int position)
 {
+    public const int MaxNesting = 64;
+
+    private int _depth;
+
     public int Position { get; private set; } = position;
 
     public PdfValue ReadValue()
+    {
+        if (++_depth > MaxNesting)
+        {
+            throw new FormatException($"Objects are nested more than {MaxNesting} deep at offset {Position}.");
+        }
+
+        try
+        {
+            return ReadValueUnbounded();
+        }
+        finally
+        {
+            _depth--;
+        }
+    }
+
+    private PdfValue ReadValueUnbounded()
     {
         SkipWhitespace();
         if (Position >= text.Length)
