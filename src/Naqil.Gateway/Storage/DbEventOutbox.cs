@@ -1,5 +1,6 @@
 using System.Data.Common;
 using System.Security.Cryptography;
+using System.Threading.Channels;
 using Naqil.Gateway.Events;
 using static Naqil.Gateway.Storage.DbCommands;
 
@@ -12,22 +13,95 @@ namespace Naqil.Gateway.Storage;
 /// in its own transaction: the counter's row stays locked until the commit, so numbers follow the
 /// order in which events became durable, which is the order each subscription receives them in.
 /// </summary>
-internal sealed class DbEventOutbox(DbMessageLogStore store) : IEventOutbox
+internal sealed class DbEventOutbox(DbMessageLogStore store) : IEventOutbox, IDisposable
 {
     private const string Pending = "pending";
     private const string Delivered = "delivered";
     private const string Dead = "dead";
 
-    public async Task<OutboxWrite> AddAsync(OutboxEvent outboxEvent, IReadOnlyList<string> subscribers, CancellationToken cancellationToken)
+    /// <summary>Most events stored in one transaction.</summary>
+    private const int MaxGroup = 256;
+
+    private readonly Channel<PendingAdd> _adds = Channel.CreateUnbounded<PendingAdd>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly Lock _gate = new();
+    private Task? _writer;
+
+    /// <summary>
+    /// Stores the event, with the events other requests are storing at the same moment, in one
+    /// transaction (group commit, as the message log's writer does): one durable write for a
+    /// group instead of one each. Each caller's answer comes once that transaction committed.
+    /// </summary>
+    public Task<OutboxWrite> AddAsync(OutboxEvent outboxEvent, IReadOnlyList<string> subscribers, CancellationToken cancellationToken)
     {
+        var add = new PendingAdd(outboxEvent, subscribers, new TaskCompletionSource<OutboxWrite>(TaskCreationOptions.RunContinuationsAsynchronously));
+        lock (_gate)
+        {
+            _writer ??= Task.Run(WriteGroupsAsync, CancellationToken.None);
+        }
+
+        if (!_adds.Writer.TryWrite(add))
+        {
+            throw new ObjectDisposedException(nameof(DbEventOutbox));
+        }
+
+        // A caller that goes away does not take its event back: it may be stored, unacknowledged, as before.
+        return add.Completion.Task.WaitAsync(cancellationToken);
+    }
+
+    private async Task WriteGroupsAsync()
+    {
+        var group = new List<PendingAdd>(MaxGroup);
+        while (await _adds.Reader.WaitToReadAsync())
+        {
+            while (group.Count < MaxGroup && _adds.Reader.TryRead(out var add))
+            {
+                group.Add(add);
+            }
+
+            try
+            {
+                var results = await StoreAsync(group);
+                for (var i = 0; i < group.Count; i++)
+                {
+                    group[i].Completion.TrySetResult(results[i]);
+                }
+            }
+            catch (Exception e)
+            {
+                // The whole group was rolled back: every caller hears why (DbException: log-unavailable).
+                foreach (var add in group)
+                {
+                    add.Completion.TrySetException(e);
+                }
+            }
+
+            group.Clear();
+        }
+    }
+
+    private async Task<OutboxWrite[]> StoreAsync(List<PendingAdd> group)
+    {
+        var results = new OutboxWrite[group.Count];
+        await using var connection = await store.OpenAsync(CancellationToken.None);
+        await using var transaction = await store.BeginWriteAsync(connection, CancellationToken.None);
+        for (var i = 0; i < group.Count; i++)
+        {
+            results[i] = await AddOneAsync(connection, transaction, group[i].Event, group[i].Subscribers);
+        }
+
+        await transaction.CommitAsync(CancellationToken.None);
+        return results;
+    }
+
+    /// <summary>One event within the group's transaction; an id stored before (or earlier in the group) is found by the look or by the insert.</summary>
+    private static async Task<OutboxWrite> AddOneAsync(DbConnection connection, DbTransaction transaction, OutboxEvent outboxEvent, IReadOnlyList<string> subscribers)
+    {
+        var cancellationToken = CancellationToken.None;
         var digest = SHA256.HashData(outboxEvent.Body);
         var published = outboxEvent.Published.ToUnixTimeMilliseconds();
-        await using var connection = await store.OpenAsync(cancellationToken);
-        await using var transaction = await store.BeginWriteAsync(connection, cancellationToken);
         var existing = await StoredDigestAsync(connection, transaction, outboxEvent.Id, cancellationToken);
         if (existing is not null)
         {
-            await transaction.RollbackAsync(cancellationToken);
             return Compare(existing, digest);
         }
 
@@ -54,9 +128,8 @@ internal sealed class DbEventOutbox(DbMessageLogStore store) : IEventOutbox
 
         if (inserted == 0)
         {
-            // Another request stored this id between the look and the insert (PostgreSQL).
-            await transaction.RollbackAsync(cancellationToken);
-            return Compare(await StoredDigestAsync(connection, null, outboxEvent.Id, cancellationToken), digest);
+            // Another process stored this id between the look and the insert (PostgreSQL); the number taken stays unused.
+            return Compare(await StoredDigestAsync(connection, transaction, outboxEvent.Id, cancellationToken), digest);
         }
 
         foreach (var subscriber in subscribers.Distinct(StringComparer.Ordinal))
@@ -70,9 +143,10 @@ internal sealed class DbEventOutbox(DbMessageLogStore store) : IEventOutbox
             await delivery.ExecuteNonQueryAsync(cancellationToken);
         }
 
-        await transaction.CommitAsync(cancellationToken);
         return OutboxWrite.Stored;
     }
+
+    public void Dispose() => _adds.Writer.TryComplete();
 
     private static OutboxWrite Compare(byte[]? stored, byte[] digest) =>
         stored is not null && CryptographicOperations.FixedTimeEquals(stored, digest) ? OutboxWrite.Duplicate : OutboxWrite.Conflict;
@@ -340,4 +414,6 @@ internal sealed class DbEventOutbox(DbMessageLogStore store) : IEventOutbox
         parameter.Value = (object?)value ?? DBNull.Value;
         command.Parameters.Add(parameter);
     }
+
+    private sealed record PendingAdd(OutboxEvent Event, IReadOnlyList<string> Subscribers, TaskCompletionSource<OutboxWrite> Completion);
 }
