@@ -73,7 +73,9 @@ internal static class SandboxCommand
                 Console.WriteLine($"  {example.Command}");
                 Console.WriteLine();
             }
-            Console.WriteLine("  After signed-extract, check the seal with an independent reader: pdfsig extract.pdf");
+            Console.WriteLine("  After signed-extract, check the seal offline against the instance's root, and with an independent reader:");
+            Console.WriteLine($"  dotnet run --project src/Naqil.Cli -- doc verify extract.pdf --trust {manifest.Pki["SY"].RootCertificateFile}");
+            Console.WriteLine("  pdfsig extract.pdf");
             Console.WriteLine();
             Console.WriteLine("Press Ctrl+C to stop.");
             await ComponentRunner.WaitForShutdownAsync(cancellationToken);
