@@ -107,6 +107,14 @@ public sealed class SandboxCommandTests : IDisposable
                 Assert.Contains("OID.2.5.4.97=SY/GOV/CIVREG", report, StringComparison.Ordinal);
             }
 
+            // And with Naqil's own validator, offline, against the instance's root: the level the sandbox promises.
+            await using (var verify = NaqilProcess.Start(_work.FullName, "doc", "verify", "extract.pdf", "--trust", pki.GetProperty("rootCertificateFile").GetString()!))
+            {
+                Assert.Equal(0, await verify.WaitForExitAsync(TimeSpan.FromSeconds(60)));
+                Assert.Contains("Result: TOTAL-PASSED", verify.Output, StringComparison.Ordinal);
+                Assert.Contains("TOTAL-PASSED, level B-LT", verify.Output, StringComparison.Ordinal);
+            }
+
             anchorBefore = await File.ReadAllTextAsync(manifest.RootElement.GetProperty("instances").GetProperty("SY").GetProperty("anchor").GetString()!, TestContext.Current.CancellationToken);
             certificateBefore = await File.ReadAllTextAsync(Path.Combine(_work.FullName, ".naqil", "SY", "gateways", "SY-GOV-CIVREG", "tls.crt"), TestContext.Current.CancellationToken);
 
