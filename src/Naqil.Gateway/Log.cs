@@ -77,6 +77,9 @@ internal static partial class Log
     [LoggerMessage(3304, LogLevel.Warning, "The inbox could not record delivered events ({Reason}); the delivery is refused and will be sent again")]
     public static partial void InboxWriteFailed(ILogger logger, string reason);
 
+    [LoggerMessage(3305, LogLevel.Information, "Forgot {Deliveries} delivered deliveries, {Events} events and {Received} received events older than {Retention}")]
+    public static partial void EventsPruned(ILogger logger, int deliveries, int events, int received, TimeSpan retention);
+
     [LoggerMessage(3200, LogLevel.Information, "Native heap trimming is off: this system's C library has no malloc_trim (not glibc)")]
     public static partial void NativeHeapTrimUnavailable(ILogger logger);
 }

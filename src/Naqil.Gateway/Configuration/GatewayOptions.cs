@@ -236,6 +236,13 @@ public sealed record EventDeliveryOptions
 
     /// <summary>How many subscriptions (topic and subscriber) are delivered to at once.</summary>
     public int MaxConcurrentSubscriptions { get; init; } = 16;
+
+    /// <summary>
+    /// How long delivered events stay in the outbox, and received ones in the inbox, before they are
+    /// forgotten: a publisher's resend with the same <c>Naqil-Id</c> is recognised within this time,
+    /// and so is a redelivery at the subscriber. Pending events and dead letters are kept.
+    /// </summary>
+    public TimeSpan Retention { get; init; } = TimeSpan.FromDays(7);
 }
 
 /// <summary>Allows a client subsystem to call a service, optionally only some methods or paths.</summary>

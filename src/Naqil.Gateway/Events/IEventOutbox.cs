@@ -41,6 +41,13 @@ internal interface IEventOutbox
 
     /// <summary>Puts dead letters back to be delivered now (all matching, or the one event); returns how many.</summary>
     Task<int> RedeliverAsync(string? topic, string? subscriber, string? eventId, DateTimeOffset now, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Forgets deliveries delivered before <paramref name="before"/>, then events published before
+    /// it that no delivery refers to any more; pending deliveries and dead letters stay, with their
+    /// events. Returns how many deliveries and events went.
+    /// </summary>
+    Task<(int Deliveries, int Events)> PruneAsync(DateTimeOffset before, CancellationToken cancellationToken);
 }
 
 internal enum OutboxWrite

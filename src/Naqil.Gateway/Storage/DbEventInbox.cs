@@ -58,4 +58,15 @@ internal sealed class DbEventInbox(DbMessageLogStore store) : IEventInbox
 
         await transaction.CommitAsync(cancellationToken);
     }
+
+    public async Task<int> PruneAsync(DateTimeOffset before, CancellationToken cancellationToken)
+    {
+        await using var connection = await store.OpenAsync(cancellationToken);
+        await using var transaction = await store.BeginWriteAsync(connection, cancellationToken);
+        await using var command = Command(connection, transaction, "DELETE FROM inbox_events WHERE received < @before");
+        Add(command, "before", before.ToUnixTimeMilliseconds());
+        var removed = await command.ExecuteNonQueryAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return removed;
+    }
 }

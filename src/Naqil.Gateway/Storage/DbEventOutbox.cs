@@ -366,6 +366,30 @@ internal sealed class DbEventOutbox(DbMessageLogStore store) : IEventOutbox, IDi
         return count;
     }
 
+    public async Task<(int Deliveries, int Events)> PruneAsync(DateTimeOffset before, CancellationToken cancellationToken)
+    {
+        var at = before.ToUnixTimeMilliseconds();
+        await using var connection = await store.OpenAsync(cancellationToken);
+        await using var transaction = await store.BeginWriteAsync(connection, cancellationToken);
+        int deliveries;
+        await using (var delivered = Command(connection, transaction, "DELETE FROM outbox_deliveries WHERE state = 'delivered' AND done < @before"))
+        {
+            Add(delivered, "before", at);
+            deliveries = await delivered.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        int events;
+        await using (var orphans = Command(connection, transaction,
+            "DELETE FROM outbox_events WHERE published < @before AND NOT EXISTS (SELECT 1 FROM outbox_deliveries d WHERE d.seq = outbox_events.seq)"))
+        {
+            Add(orphans, "before", at);
+            events = await orphans.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+        return (deliveries, events);
+    }
+
     private static string Filter(string? topic, string? subscriber, string alias = "") =>
         (topic is null ? "" : $" AND {alias}topic = @topic") + (subscriber is null ? "" : $" AND {alias}subscriber = @subscriber");
 

@@ -67,6 +67,7 @@ public sealed class GatewayOptionsValidatorsTests : IClassFixture<GatewayOptions
         ["event batch"] = (new EventsValidator(), o => o with { Events = o.Events with { MaxBatch = 0 } }, "Gateway:Events:MaxBatch is 0"),
         ["event retry delays"] = (new EventsValidator(), o => o with { Events = o.Events with { RetryDelay = TimeSpan.FromMinutes(5) } }, "Gateway:Events:MaxRetryDelay (00:01:00) is shorter than Gateway:Events:RetryDelay"),
         ["dead letters"] = (new EventsValidator(), o => o with { Events = o.Events with { DeadLetterAfter = TimeSpan.Zero } }, "Gateway:Events:DeadLetterAfter is 00:00:00"),
+        ["event retention"] = (new EventsValidator(), o => o with { Events = o.Events with { Retention = TimeSpan.FromMinutes(5) } }, "Gateway:Events:Retention is 00:05:00; use at least 01:00:00"),
         ["purge interval"] = (new BodyPoliciesValidator(), o => o with { MessageLog = o.MessageLog with { PurgeInterval = TimeSpan.Zero } }, "Gateway:MessageLog:PurgeInterval is 00:00:00"),
     };
 

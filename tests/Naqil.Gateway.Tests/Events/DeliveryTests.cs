@@ -254,6 +254,28 @@ public sealed class DeliveryTests : IAsyncLifetime
         Assert.Equal((Notices, RegistrySubscriber, _env.Backend.Url + "/events"), (endpoint.GetProperty("topic").GetString(), endpoint.GetProperty("subscriber").GetString(), endpoint.GetProperty("endpoint").GetString()));
     }
 
+    [Fact]
+    public async Task Retention_DeliveriesPastIt_AreForgottenAtBothEnds_DeadLettersAndTheirEventsStay()
+    {
+        // An hour's retention: the fake clock fires every periodic timer for each second it moves.
+        await using var env = await StartAsync((_, o) => o with { Events = o.Events with { Retention = TimeSpan.FromHours(1) } });
+        var delivered = await PublishAsync(env, "{\"n\":1}");
+        await Eventually.UntilAsync(async () => (await StateAsync(env, ToRegistry)).Delivered == 1, "delivered");
+        var inbox = env.Provider.App.Services.GetRequiredService<IEventInbox>();
+        Assert.Single(await inbox.DeliveredAsync(RegistrySubscriber, [delivered], Ct));
+
+        env.Time.Advance(TimeSpan.FromHours(2));
+        await env.Consumer.App.Services.GetRequiredService<EventDeliverer>().PruneIfDueAsync(Ct);
+        await env.Provider.App.Services.GetRequiredService<EventDeliverer>().PruneIfDueAsync(Ct);
+
+        // The sweep may be pruning at this moment too: wait for the outcome, not for one call.
+        await Eventually.UntilAsync(async () => (await StateAsync(env, ToRegistry)).Delivered == 0, "the publisher forgot the delivery");
+        await Eventually.UntilAsync(async () => (await inbox.DeliveredAsync(RegistrySubscriber, [delivered], Ct)).Count == 0, "the subscriber forgot the event");
+        // The other subscriber's delivery is a dead letter: it is kept, and so is the event it refers to.
+        Assert.Equal(1, (await StateAsync(env, ToOther)).Dead);
+        Assert.NotNull(await env.Consumer.App.Services.GetRequiredService<IEventOutbox>().FindAsync(delivered, Ct));
+    }
+
     [Theory]
     [InlineData("{}")]
     [InlineData("{\"eventId\":\"not-a-uuid\"}")]

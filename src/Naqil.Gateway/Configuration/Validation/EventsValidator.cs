@@ -48,6 +48,10 @@ internal sealed class EventsValidator : IGatewayOptionsValidator
         LimitsValidator.RequirePositive(failures, "Gateway:Events:RetryDelay", events.RetryDelay, "00:00:01");
         LimitsValidator.RequirePositive(failures, "Gateway:Events:MaxRetryDelay", events.MaxRetryDelay, "00:01:00");
         LimitsValidator.RequirePositive(failures, "Gateway:Events:DeadLetterAfter", events.DeadLetterAfter, "1.00:00:00");
+        if (events.Retention < TimeSpan.FromHours(1))
+        {
+            failures.Add($"Gateway:Events:Retention is {events.Retention}; use at least 01:00:00 (default 7.00:00:00): resends are recognised only within it");
+        }
         if (events.MaxRetryDelay < events.RetryDelay)
         {
             failures.Add($"Gateway:Events:MaxRetryDelay ({events.MaxRetryDelay}) is shorter than Gateway:Events:RetryDelay ({events.RetryDelay}); the longest wait must be at least the first");

@@ -39,7 +39,12 @@ internal sealed class EventDeliverer : BackgroundService, IDeliverySignal
     /// <summary>How often the outbox is read for work no signal announced (after a restart, a redelivery elsewhere).</summary>
     private static readonly TimeSpan Sweep = TimeSpan.FromSeconds(15);
 
+    /// <summary>How often delivered events past their retention are forgotten.</summary>
+    private static readonly TimeSpan PruneInterval = TimeSpan.FromHours(1);
+
     private readonly IEventOutbox _outbox;
+    private readonly IEventInbox _inbox;
+    private DateTimeOffset _pruned = DateTimeOffset.MinValue;
     private readonly TrustState _trust;
     private readonly AccessControlList _acl;
     private readonly ProviderGatewayClient _gateways;
@@ -54,10 +59,11 @@ internal sealed class EventDeliverer : BackgroundService, IDeliverySignal
     private readonly Lock _gate = new();
     private CancellationToken _stopping;
 
-    public EventDeliverer(IEventOutbox outbox, TrustState trust, AccessControlList acl, ProviderGatewayClient gateways, SignedRequestFactory requests,
+    public EventDeliverer(IEventOutbox outbox, IEventInbox inbox, TrustState trust, AccessControlList acl, ProviderGatewayClient gateways, SignedRequestFactory requests,
         ExchangeSignatures signatures, IExchangeLog log, IOptions<GatewayOptions> options, TimeProvider time, ILogger<EventDeliverer> logger)
     {
         _outbox = outbox;
+        _inbox = inbox;
         _trust = trust;
         _acl = acl;
         _gateways = gateways;
@@ -97,6 +103,7 @@ internal sealed class EventDeliverer : BackgroundService, IDeliverySignal
             try
             {
                 await NotifyDueAsync(stoppingToken);
+                await PruneIfDueAsync(stoppingToken);
             }
             catch (DbException e)
             {
@@ -104,6 +111,25 @@ internal sealed class EventDeliverer : BackgroundService, IDeliverySignal
             }
         }
         while (await timer.WaitForNextTickAsync(stoppingToken));
+    }
+
+    /// <summary>Once an hour: forgets what was delivered (outbox) and received (inbox) longer ago than <see cref="EventDeliveryOptions.Retention"/>.</summary>
+    internal async Task PruneIfDueAsync(CancellationToken cancellationToken)
+    {
+        var now = _time.GetUtcNow();
+        if (now - _pruned < PruneInterval)
+        {
+            return;
+        }
+
+        _pruned = now;
+        var before = now - _options.Events.Retention;
+        var (deliveries, events) = await _outbox.PruneAsync(before, cancellationToken);
+        var received = await _inbox.PruneAsync(before, cancellationToken);
+        if (deliveries + events + received > 0)
+        {
+            Log.EventsPruned(_logger, deliveries, events, received, _options.Events.Retention);
+        }
     }
 
     private void Wake(Subscription subscription)
