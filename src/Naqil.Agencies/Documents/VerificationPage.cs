@@ -1,13 +1,15 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Encodings.Web;
+using System.Text.Unicode;
 
 namespace Naqil.Agencies.Documents;
 
 /// <summary>The QR code's answer for a browser: one server-rendered page, Arabic first (right to left), then English; no scripts.</summary>
 internal static class VerificationPage
 {
-    private static readonly HtmlEncoder Html = HtmlEncoder.Default;
+    // Arabic as itself, not as character references; markup characters are still encoded.
+    private static readonly HtmlEncoder Html = HtmlEncoder.Create(UnicodeRanges.All);
 
     public static string Render(Lookup lookup)
     {
