@@ -32,6 +32,10 @@ internal static class SandboxDocuments
         return new ExtractIssuerOptions(new SealKey(seal, [sealCa.Certificate, pki.Root.Certificate]), timestamps, new CrlRevocationSource(Http, crls), new Uri(backendUrl));
     }
 
+    /// <summary>What the civil registry's verification endpoint trusts: the instance's root, without its key.</summary>
+    public static IReadOnlyList<X509Certificate2> TrustAnchors(BackendContext context) =>
+        [X509CertificateLoader.LoadCertificate(context.Registry.GetRequiredService<RegistryPki>().Root.Certificate.RawData)];
+
     /// <summary>The member's seal: a P-256 key and its certificate from the seal CA, issued on the first start only.</summary>
     private static async Task<X509Certificate2> SealAsync(BackendContext context, string member, string name, CancellationToken cancellationToken)
     {

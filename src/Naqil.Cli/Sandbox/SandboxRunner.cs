@@ -7,6 +7,8 @@ using Microsoft.AspNetCore.Http.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Naqil.Agencies.CivilRegistry;
+using Naqil.Agencies.Documents;
+using Naqil.Agencies.Documents.Storage;
 using Naqil.Registry.Certificates.Pki;
 using Naqil.Agencies.Postal;
 using Naqil.Agencies.Postal.Apis;
@@ -157,6 +159,9 @@ internal sealed class SandboxRunner : IAsyncDisposable
         examples.Add(new SandboxExample("signed-extract",
             "A certified extract of a person's civil record, issued by the Civil Registry through the bus and sealed (PAdES B-LT: its seal, a timestamp, the CRLs), written to extract.pdf",
             $"curl -sS -f -X POST -H 'Naqil-Client: SY/GOV/MOCT/portal' -H 'Naqil-Purpose: certificate-issuance' -H 'Content-Type: application/json' --data '{{\"nationalId\":\"{SandboxPlan.ExamplePerson}\"}}' -o extract.pdf {portal.Consumer}/r1/SY/GOV/CIVREG/registry/extracts/extracts"));
+        examples.Add(new SandboxExample("verify-extract",
+            "Anyone can verify the extract: upload extract.pdf (from signed-extract) to the Civil Registry's verification endpoint, which validates its seal against the instance's root and looks up its record (TOTAL-PASSED, issuedDocument match)",
+            $"curl -sS -X POST -H 'Content-Type: application/pdf' --data-binary @extract.pdf {backends["civil-registry"]}/documents/verify"));
         var post = gateways["SY/GOV/POST"];
         examples.Add(new SandboxExample("event-deliveries", "Syrian Post's gateway: the event subscriptions it delivers to (Iraqi Post), how many were delivered and how far behind it is",
             $"curl -sS -H \"Authorization: Bearer $(cat {post.AdminTokenFile})\" {post.Consumer}/admin/v1/events/subscriptions"));
@@ -266,6 +271,7 @@ internal sealed class SandboxRunner : IAsyncDisposable
             builder.Services.AddSingleton(await SandboxDocuments.ExtractIssuerOptionsAsync(context, civilRegistry, memberName, url, cancellationToken));
             builder.Services.TryAddSingleton(TimeProvider.System);
             builder.Services.AddSingleton<ExtractIssuer>();
+            builder.Services.AddIssuedDocuments(new IssuedDocumentStorageOptions { DatabaseFile = Path.Combine(context.Directory, "documents.db") });
         }
 
         var app = builder.Build();
@@ -273,6 +279,7 @@ internal sealed class SandboxRunner : IAsyncDisposable
         {
             case "civil-registry":
                 app.MapCivilRegistry();
+                app.MapDocumentVerification(new DocumentVerificationOptions { TrustAnchors = SandboxDocuments.TrustAnchors(context) });
                 break;
             case "sy-post-ems" or "iq-post-ems":
                 var postal = app.Services.GetRequiredService<PostalService>();

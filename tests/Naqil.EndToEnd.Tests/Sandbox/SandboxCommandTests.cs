@@ -62,7 +62,7 @@ public sealed class SandboxCommandTests : IDisposable
 
             // Each example under a stable name, with what it shows and a command runnable as printed.
             var examples = manifest.RootElement.GetProperty("examples").EnumerateArray().ToList();
-            Assert.Equal(["person", "cross-border-ems-item", "cross-border-tracking", "signed-extract", "event-deliveries"], examples.Select(e => e.GetProperty("name").GetString()));
+            Assert.Equal(["person", "cross-border-ems-item", "cross-border-tracking", "signed-extract", "verify-extract", "event-deliveries"], examples.Select(e => e.GetProperty("name").GetString()));
             Assert.All(examples, e => Assert.Contains(e.GetProperty("description").GetString()!, sandbox.Output, StringComparison.Ordinal));
             Assert.Equal(example, examples[0].GetProperty("command").GetString());
             var crossBorder = manifest.RootElement.GetProperty("examples")[1].GetProperty("command").GetString()!;
@@ -82,7 +82,7 @@ public sealed class SandboxCommandTests : IDisposable
             Assert.Equal(["EMA/SY", "EMB/SY", "EMC/SY", "EMD/IQ", "EMF/IQ", "EMG/IQ", "EMI/IQ"], history);
 
             // The post gateway's deliveries, as printed (the admin token read from its file by the shell).
-            var deliveries = manifest.RootElement.GetProperty("examples")[4].GetProperty("command").GetString()!;
+            var deliveries = manifest.RootElement.GetProperty("examples")[5].GetProperty("command").GetString()!;
             var (deliveriesStatus, _, deliveriesBody) = await RunCurlAsync(deliveries.Replace("curl -sS ", "curl -sS -i ", StringComparison.Ordinal));
             Assert.Equal(200, deliveriesStatus);
             using (var subscriptions = JsonDocument.Parse(deliveriesBody))
@@ -113,6 +113,15 @@ public sealed class SandboxCommandTests : IDisposable
                 Assert.Equal(0, await verify.WaitForExitAsync(TimeSpan.FromSeconds(60)));
                 Assert.Contains("Result: TOTAL-PASSED", verify.Output, StringComparison.Ordinal);
                 Assert.Contains("TOTAL-PASSED, level B-LT", verify.Output, StringComparison.Ordinal);
+            }
+
+            // And by anyone, online: the verify-extract example uploads it to the Civil Registry's endpoint, as printed.
+            var verifyExtract = manifest.RootElement.GetProperty("examples")[4].GetProperty("command").GetString()!;
+            Assert.Contains("/documents/verify", verifyExtract, StringComparison.Ordinal);
+            using (var verified = JsonDocument.Parse(await RunAsync($"cd '{_work.FullName}' && {verifyExtract}")))
+            {
+                Assert.Equal("TOTAL-PASSED", verified.RootElement.GetProperty("indication").GetString());
+                Assert.Equal("match", verified.RootElement.GetProperty("issuedDocument").GetProperty("result").GetString());
             }
 
             anchorBefore = await File.ReadAllTextAsync(manifest.RootElement.GetProperty("instances").GetProperty("SY").GetProperty("anchor").GetString()!, TestContext.Current.CancellationToken);
