@@ -1,6 +1,7 @@
 using Naqil.Agencies.CivilRegistry;
 using Naqil.Documents.Rendering;
 using Naqil.Documents.Tests.TestEnvironment;
+using Naqil.Tests.Shared;
 
 namespace Naqil.Documents.Tests.Rendering;
 

@@ -4,6 +4,7 @@ using Naqil.Agencies.CivilRegistry;
 using Naqil.Documents.Sealing;
 using Naqil.Documents.Tests.Rendering;
 using Naqil.Documents.Tests.TestEnvironment;
+using Naqil.Tests.Shared;
 
 namespace Naqil.Documents.Tests.Sealing;
 

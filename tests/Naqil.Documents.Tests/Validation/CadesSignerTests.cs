@@ -3,6 +3,7 @@ using System.Security.Cryptography.Pkcs;
 using Naqil.Documents.Sealing;
 using Naqil.Documents.Tests.TestEnvironment;
 using Naqil.Documents.Validation;
+using Naqil.Tests.Shared;
 
 namespace Naqil.Documents.Tests.Validation;
 

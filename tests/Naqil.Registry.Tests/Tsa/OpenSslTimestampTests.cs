@@ -1,7 +1,7 @@
-using System.Diagnostics;
 using System.Security.Cryptography;
 using Naqil.MessageLog;
 using Naqil.Registry.Certificates.Tsa;
+using Naqil.Tests.Shared;
 
 namespace Naqil.Registry.Tests.Tsa;
 
@@ -52,36 +52,7 @@ public sealed class OpenSslTimestampTests : IDisposable
         return path;
     }
 
-    private static string FindOpenSsl()
-    {
-        var found = (Environment.GetEnvironmentVariable("PATH") ?? string.Empty)
-            .Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)
-            .Select(directory => Path.Combine(directory, OperatingSystem.IsWindows() ? "openssl.exe" : "openssl"))
-            .FirstOrDefault(File.Exists);
-        if (found is null)
-        {
-            if (string.Equals(Environment.GetEnvironmentVariable("CI"), "true", StringComparison.OrdinalIgnoreCase))
-            {
-                Assert.Fail("openssl is required under CI to check time-stamp tokens independently.");
-            }
+    private static string FindOpenSsl() => ExternalTool.Find("openssl", "openssl");
 
-            Assert.Skip("openssl is not installed.");
-        }
-
-        return found;
-    }
-
-    private static async Task<(int ExitCode, string Output)> RunAsync(string fileName, params string[] arguments)
-    {
-        var startInfo = new ProcessStartInfo(fileName, arguments)
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        using var process = Process.Start(startInfo)!;
-        var stdout = process.StandardOutput.ReadToEndAsync(TestContext.Current.CancellationToken);
-        var stderr = process.StandardError.ReadToEndAsync(TestContext.Current.CancellationToken);
-        await process.WaitForExitAsync(TestContext.Current.CancellationToken);
-        return (process.ExitCode, await stdout + await stderr);
-    }
+    private static Task<(int ExitCode, string Output)> RunAsync(string fileName, params string[] arguments) => ExternalTool.RunAsync(fileName, arguments);
 }

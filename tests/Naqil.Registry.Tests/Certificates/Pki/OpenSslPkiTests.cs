@@ -1,8 +1,8 @@
-using System.Diagnostics;
 using System.Security.Cryptography;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 using Naqil.Registry.Certificates.Pki;
+using Naqil.Tests.Shared;
 
 namespace Naqil.Registry.Tests.Certificates.Pki;
 
@@ -143,36 +143,7 @@ public sealed class OpenSslPkiTests : IAsyncLifetime
         return path;
     }
 
-    private static string FindOpenSsl()
-    {
-        var found = (Environment.GetEnvironmentVariable("PATH") ?? string.Empty)
-            .Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)
-            .Select(directory => Path.Combine(directory, OperatingSystem.IsWindows() ? "openssl.exe" : "openssl"))
-            .FirstOrDefault(File.Exists);
-        if (found is null)
-        {
-            if (string.Equals(Environment.GetEnvironmentVariable("CI"), "true", StringComparison.OrdinalIgnoreCase))
-            {
-                Assert.Fail("openssl is required under CI to check the PKI's CRLs and OCSP answers independently.");
-            }
+    private static string FindOpenSsl() => ExternalTool.Find("openssl", "openssl");
 
-            Assert.Skip("openssl is not installed.");
-        }
-
-        return found;
-    }
-
-    private static async Task<(int ExitCode, string Output)> RunAsync(string fileName, params string[] arguments)
-    {
-        var startInfo = new ProcessStartInfo(fileName, arguments)
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        using var process = Process.Start(startInfo)!;
-        var stdout = process.StandardOutput.ReadToEndAsync(Ct);
-        var stderr = process.StandardError.ReadToEndAsync(Ct);
-        await process.WaitForExitAsync(Ct);
-        return (process.ExitCode, await stdout + await stderr);
-    }
+    private static Task<(int ExitCode, string Output)> RunAsync(string fileName, params string[] arguments) => ExternalTool.RunAsync(fileName, arguments);
 }

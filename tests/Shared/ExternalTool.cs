@@ -1,11 +1,11 @@
 using System.Diagnostics;
 
-namespace Naqil.Documents.Tests.TestEnvironment;
+namespace Naqil.Tests.Shared;
 
 /// <summary>
-/// An independent program (poppler's pdfsig and pdftotext, openssl, NSS's certutil) that checks
+/// An independent program (openssl, poppler's pdfsig and pdftotext, NSS's certutil) that checks
 /// our output. Absent, the test is skipped locally and fails under CI (<c>CI=true</c>), where
-/// <c>.ci/run</c> installs it.
+/// <c>.ci/run</c> installs it. Linked into every test project that calls one.
 /// </summary>
 internal static class ExternalTool
 {
@@ -19,7 +19,7 @@ internal static class ExternalTool
         {
             if (string.Equals(Environment.GetEnvironmentVariable("CI"), "true", StringComparison.OrdinalIgnoreCase))
             {
-                Assert.Fail($"{name} (Debian package {package}) is required under CI to check documents independently.");
+                Assert.Fail($"{name} (Debian package {package}) is required under CI to check our output independently.");
             }
 
             Assert.Skip($"{name} is not installed (apt-get install {package}).");
