@@ -1,5 +1,6 @@
 using System.Data.Common;
 using System.Globalization;
+using static Naqil.Agencies.Storage.AgencyDb;
 
 namespace Naqil.Agencies.Documents.Storage;
 
@@ -65,24 +66,6 @@ internal abstract class DbIssuedDocumentStore : IIssuedDocumentStore
     {
         await using var command = Command(connection, transaction, sql, parameters);
         await command.ExecuteNonQueryAsync(cancellationToken);
-    }
-
-    private static DbCommand Command(DbConnection connection, DbTransaction? transaction, string sql, params (string Name, object? Value)[] parameters)
-    {
-        var command = connection.CreateCommand();
-#pragma warning disable CA2100 // the SQL is this class's constants; values travel as parameters
-        command.CommandText = sql;
-#pragma warning restore CA2100
-        command.Transaction = transaction;
-        foreach (var (name, value) in parameters)
-        {
-            var parameter = command.CreateParameter();
-            parameter.ParameterName = name;
-            parameter.Value = value ?? DBNull.Value;
-            command.Parameters.Add(parameter);
-        }
-
-        return command;
     }
 
     public void Dispose()

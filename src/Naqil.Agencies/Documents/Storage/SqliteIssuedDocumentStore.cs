@@ -1,5 +1,6 @@
 using System.Data.Common;
 using Microsoft.Data.Sqlite;
+using Naqil.Agencies.Storage;
 
 namespace Naqil.Agencies.Documents.Storage;
 
@@ -14,20 +15,7 @@ internal sealed class SqliteIssuedDocumentStore(string databasePath) : DbIssuedD
         DefaultTimeout = 30,
     }.ToString();
 
-    protected override async Task<DbConnection> OpenAsync(CancellationToken cancellationToken)
-    {
-        var connection = new SqliteConnection(_connectionString);
-        try
-        {
-            await connection.OpenAsync(cancellationToken);
-            return connection;
-        }
-        catch
-        {
-            await connection.DisposeAsync();
-            throw;
-        }
-    }
+    protected override Task<DbConnection> OpenAsync(CancellationToken cancellationToken) => AgencyDb.OpenSqliteAsync(_connectionString, cancellationToken);
 
     protected override async Task PrepareAsync(DbConnection connection, CancellationToken cancellationToken) =>
         await ExecuteAsync(connection, null, "PRAGMA journal_mode = WAL;", cancellationToken);

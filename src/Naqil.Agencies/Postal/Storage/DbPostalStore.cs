@@ -1,5 +1,6 @@
 using System.Data.Common;
 using System.Globalization;
+using static Naqil.Agencies.Storage.AgencyDb;
 
 namespace Naqil.Agencies.Postal.Storage;
 
@@ -218,24 +219,6 @@ internal abstract class DbPostalStore : IPostalStore
         {
             row(reader);
         }
-    }
-
-    private static DbCommand Command(DbConnection connection, DbTransaction? transaction, string sql, (string Name, object? Value)[] parameters)
-    {
-        var command = connection.CreateCommand();
-#pragma warning disable CA2100 // the SQL is this class's constants; values travel as parameters
-        command.CommandText = sql;
-#pragma warning restore CA2100
-        command.Transaction = transaction;
-        foreach (var (name, value) in parameters)
-        {
-            var parameter = command.CreateParameter();
-            parameter.ParameterName = name;
-            parameter.Value = value ?? DBNull.Value;
-            command.Parameters.Add(parameter);
-        }
-
-        return command;
     }
 
     public void Dispose()

@@ -1,5 +1,6 @@
 using System.Data.Common;
 using Microsoft.Data.Sqlite;
+using Naqil.Agencies.Storage;
 
 namespace Naqil.Agencies.Postal.Storage;
 
@@ -21,20 +22,7 @@ internal sealed class SqlitePostalStore(string databasePath) : DbPostalStore
     protected override string SchemaSql => Schema.Replace("BIGINT", "INTEGER", StringComparison.Ordinal)
         .Replace("@@SEQ@@", "INTEGER PRIMARY KEY AUTOINCREMENT", StringComparison.Ordinal);
 
-    protected override async Task<DbConnection> OpenAsync(CancellationToken cancellationToken)
-    {
-        var connection = new SqliteConnection(_connectionString);
-        try
-        {
-            await connection.OpenAsync(cancellationToken);
-            return connection;
-        }
-        catch
-        {
-            await connection.DisposeAsync();
-            throw;
-        }
-    }
+    protected override Task<DbConnection> OpenAsync(CancellationToken cancellationToken) => AgencyDb.OpenSqliteAsync(_connectionString, cancellationToken);
 
     protected override async Task PrepareAsync(DbConnection connection, CancellationToken cancellationToken) =>
         await ExecuteAsync(connection, null, "PRAGMA journal_mode = WAL;", cancellationToken);
