@@ -20,8 +20,8 @@ internal static class VerificationPage
             _ => ("لا توجد وثيقة صادرة بهذا الرقم.", "No document with this id was issued."),
         };
         var page = new StringBuilder();
-        page.Append("<!DOCTYPE html>\n<html lang=\"ar\" dir=\"rtl\">\n<head><meta charset=\"utf-8\"><title>التحقق من وثيقة / Document verification</title>")
-            .Append("<style>body{font-family:sans-serif;max-width:40em;margin:2em auto;padding:0 1em}dt{font-weight:bold}section{margin-bottom:2em}</style></head>\n<body>\n");
+        page.Append("<!DOCTYPE html>\n<html lang=\"ar\" dir=\"rtl\">\n<head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>التحقق من وثيقة / Document verification</title>")
+            .Append("<style>body{font-family:sans-serif;max-width:40em;margin:2em auto;padding:0 1em}dt{font-weight:bold}dd{margin:0 0 .5em;overflow-wrap:anywhere}section{margin-bottom:2em}</style></head>\n<body>\n");
         Section(page, "ar", "rtl", "التحقق من وثيقة", arabic, lookup, ["رقم الوثيقة", "النتيجة", "النوع", "الجهة المصدرة", "تاريخ الإصدار", "شهادة الختم"]);
         Section(page, "en", "ltr", "Document verification", english, lookup, ["Document ID", "Result", "Type", "Issuer", "Issued", "Seal certificate"]);
         page.Append("</body>\n</html>\n");

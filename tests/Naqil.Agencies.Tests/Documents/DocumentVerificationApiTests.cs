@@ -119,6 +119,8 @@ public sealed class DocumentVerificationApiTests(CivilRegistryHost host) : IClas
 
         Assert.Equal("text/html", response.Content.Headers.ContentType?.MediaType);
         Assert.Contains("<html lang=\"ar\" dir=\"rtl\">", page, StringComparison.Ordinal);
+        // A phone shows it at its own width (360 px), long ids wrapping rather than widening the page.
+        Assert.Contains("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">", page, StringComparison.Ordinal);
         var arabic = page.IndexOf("هذه الوثيقة صادرة", StringComparison.Ordinal);
         var english = page.IndexOf("This document was issued", StringComparison.Ordinal);
         Assert.InRange(arabic, 0, english - 1);
