@@ -59,6 +59,9 @@ internal static partial class Log
     [LoggerMessage(3104, LogLevel.Information, "Timestamping works again")]
     public static partial void TimestampRecovered(ILogger logger);
 
+    [LoggerMessage(3106, LogLevel.Warning, "The tree head of size {Size} was not signed: {Reason}; it is signed at a later tick once the key answers")]
+    public static partial void TreeHeadNotSigned(ILogger logger, long size, string reason);
+
     [LoggerMessage(3105, LogLevel.Information, "Purged the bodies of {Count} log entries past their retention")]
     public static partial void BodiesPurged(ILogger logger, int count);
 

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Naqil.Gateway.Configuration;
 using Naqil.Gateway.Signing;
+using Naqil.Keys;
 using Naqil.MessageLog;
 
 namespace Naqil.Gateway.MessageLog;
@@ -118,7 +119,19 @@ internal sealed class LogHeartbeat : BackgroundService
         }
 
         var head = new TreeHead(tree.Size, tree.RootHash, now);
-        var signed = new StoredTreeHead(new SignedTreeHead(head, head.Sign(_keys.SigningKey)), _keys.SigningKeyId);
+        byte[] signature;
+        try
+        {
+            signature = head.Sign(_keys.SigningKey);
+        }
+        catch (SigningUnavailableException e)
+        {
+            // The log itself is fine: entries stay durable, and a later head covers them.
+            Log.TreeHeadNotSigned(_logger, tree.Size, e.Message);
+            return;
+        }
+
+        var signed = new StoredTreeHead(new SignedTreeHead(head, signature), _keys.SigningKeyId);
         await _log.Store.AddTreeHeadAsync(signed, cancellationToken);
         _latestHead = signed;
     }

@@ -34,6 +34,9 @@ internal abstract class ExchangeFace<TExchange>
 
     protected TimeProvider Time { get; }
 
+    /// <summary>Where a face records a refusal it makes after the steps (the provider's, when it cannot sign).</summary>
+    protected ExchangeRefusals Refusals => _refusals;
+
     public async Task HandleAsync(HttpContext context)
     {
         var exchange = Begin(context, Time.GetUtcNow());

@@ -35,6 +35,7 @@ internal enum GatewayError
     BadBody,
     IdReused,
     NotSubscribed,
+    SigningUnavailable,
 }
 
 internal readonly record struct GatewayErrorInfo(int Status, string Code, string Title);
@@ -75,6 +76,7 @@ internal static class GatewayErrors
         GatewayError.BadBody => new(400, "bad-body", "The body is not what the gateway accepts"),
         GatewayError.IdReused => new(409, "id-reused", "The Naqil-Id was already used for another event"),
         GatewayError.NotSubscribed => new(403, "not-subscribed", "The subscriber does not receive this topic"),
+        GatewayError.SigningUnavailable => new(503, Naqil.Keys.SigningUnavailableException.Code, "The gateway's signing key cannot sign now"),
         _ => throw new ArgumentOutOfRangeException(nameof(error), error, null),
     };
 }

@@ -3,7 +3,9 @@ using Microsoft.Extensions.Options;
 using Naqil.Gateway.Configuration;
 using Naqil.Gateway.MessageLog;
 using Naqil.Gateway.Pipeline;
+using Naqil.Gateway.Problems;
 using Naqil.Gateway.Signing;
+using Naqil.Keys;
 using Naqil.Signatures;
 
 namespace Naqil.Gateway.ProviderFace;
@@ -52,12 +54,26 @@ internal abstract class SignedAnswerFace<TExchange>(IEnumerable<IExchangeStep<TE
         return exchange;
     }
 
-    /// <summary>Signs the answer, refusals included, and binds it to the request's signature.</summary>
+    /// <summary>
+    /// Signs the answer, refusals included, and binds it to the request's signature. When the
+    /// signing key's token is unavailable, the answer becomes an unsigned <c>signing-unavailable</c>
+    /// refusal: the backend's answer, if there was one, is not sent without its signature.
+    /// </summary>
     protected override void Seal(TExchange exchange)
     {
         var answer = exchange.Answer!;
         answer.Headers["content-digest"] = ContentDigest.Compute(answer.Body);
-        exchange.ResponseSignature = signatures.SignResponse(MessageViews.FromOutgoingResponse(answer.Status, answer.Headers), answer.Headers, exchange.Incoming);
+        try
+        {
+            exchange.ResponseSignature = signatures.SignResponse(MessageViews.FromOutgoingResponse(answer.Status, answer.Headers), answer.Headers, exchange.Incoming);
+        }
+        catch (SigningUnavailableException e)
+        {
+            exchange.ResponseSignature = null;
+            exchange.Problem = new GatewayProblem(GatewayError.SigningUnavailable, $"the provider's gateway cannot sign its answer, so it withholds it: {e.Message}");
+            Refusals.Refuse(exchange, exchange.Problem.Value);
+            exchange.Answer!.Headers["content-digest"] = ContentDigest.Compute(exchange.Answer.Body);
+        }
     }
 
     protected override (string? Input, string? Signature) ResponseSignature(TExchange exchange) =>
@@ -65,7 +81,10 @@ internal abstract class SignedAnswerFace<TExchange>(IEnumerable<IExchangeStep<TE
 
     protected override void AddHeaders(TExchange exchange, IHeaderDictionary headers)
     {
-        headers[NaqilHeaders.SignatureInput] = exchange.ResponseSignature!.Value.SignatureInput;
-        headers[NaqilHeaders.Signature] = exchange.ResponseSignature!.Value.Signature;
+        if (exchange.ResponseSignature is { } signature)
+        {
+            headers[NaqilHeaders.SignatureInput] = signature.SignatureInput;
+            headers[NaqilHeaders.Signature] = signature.Signature;
+        }
     }
 }

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
+using Naqil.Keys;
 
 namespace Naqil.Gateway.Signing;
 
@@ -17,6 +18,20 @@ internal static class PemFiles
         {
             throw new InvalidOperationException($"{path} does not hold a PEM certificate: {e.Message}", e);
         }
+    }
+
+    /// <summary>The key <paramref name="keyReference"/> names (a file or a <c>pkcs11:</c> URI), checked to be the one <paramref name="certificate"/> certifies.</summary>
+    public static ECDsa OpenMatchingKey(X509Certificate2 certificate, string certificatePath, string keyReference)
+    {
+        var key = SigningKeys.Open(keyReference);
+        using var certified = certificate.GetECDsaPublicKey();
+        if (certified is null || !certified.ExportSubjectPublicKeyInfo().AsSpan().SequenceEqual(key.ExportSubjectPublicKeyInfo()))
+        {
+            key.Dispose();
+            throw new InvalidOperationException($"{certificatePath} does not certify the key {(key is Pkcs11ECDsa token ? token.Reference : keyReference)}; give the certificate issued for that key");
+        }
+
+        return key;
     }
 
     /// <summary>A certificate with its ECDSA P-256 private key, usable for TLS and signing.</summary>

@@ -73,6 +73,12 @@ internal sealed class GatewayNode : IAsyncDisposable
             ResponseTimeout = TimeSpan.FromSeconds(2),
             TrustPollInterval = TimeSpan.FromSeconds(5),
         });
+        if (options.SigningCertificateFile != signingFiles.Certificate)
+        {
+            // Configured with another signing certificate (its key in a token, say): that is the one the registry lists.
+            signing.Dispose();
+            signing = X509CertificateLoader.LoadCertificate(X509Certificate2.CreateFromPem(File.ReadAllText(options.SigningCertificateFile)).RawData);
+        }
 
         return await StartWithAsync(member, options, time, tls, signing, logs);
     }
@@ -90,7 +96,7 @@ internal sealed class GatewayNode : IAsyncDisposable
         Tls.Dispose();
         Signing.Dispose();
         return await StartWithAsync(Member, options, time, X509Certificate2.CreateFromPemFile(options.TlsCertificateFile, options.TlsKeyFile),
-            X509Certificate2.CreateFromPemFile(options.SigningCertificateFile, options.SigningKeyFile), null);
+            X509Certificate2.CreateFromPem(File.ReadAllText(options.SigningCertificateFile)), null);
     }
 
     private static async Task<GatewayNode> StartWithAsync(string member, GatewayOptions options, TimeProvider time, X509Certificate2 tls, X509Certificate2 signing, ILoggerProvider? logs)

@@ -1,4 +1,5 @@
 using Naqil.Gateway.Signing;
+using Naqil.Keys;
 
 namespace Naqil.Gateway.Configuration.Validation;
 
@@ -17,7 +18,21 @@ internal sealed class KeyFilesValidator : IGatewayOptionsValidator
         }
 
         RequirePair(failures, "Tls", options.TlsCertificateFile, options.TlsKeyFile);
-        RequirePair(failures, "Signing", options.SigningCertificateFile, options.SigningKeyFile);
+        if (SigningKeys.IsPkcs11(options.SigningKeyFile))
+        {
+            if (RequireFile(failures, "Gateway:SigningCertificateFile", options.SigningCertificateFile, "this gateway's signing certificate"))
+            {
+                Try(failures, "Gateway:SigningCertificateFile with Gateway:SigningKeyFile", "the signing certificate and the pkcs11: URI of the key it certifies (docs/keys.md)", () =>
+                {
+                    using var certificate = System.Security.Cryptography.X509Certificates.X509CertificateLoader.LoadCertificate(PemFiles.ReadCertificateDer(options.SigningCertificateFile));
+                    PemFiles.OpenMatchingKey(certificate, options.SigningCertificateFile, options.SigningKeyFile).Dispose();
+                });
+            }
+        }
+        else
+        {
+            RequirePair(failures, "Signing", options.SigningCertificateFile, options.SigningKeyFile);
+        }
     }
 
     private static void RequirePair(List<string> failures, string prefix, string certificateFile, string keyFile)
@@ -49,7 +64,7 @@ internal sealed class KeyFilesValidator : IGatewayOptionsValidator
         {
             read();
         }
-        catch (Exception e) when (e is InvalidOperationException or ArgumentException or IOException or UnauthorizedAccessException)
+        catch (Exception e) when (e is InvalidOperationException or ArgumentException or IOException or UnauthorizedAccessException or FormatException or System.Security.Cryptography.CryptographicException)
         {
             failures.Add($"{key}: {e.Message}; point {(key.Contains(" with ", StringComparison.Ordinal) ? "them" : "it")} at {expected}");
         }

@@ -2,6 +2,7 @@ using Naqil.Gateway.Forwarding;
 using Naqil.Gateway.Pipeline;
 using Naqil.Gateway.Problems;
 using Naqil.Gateway.Signing;
+using Naqil.Keys;
 
 namespace Naqil.Gateway.ConsumerFace.Steps;
 
@@ -19,7 +20,16 @@ internal sealed class SignRequestStep(SignedRequestFactory requests) : IExchange
             headers["content-type"] = contentType;
         }
 
-        var signed = requests.Create(exchange.Peer!, Forwarder.Method(request.Method), exchange.Target!, headers, exchange.RequestBody, request.ContentLength is not null);
+        SignedRequest signed;
+        try
+        {
+            signed = requests.Create(exchange.Peer!, Forwarder.Method(request.Method), exchange.Target!, headers, exchange.RequestBody, request.ContentLength is not null);
+        }
+        catch (SigningUnavailableException e)
+        {
+            return ValueTask.FromResult<GatewayProblem?>(new GatewayProblem(GatewayError.SigningUnavailable, $"this gateway cannot sign the request: {e.Message}"));
+        }
+
         exchange.Request = signed;
         exchange.RequestDigest = headers["content-digest"];
         exchange.RequestSignatureInput = signed.Signature.SignatureInput;

@@ -3,6 +3,7 @@ using Naqil.Gateway.Configuration;
 using Naqil.Gateway.Pipeline;
 using Naqil.Gateway.Problems;
 using Naqil.Gateway.Signing;
+using Naqil.Keys;
 using Naqil.Signatures;
 
 namespace Naqil.Gateway.ConsumerFace.Steps;
@@ -24,6 +25,12 @@ internal sealed class VerifyResponseStep(ExchangeSignatures signatures, IOptions
     {
         var response = exchange.Response!;
         var view = MessageViews.FromIncoming(response);
+        if (view.GetHeader("signature") is null && view.GetHeader("naqil-error") == SigningUnavailableException.Code)
+        {
+            // Unsigned, so only a hint; but the answer is withheld either way, and this says why.
+            return new GatewayProblem(GatewayError.SigningUnavailable, "the provider's gateway answered, unsigned, that it cannot sign now (its signing key's token is unavailable); try again shortly");
+        }
+
         if (signatures.VerifyResponse(view, exchange.Request!.View, view.GetHeader("signature-input"), view.GetHeader("signature"), exchange.Peer!, _maxClockSkew) is { } problem)
         {
             return problem;

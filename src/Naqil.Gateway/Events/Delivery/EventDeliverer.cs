@@ -10,6 +10,7 @@ using Naqil.Gateway.Problems;
 using Naqil.Gateway.Signing;
 using Naqil.Gateway.Trust;
 using Naqil.Identifiers;
+using Naqil.Keys;
 using Naqil.MessageLog;
 using Naqil.Signatures;
 
@@ -250,7 +251,19 @@ internal sealed class EventDeliverer : BackgroundService, IDeliverySignal
         }
 
         var path = $"/e1/{subscription.Topic}/{subscription.Subscriber}";
-        var request = _requests.Create(peer, HttpMethod.Post, path, "", headers, body, hasContent: true, NaqilHeaders.EventTag);
+        SignedRequest request;
+        try
+        {
+            request = _requests.Create(peer, HttpMethod.Post, path, "", headers, body, hasContent: true, NaqilHeaders.EventTag);
+        }
+        catch (SigningUnavailableException e)
+        {
+            // Nothing was sent: retried later like any failed delivery, never sent unsigned.
+            var unsigned = new GatewayProblem(GatewayError.SigningUnavailable, $"this gateway cannot sign the delivery: {e.Message}");
+            Log.DeliveryFailed(_logger, subscription.ToString(), Code(unsigned), unsigned.Detail);
+            return [Retry(batch[0], unsigned, started)];
+        }
+
         var timeout = _options.ResponseTimeout + _options.ConnectTimeout;
         var result = await Forwarder.SendAsync(_gateways.For(peer), request.Message, timeout, _options.MaxBodyBytes, ForwardHop.SubscriberGateway, cancellationToken);
         using var response = result.Response;
