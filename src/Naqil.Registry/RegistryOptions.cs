@@ -46,6 +46,29 @@ public sealed record RegistryOptions
     /// registry publishes its own sandbox TSA at <see cref="PublicUrl"/><c>/tsa</c>, if that is set.
     /// </summary>
     public IReadOnlyList<ExternalTsaOptions> Tsas { get; init; } = [];
+
+    /// <summary>Which of the registry's keys live in a PKCS#11 token rather than in PEM files in <see cref="DataDirectory"/> (docs/keys.md).</summary>
+    public RegistryKeyOptions Keys { get; init; } = new();
+}
+
+/// <summary>
+/// Each key a <c>pkcs11:</c> URI (RFC 7512) naming the key in its token, or null for a PEM file in
+/// the data directory. A key named but not yet in the token is generated there on first start; its
+/// certificate is written to the data directory as always.
+/// </summary>
+public sealed record RegistryKeyOptions
+{
+    /// <summary>The anchor's key, which signs the trust configuration.</summary>
+    public string? Anchor { get; init; }
+
+    public string? RootCa { get; init; }
+
+    public string? GatewayCa { get; init; }
+
+    public string? SealCa { get; init; }
+
+    /// <summary>The sandbox TSA's key.</summary>
+    public string? Tsa { get; init; }
 }
 
 /// <summary>An external time-stamping authority: where RFC 3161 requests go and the certificate its tokens verify with.</summary>

@@ -45,9 +45,10 @@ internal sealed class RegistryHost : IAsyncDisposable
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    public static Task<RegistryHost> StartAsync(string dataDirectory, FakeTimeProvider? time = null, TimeSpan? lifetime = null, string? publicUrl = null) =>
+    public static Task<RegistryHost> StartAsync(string dataDirectory, FakeTimeProvider? time = null, TimeSpan? lifetime = null, string? publicUrl = null, RegistryKeyOptions? keys = null) =>
         StartAsync(new RegistryOptions
         {
+            Keys = keys ?? new RegistryKeyOptions(),
             Instance = "SY",
             DataDirectory = dataDirectory,
             AdminToken = AdminToken,

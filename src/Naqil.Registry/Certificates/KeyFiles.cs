@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
+using Naqil.Keys;
 
 namespace Naqil.Registry.Certificates;
 
@@ -10,10 +11,65 @@ namespace Naqil.Registry.Certificates;
 /// </summary>
 internal static class KeyFiles
 {
-    /// <summary>Loads the pair, or creates it with <paramref name="createCertificate"/> when neither file exists.</summary>
+    /// <summary>
+    /// Loads the pair, or creates it with <paramref name="createCertificate"/> when neither file
+    /// exists. With <paramref name="tokenKey"/> (a <c>pkcs11:</c> URI) the key is in that token
+    /// (generated there when missing) and only the certificate is a file.
+    /// </summary>
     public static (ECDsa Key, X509Certificate2 Certificate) LoadOrCreatePair(
-        string directory, string keyFile, string certificateFile, ref bool generated, Func<ECDsa, X509Certificate2> createCertificate) =>
-        TryLoadPair(directory, keyFile, certificateFile) is { } loaded ? loaded : CreatePair(directory, keyFile, certificateFile, ref generated, createCertificate);
+        string directory, string keyFile, string certificateFile, ref bool generated, Func<ECDsa, X509Certificate2> createCertificate, string? tokenKey = null) =>
+        tokenKey is not null ? LoadOrCreateInToken(directory, keyFile, certificateFile, tokenKey, ref generated, createCertificate)
+        : TryLoadPair(directory, keyFile, certificateFile) is { } loaded ? loaded : CreatePair(directory, keyFile, certificateFile, ref generated, createCertificate);
+
+    private static (ECDsa Key, X509Certificate2 Certificate) LoadOrCreateInToken(
+        string directory, string keyFile, string certificateFile, string tokenKey, ref bool generated, Func<ECDsa, X509Certificate2> createCertificate)
+    {
+        if (File.Exists(Path.Combine(directory, keyFile)))
+        {
+            // Two copies of one role's key, one of them on disk, is what the token is there to prevent.
+            throw new InvalidOperationException(
+                $"The data directory '{directory}' has {keyFile} but the configuration puts that key in a token ({Pkcs11Uri.Redact(tokenKey)}); remove {keyFile} and {certificateFile} to start this key anew in the token, or drop the setting to keep the file");
+        }
+
+        var uri = Pkcs11Uri.Parse(tokenKey);
+        var certificatePath = Path.Combine(directory, certificateFile);
+        ECDsa key;
+        try
+        {
+            key = Pkcs11ECDsa.Open(uri);
+        }
+        catch (InvalidOperationException) when (!File.Exists(certificatePath))
+        {
+            key = Pkcs11KeyAdmin.Generate(uri);
+        }
+
+        try
+        {
+            if (!File.Exists(certificatePath))
+            {
+                var created = createCertificate(key);
+                File.WriteAllText(certificatePath, created.ExportCertificatePem());
+                generated = true;
+                return (key, created);
+            }
+
+            var certificate = X509Certificate2.CreateFromPem(File.ReadAllText(certificatePath));
+            using var certificateKey = certificate.GetECDsaPublicKey();
+            if (certificateKey is null || !certificateKey.ExportSubjectPublicKeyInfo().AsSpan().SequenceEqual(key.ExportSubjectPublicKeyInfo()))
+            {
+                certificate.Dispose();
+                throw new InvalidOperationException(
+                    $"{certificateFile} in '{directory}' does not belong to the key {Pkcs11Uri.Redact(tokenKey)}; restore the matching certificate, or remove it to certify the token's key anew");
+            }
+
+            return (key, certificate);
+        }
+        catch
+        {
+            key.Dispose();
+            throw;
+        }
+    }
 
     /// <summary>Loads the pair when both files exist; null when neither does; throws when only one does or they do not match.</summary>
     public static (ECDsa Key, X509Certificate2 Certificate)? TryLoadPair(string directory, string keyFile, string certificateFile)

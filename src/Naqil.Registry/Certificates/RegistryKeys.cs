@@ -102,14 +102,14 @@ public sealed class RegistryKeys : IDisposable
         try
         {
             var (signingKey, anchor) = Own(owned, KeyFiles.LoadOrCreatePair(directory, SigningKeyFile, AnchorFile, ref generated,
-                key => CreateAnchor(key, $"CN=Naqil registry {instance}", now)));
+                key => CreateAnchor(key, $"CN=Naqil registry {instance}", now), options.Keys.Anchor));
 
             var root = Own(owned, LoadOrCreateCa(directory, RegistryPki.RootName, RootKeyFile, RootCertificateFile, null, ref generated,
-                key => CertificateProfiles.Root(key, CaName(instance, "Root CA"), now)));
+                key => CertificateProfiles.Root(key, CaName(instance, "Root CA"), now), options.Keys.RootCa));
             var gateway = Own(owned, LoadOrCreateCa(directory, RegistryPki.GatewayName, GatewayCaKeyFile, GatewayCaCertificateFile, root, ref generated,
-                key => CertificateProfiles.IssuingCa(key, CaName(instance, "Gateway CA"), RegistryPki.KindsOf(RegistryPki.GatewayName), root, urls, now)));
+                key => CertificateProfiles.IssuingCa(key, CaName(instance, "Gateway CA"), RegistryPki.KindsOf(RegistryPki.GatewayName), root, urls, now), options.Keys.GatewayCa));
             var seal = Own(owned, LoadOrCreateCa(directory, RegistryPki.SealName, SealCaKeyFile, SealCaCertificateFile, root, ref generated,
-                key => CertificateProfiles.IssuingCa(key, CaName(instance, "Seal CA"), RegistryPki.KindsOf(RegistryPki.SealName), root, urls, now)));
+                key => CertificateProfiles.IssuingCa(key, CaName(instance, "Seal CA"), RegistryPki.KindsOf(RegistryPki.SealName), root, urls, now), options.Keys.SealCa));
 
             var legacy = KeyFiles.TryLoadPair(directory, LegacyCaKeyFile, LegacyCaCertificateFile);
             if (legacy is { } pair)
@@ -120,7 +120,7 @@ public sealed class RegistryKeys : IDisposable
             }
 
             var (tsaKey, tsa) = Own(owned, KeyFiles.LoadOrCreatePair(directory, TsaKeyFile, TsaCertificateFile, ref generated,
-                key => CreateTsaCertificate(key, $"CN=Naqil sandbox TSA {instance}", gateway, urls, now)));
+                key => CreateTsaCertificate(key, $"CN=Naqil sandbox TSA {instance}", gateway, urls, now), options.Keys.Tsa));
 
             var keys = new RegistryKeys(signingKey, anchor, root, gateway, seal, legacy, tsaKey, tsa);
             var anchorThumbprint = SignedTrustConfiguration.Thumbprint(anchor);
@@ -158,9 +158,9 @@ public sealed class RegistryKeys : IDisposable
     }
 
     private static RegistryCa LoadOrCreateCa(
-        string directory, string name, string keyFile, string certificateFile, RegistryCa? issuer, ref bool generated, Func<ECDsa, X509Certificate2> create)
+        string directory, string name, string keyFile, string certificateFile, RegistryCa? issuer, ref bool generated, Func<ECDsa, X509Certificate2> create, string? tokenKey)
     {
-        var (key, certificate) = KeyFiles.LoadOrCreatePair(directory, keyFile, certificateFile, ref generated, create);
+        var (key, certificate) = KeyFiles.LoadOrCreatePair(directory, keyFile, certificateFile, ref generated, create, tokenKey);
         if (issuer is not null && !IsIssuedBy(certificate, issuer.Certificate))
         {
             key.Dispose();
@@ -202,10 +202,9 @@ public sealed class RegistryKeys : IDisposable
         request.CertificateExtensions.Add(new X509BasicConstraintsExtension(false, false, 0, true));
         request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.DigitalSignature, true));
         request.CertificateExtensions.Add(new X509SubjectKeyIdentifierExtension(request.PublicKey, false));
-        using var withKey = request.CreateSelfSigned(now - BackdateBy, now + AnchorValidity);
-
-        // Keep only the public certificate: the key lives in its own object and file.
-        return X509CertificateLoader.LoadCertificate(withKey.RawData);
+        // Signed by the key where it is (a file's, or a token's that cannot be copied into the certificate).
+        using var signed = request.Create(request.SubjectName, X509SignatureGenerator.CreateForECDsa(key), now - BackdateBy, now + AnchorValidity, CertificateProfiles.NewSerial());
+        return X509CertificateLoader.LoadCertificate(signed.RawData);
     }
 
     /// <summary>RFC 3161 §2.3: extended key usage id-kp-timeStamping only, critical; issued by the gateway CA.</summary>

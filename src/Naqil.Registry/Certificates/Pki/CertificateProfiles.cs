@@ -64,8 +64,9 @@ internal static class CertificateProfiles
         request.CertificateExtensions.Add(new X509BasicConstraintsExtension(true, true, 1, true));
         request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.KeyCertSign | X509KeyUsageFlags.CrlSign, true));
         request.CertificateExtensions.Add(new X509SubjectKeyIdentifierExtension(request.PublicKey, false));
-        using var withKey = request.CreateSelfSigned(now - RegistryKeys.BackdateBy, now + RootValidity);
-        return X509CertificateLoader.LoadCertificate(withKey.RawData);
+        // Signed by the key where it is (a file's, or a token's that cannot be copied into the certificate).
+        using var signed = request.Create(subject, X509SignatureGenerator.CreateForECDsa(key), now - RegistryKeys.BackdateBy, now + RootValidity, NewSerial());
+        return X509CertificateLoader.LoadCertificate(signed.RawData);
     }
 
     /// <summary>An issuing CA under <paramref name="root"/>: path length 0, the policies of the kinds it issues, the root's CRL and AIA.</summary>

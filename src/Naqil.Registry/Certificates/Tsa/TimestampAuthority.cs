@@ -5,8 +5,10 @@ using Naqil.MessageLog;
 using Org.BouncyCastle.Asn1;
 using Org.BouncyCastle.Asn1.Cmp;
 using Org.BouncyCastle.Asn1.Cms;
-using Org.BouncyCastle.Crypto;
-using Org.BouncyCastle.Security;
+using Naqil.Keys;
+using Org.BouncyCastle.Asn1.Nist;
+using Org.BouncyCastle.Cms;
+using Org.BouncyCastle.Crypto.Operators;
 using Org.BouncyCastle.Tsp;
 using Org.BouncyCastle.Utilities.Collections;
 using Org.BouncyCastle.X509;
@@ -35,7 +37,7 @@ public sealed class TimestampAuthority
 
     private static readonly string[] AcceptedDigests = [TspAlgorithms.Sha256, TspAlgorithms.Sha384, TspAlgorithms.Sha512];
 
-    private readonly AsymmetricKeyParameter _signingKey;
+    private readonly EcdsaSignatureFactory _signer;
     private readonly BcX509Certificate _certificate;
     private readonly IStore<BcX509Certificate> _certificates;
     private readonly TimeProvider _timeProvider;
@@ -75,9 +77,9 @@ public sealed class TimestampAuthority
                 "The TSA certificate must have a critical extended key usage of id-kp-timeStamping only (RFC 3161 §2.3).", nameof(certificate));
         }
 
-        // BouncyCastle signs with its own key type, so the key is copied into it in memory; it
-        // never leaves this process.
-        _signingKey = PrivateKeyFactory.CreateKey(privateKey.ExportPkcs8PrivateKey());
+        // BouncyCastle builds the token; the framework key signs it, where it is (a file's key in
+        // memory, or a key in a PKCS#11 token that never leaves it).
+        _signer = new EcdsaSignatureFactory(privateKey);
         _certificate = new X509CertificateParser().ReadCertificate(certificate.RawData);
         _certificates = CollectionUtilities.CreateStore(new[] { _certificate });
         _timeProvider = timeProvider;
@@ -110,8 +112,10 @@ public sealed class TimestampAuthority
             // genTime so the token has one notion of time (and verifiers check the certificate at it).
             var signedAttributes = new AttributeTable(new Asn1EncodableVector(
                 new CmsAttribute(CmsAttributes.SigningTime, new DerSet(new Time(genTime)))));
-            var tokenGenerator = new TimeStampTokenGenerator(
-                _signingKey, _certificate, TspAlgorithms.Sha256, _policyOid, signedAttributes, null)
+            var signerInfo = new SignerInfoGeneratorBuilder()
+                .WithSignedAttributeGenerator(new DefaultSignedAttributeTableGenerator(signedAttributes))
+                .Build(_signer, _certificate);
+            var tokenGenerator = new TimeStampTokenGenerator(signerInfo, Asn1DigestFactory.Get(NistObjectIdentifiers.IdSha256), new DerObjectIdentifier(_policyOid), false)
             {
                 Resolution = Resolution.R_MILLISECONDS,
             };

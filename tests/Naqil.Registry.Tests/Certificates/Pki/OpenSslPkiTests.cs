@@ -12,7 +12,7 @@ namespace Naqil.Registry.Tests.Certificates.Pki;
 /// real HTTP. openssl judges validity at the machine's time, so the registry's clock starts at it.
 /// Skipped when no <c>openssl</c> is installed, except under CI (<c>CI=true</c>), where that is a failure.
 /// </summary>
-public sealed class OpenSslPkiTests : IAsyncLifetime
+public class OpenSslPkiTests : IAsyncLifetime
 {
     private readonly TempDirectory _directory = new();
     private readonly TempDirectory _files = new();
@@ -23,9 +23,12 @@ public sealed class OpenSslPkiTests : IAsyncLifetime
     private RegistryPki Pki => _host.App.Services.GetRequiredService<RegistryPki>();
 
     public async ValueTask InitializeAsync() =>
-        _host = await RegistryHost.StartAsync(_directory.Path, new FakeTimeProvider(TimeProvider.System.GetUtcNow()));
+        _host = await RegistryHost.StartAsync(_directory.Path, new FakeTimeProvider(TimeProvider.System.GetUtcNow()), keys: Keys());
 
-    public async ValueTask DisposeAsync()
+    /// <summary>Where the registry's keys are: PEM files in its data directory here, a token in <see cref="Keys.Pkcs11RegistryPkiTests"/>.</summary>
+    protected virtual RegistryKeyOptions? Keys() => null;
+
+    public virtual async ValueTask DisposeAsync()
     {
         await _host.DisposeAsync();
         _directory.Dispose();
