@@ -21,8 +21,9 @@ internal static class CadesSignature
 
     public static SignedCms Sign(byte[] content, SealKey key)
     {
-        using var privateKey = key.Certificate.GetECDsaPrivateKey()
-            ?? throw new ArgumentException("The seal certificate has no ECDSA private key.", nameof(key));
+        using var ownKey = key.PrivateKey is null ? key.Certificate.GetECDsaPrivateKey() : null;
+        var privateKey = key.PrivateKey ?? ownKey
+            ?? throw new ArgumentException("The seal certificate has no ECDSA private key, and no other key was given.", nameof(key));
         var signedCms = new SignedCms(new ContentInfo(content), detached: true);
         var signer = new CmsSigner(SubjectIdentifierType.IssuerAndSerialNumber, key.Certificate, privateKey)
         {

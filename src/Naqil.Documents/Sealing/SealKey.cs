@@ -1,13 +1,14 @@
+using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 
 namespace Naqil.Documents.Sealing;
 
 /// <summary>
-/// The seal: a certificate with its ECDSA P-256 private key, and the chain above it (issuing CA
-/// first, the root last), all of which go into the signature. The key is used where it is; an
-/// HSM-backed key will come in through the same type later.
+/// The seal: a certificate, the chain above it (issuing CA first, the root last), all of which go
+/// into the signature, and the ECDSA P-256 private key that signs: <see cref="PrivateKey"/> when
+/// given (a key in a PKCS#11 token, which no certificate can carry), else the certificate's own.
 /// </summary>
-public sealed record SealKey(X509Certificate2 Certificate, IReadOnlyList<X509Certificate2> Chain);
+public sealed record SealKey(X509Certificate2 Certificate, IReadOnlyList<X509Certificate2> Chain, ECDsa? PrivateKey = null);
 
 /// <summary>How far the seal goes (ETSI EN 319 142-1 baseline levels).</summary>
 public enum PadesLevel

@@ -12,9 +12,17 @@ namespace Naqil.Documents.Tests.Sealing;
 /// Other implementations check the seal: poppler's pdfsig (NSS), openssl cms and openssl ts.
 /// Skipped when a tool is missing, except under CI, where that fails.
 /// </summary>
-public sealed class IndependentVerificationTests : IDisposable
+public class IndependentVerificationTests : IDisposable
 {
-    private readonly TestPki _pki = TestPki.Create();
+    private readonly TestPki _pki;
+
+    public IndependentVerificationTests()
+        : this(null)
+    {
+    }
+
+    /// <summary>With the seal's key in <paramref name="token"/> when given (<see cref="Pkcs11IndependentVerificationTests"/>).</summary>
+    protected IndependentVerificationTests(Naqil.Keys.Pkcs11Uri? token) => _pki = TestPki.Create(token);
     private readonly TempDirectory _directory = new();
 
     [Fact]
@@ -178,6 +186,7 @@ public sealed class IndependentVerificationTests : IDisposable
     {
         _directory.Dispose();
         _pki.Dispose();
+        GC.SuppressFinalize(this);
     }
 
     private Task<byte[]> SealAsync(PadesLevel level) =>
@@ -206,3 +215,6 @@ public sealed class IndependentVerificationTests : IDisposable
         return nss;
     }
 }
+
+/// <summary>Every independent check again (pdfsig, openssl cms and ts), with the seal's key in SoftHSM2.</summary>
+public sealed class Pkcs11IndependentVerificationTests() : IndependentVerificationTests(TestSoftHsm.NewToken());
