@@ -25,18 +25,24 @@ internal static class SandboxCommand
         {
             Description = "Keep the posts' synthetic items where they are instead of moving them on every few seconds (for scripted demonstrations and tests)",
         };
-        var command = new Command("sandbox", "Run a federation on this machine: the SY and IQ instances, each with its registry and CA, gateways and sample agencies, on embedded SQLite") { state, portBase, noTimer };
-        command.SetAction((result, cancellationToken) => RunAsync(result.GetValue(state)!, result.GetValue(portBase), !result.GetValue(noTimer), cancellationToken));
+        var keys = new Option<string>("--keys")
+        {
+            Description = "Where the keys that sign evidence live: files (PEM beside each component) or pkcs11 (a SoftHSM2 token in the state directory; docs/keys.md)",
+            DefaultValueFactory = _ => "files",
+        };
+        keys.AcceptOnlyFromAmong("files", "pkcs11");
+        var command = new Command("sandbox", "Run a federation on this machine: the SY and IQ instances, each with its registry and CA, gateways and sample agencies, on embedded SQLite") { state, portBase, noTimer, keys };
+        command.SetAction((result, cancellationToken) => RunAsync(result.GetValue(state)!, result.GetValue(portBase), !result.GetValue(noTimer), result.GetValue(keys) == "pkcs11", cancellationToken));
         return command;
     }
 
-    private static async Task<int> RunAsync(DirectoryInfo state, int portBase, bool timer, CancellationToken cancellationToken)
+    private static async Task<int> RunAsync(DirectoryInfo state, int portBase, bool timer, bool keysInToken, CancellationToken cancellationToken)
     {
         SandboxRunner sandbox;
         try
         {
             Console.WriteLine($"Starting the Naqil sandbox in {state.FullName} ...");
-            sandbox = await SandboxRunner.StartAsync(state.FullName, portBase, SandboxPlan.Default, cancellationToken, timer);
+            sandbox = await SandboxRunner.StartAsync(state.FullName, portBase, SandboxPlan.Default, cancellationToken, timer, keysInToken);
         }
         catch (SandboxException e)
         {

@@ -10,7 +10,11 @@ using Naqil.Registry.Certificates.Pki;
 namespace Naqil.Cli.Sandbox;
 
 /// <summary>What a sample backend needs from its instance: where it keeps its files, its gateway, its partners, and its registry (for seals, timestamps and CRLs).</summary>
-internal sealed record BackendContext(string Directory, Uri? Gateway, string[] Partners, IServiceProvider Registry, string RegistryUrl, IReadOnlyList<MemberPlan> Members);
+internal sealed record BackendContext(string Directory, Uri? Gateway, string[] Partners, IServiceProvider Registry, string RegistryUrl, IReadOnlyList<MemberPlan> Members)
+{
+    /// <summary>Where the sandbox's signing keys are (the seal's among them).</summary>
+    public SandboxKeys Keys { get; init; } = SandboxKeys.Files;
+}
 
 /// <summary>
 /// The civil registry's documents in the sandbox: an organisation seal issued by the instance's
@@ -25,25 +29,31 @@ internal static class SandboxDocuments
         var pki = context.Registry.GetRequiredService<RegistryPki>();
         var keys = context.Registry.GetRequiredService<RegistryKeys>();
         var sealCa = pki.Find(RegistryPki.SealName)!;
-        var seal = await SealAsync(context, member, memberName, cancellationToken);
+        var (seal, sealKey) = await SealAsync(context, member, memberName, cancellationToken);
         var authorities = pki.Authorities.Select(a => a.Certificate).ToList();
         var timestamps = new HttpTimestampClient(Http, new Uri($"{context.RegistryUrl}/tsa"), [keys.TsaCertificate, .. authorities]);
         var crls = pki.Describe().ToDictionary(d => d.Thumbprint, d => new Uri(d.CrlUrl), StringComparer.Ordinal);
-        return new ExtractIssuerOptions(new SealKey(seal, [sealCa.Certificate, pki.Root.Certificate]), timestamps, new CrlRevocationSource(Http, crls), new Uri(backendUrl));
+        return new ExtractIssuerOptions(new SealKey(seal, [sealCa.Certificate, pki.Root.Certificate], sealKey), timestamps, new CrlRevocationSource(Http, crls), new Uri(backendUrl));
     }
 
     /// <summary>What the civil registry's verification endpoint trusts: the instance's root, without its key.</summary>
     public static IReadOnlyList<X509Certificate2> TrustAnchors(BackendContext context) =>
         [X509CertificateLoader.LoadCertificate(context.Registry.GetRequiredService<RegistryPki>().Root.Certificate.RawData)];
 
-    /// <summary>The member's seal: a P-256 key and its certificate from the seal CA, issued on the first start only.</summary>
-    private static async Task<X509Certificate2> SealAsync(BackendContext context, string member, string name, CancellationToken cancellationToken)
+    /// <summary>
+    /// The member's seal: a P-256 key and its certificate from the seal CA, issued on the first
+    /// start only; the key a PEM file, or in the sandbox's token (then returned beside the certificate).
+    /// </summary>
+    private static async Task<(X509Certificate2 Certificate, ECDsa? KeyInToken)> SealAsync(BackendContext context, string member, string name, CancellationToken cancellationToken)
     {
         var certificatePath = Path.Combine(context.Directory, "seal.crt");
         var keyPath = Path.Combine(context.Directory, "seal.key");
-        if (!File.Exists(certificatePath) || !File.Exists(keyPath))
+        var inToken = context.Keys.InToken;
+        var tokenKey = inToken ? context.Keys.OpenOrGenerate(member.Replace('/', '-') + "-seal") : null;
+        if (!File.Exists(certificatePath) || (!inToken && !File.Exists(keyPath)))
         {
-            using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+            using var fileKey = inToken ? null : ECDsa.Create(ECCurve.NamedCurves.nistP256);
+            var key = tokenKey ?? fileKey!;
             var request = new CertificateRequest($"CN={member} seal", key, HashAlgorithmName.SHA256);
             var issued = await context.Registry.GetRequiredService<ICertificateAuthority>().IssueAsync(
                 new CertificateIssueRequest(request.CreateSigningRequestPem(), CertificateKind.Seal) { Organisation = new SealOrganisation(member, name) }, cancellationToken);
@@ -53,11 +63,15 @@ internal static class SandboxDocuments
             }
 
             OwnerOnly.CreateDirectory(context.Directory);
-            OwnerOnly.WriteAllText(keyPath, key.ExportPkcs8PrivateKeyPem());
+            if (fileKey is not null)
+            {
+                OwnerOnly.WriteAllText(keyPath, fileKey.ExportPkcs8PrivateKeyPem());
+            }
+
             await File.WriteAllTextAsync(certificatePath, issued.CertificatePem, cancellationToken);
         }
 
-        return X509Certificate2.CreateFromPemFile(certificatePath, keyPath);
+        return inToken ? (X509Certificate2.CreateFromPem(await File.ReadAllTextAsync(certificatePath, cancellationToken)), tokenKey) : (X509Certificate2.CreateFromPemFile(certificatePath, keyPath), null);
     }
 }
 

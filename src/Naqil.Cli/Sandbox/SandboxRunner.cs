@@ -35,6 +35,9 @@ internal sealed class SandboxRunner : IAsyncDisposable
 
     private readonly bool _timer;
 
+    /// <summary>Where the keys that sign evidence are: files, or the state directory's SoftHSM2 token.</summary>
+    private SandboxKeys _keys = SandboxKeys.Files;
+
     /// <summary>The posts' publishers, started once the gateways they publish through are up.</summary>
     private readonly List<PostalPublisher> _publishers = [];
 
@@ -49,12 +52,18 @@ internal sealed class SandboxRunner : IAsyncDisposable
     public SandboxManifest Manifest { get; private set; } = null!;
 
     /// <summary>Starts every component of <paramref name="plan"/> under <paramref name="stateDirectory"/>, on ports from <paramref name="portBase"/>; with <paramref name="timer"/> the posts' simulators move their items on as time passes (off for scripted demonstrations and tests).</summary>
-    public static async Task<SandboxRunner> StartAsync(string stateDirectory, int portBase, SandboxPlan plan, CancellationToken cancellationToken, bool timer = true)
+    public static async Task<SandboxRunner> StartAsync(string stateDirectory, int portBase, SandboxPlan plan, CancellationToken cancellationToken, bool timer = true, bool keysInToken = false)
     {
         CheckPorts(plan, portBase);
         var runner = new SandboxRunner(Path.GetFullPath(stateDirectory), timer);
         try
         {
+            if (keysInToken)
+            {
+                OwnerOnly.CreateDirectory(runner.StateDirectory);
+                runner._keys = SandboxKeys.Pkcs11(runner.StateDirectory);
+            }
+
             await runner.StartAllAsync(portBase, plan, cancellationToken);
             return runner;
         }
@@ -104,7 +113,7 @@ internal sealed class SandboxRunner : IAsyncDisposable
                 var backendUrl = Url("http", portBase + backend.Port);
                 var publishThrough = backend.Gateway is null ? null : new Uri(Url("http", portBase + instance.Gateways.Single(g => g.Member == backend.Gateway).ConsumerPort));
                 var partners = plan.Federations.Where(f => f.A == instance.Code || f.B == instance.Code).Select(f => f.A == instance.Code ? f.B : f.A).ToArray();
-                var context = new BackendContext(Path.Combine(instanceDirectory, "backends", backend.Name), publishThrough, partners, registry.Services, registryUrl, instance.Members);
+                var context = new BackendContext(Path.Combine(instanceDirectory, "backends", backend.Name), publishThrough, partners, registry.Services, registryUrl, instance.Members) { Keys = _keys };
                 await StartBackendAsync(backend.Name, backendUrl, context, cancellationToken);
                 backends[backend.Name] = backendUrl;
             }
@@ -113,7 +122,7 @@ internal sealed class SandboxRunner : IAsyncDisposable
 
             foreach (var gateway in instance.Gateways)
             {
-                var (options, manifest) = await ConfigureGatewayAsync(admin, ca, instanceDirectory, registryUrl, anchorFile, portBase, gateway, backends, cancellationToken);
+                var (options, manifest) = await ConfigureGatewayAsync(admin, ca, _keys, instanceDirectory, registryUrl, anchorFile, portBase, gateway, backends, cancellationToken);
                 gateways[gateway.Member] = manifest;
                 configured.Add(options);
             }
@@ -179,12 +188,12 @@ internal sealed class SandboxRunner : IAsyncDisposable
     }
 
     /// <summary>Issues a gateway's certificates, registers it and its services, and writes its configuration file.</summary>
-    private static async Task<(GatewayOptions Options, GatewayEndpointsManifest Manifest)> ConfigureGatewayAsync(RegistryAdminClient admin, ICertificateAuthority ca, string instanceDirectory,
+    private static async Task<(GatewayOptions Options, GatewayEndpointsManifest Manifest)> ConfigureGatewayAsync(RegistryAdminClient admin, ICertificateAuthority ca, SandboxKeys keys, string instanceDirectory,
         string registryUrl, string anchorFile, int portBase, GatewayPlan gateway, Dictionary<string, string> backends, CancellationToken cancellationToken)
     {
         var directory = Path.Combine(instanceDirectory, "gateways", gateway.Member.Replace('/', '-'));
         var tls = SandboxSecrets.Certificate(directory, "tls", $"{gateway.Member} gateway TLS", CertificateKind.Tls, ca);
-        var signing = SandboxSecrets.Certificate(directory, "signing", $"{gateway.Member} gateway signing", CertificateKind.Signing, ca);
+        var signing = keys.Certificate(directory, "signing", $"{gateway.Member} gateway signing", CertificateKind.Signing, ca);
         var options = new GatewayOptions
         {
             Member = gateway.Member,
@@ -234,7 +243,7 @@ internal sealed class SandboxRunner : IAsyncDisposable
     private async Task<WebApplication> StartRegistryAsync(string instance, string dataDirectory, string token, string url, CancellationToken cancellationToken)
     {
         var builder = ComponentHost.CreateBuilder();
-        builder.Services.AddNaqilRegistry(new RegistryOptions { Instance = instance, DataDirectory = dataDirectory, AdminToken = token, Url = url, PublicUrl = url });
+        builder.Services.AddNaqilRegistry(new RegistryOptions { Instance = instance, DataDirectory = dataDirectory, AdminToken = token, Url = url, PublicUrl = url, Keys = _keys.Registry(instance) });
         builder.WebHost.UseUrls(url);
         var app = builder.Build();
         app.MapNaqilRegistry();

@@ -1,0 +1,103 @@
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+using Naqil.Keys;
+using Naqil.Registry;
+using Naqil.Registry.Certificates;
+
+namespace Naqil.Cli.Sandbox;
+
+/// <summary>
+/// Where the sandbox keeps the keys that sign evidence: PEM files beside each component (the
+/// default), or with <c>--keys pkcs11</c> one SoftHSM2 token in the state directory, labelled
+/// <c>naqil-sandbox</c>, whose PINs are owner-only files there. In the token: each registry's
+/// anchor, CA and TSA keys, each gateway's signing key and the civil registry's seal. TLS keys stay
+/// files either way (docs/keys.md says why).
+/// </summary>
+internal sealed class SandboxKeys
+{
+    public const string TokenLabel = "naqil-sandbox";
+
+    private readonly Pkcs11Uri? _token;
+
+    private SandboxKeys(Pkcs11Uri? token) => _token = token;
+
+    public static SandboxKeys Files { get; } = new(null);
+
+    public bool InToken => _token is not null;
+
+    /// <summary>Prepares the state directory's SoftHSM2 token (made on the first start); must run before anything loads a PKCS#11 module.</summary>
+    public static SandboxKeys Pkcs11(string stateDirectory)
+    {
+        var module = SoftHsm.FindModule()
+            ?? throw new SandboxException("--keys pkcs11 keeps the keys in SoftHSM2, which is not installed; install it (apt-get install softhsm2) or start without --keys");
+        var directory = Path.Combine(stateDirectory, "softhsm");
+        SoftHsm.Use(directory);
+        var pinFile = Path.Combine(directory, "user-pin");
+        var userPin = SandboxSecrets.Token(pinFile);
+        var soPin = SandboxSecrets.Token(Path.Combine(directory, "so-pin"));
+        try
+        {
+            Pkcs11KeyAdmin.InitializeToken(module, TokenLabel, soPin, userPin);
+        }
+        catch (Exception e) when (e is InvalidOperationException or SigningUnavailableException or Net.Pkcs11Interop.Common.Pkcs11Exception)
+        {
+            throw new SandboxException($"the sandbox's SoftHSM2 token in {directory} could not be prepared: {e.Message}");
+        }
+
+        return new SandboxKeys(new Pkcs11Uri { ModulePath = module, Token = TokenLabel, Object = "-", PinSource = "file:" + pinFile });
+    }
+
+    /// <summary>The reference of the key labelled <paramref name="label"/>: its pkcs11: URI, or null for a file.</summary>
+    public string? Reference(string label) => _token?.ForObject(label).ToString();
+
+    /// <summary>The registry's keys for <paramref name="instance"/>: all in the token, or all files.</summary>
+    public RegistryKeyOptions Registry(string instance) => _token is null ? new RegistryKeyOptions() : new RegistryKeyOptions
+    {
+        Anchor = Reference($"{instance}-anchor"),
+        RootCa = Reference($"{instance}-root-ca"),
+        GatewayCa = Reference($"{instance}-gateway-ca"),
+        SealCa = Reference($"{instance}-seal-ca"),
+        Tsa = Reference($"{instance}-tsa"),
+    };
+
+    /// <summary>
+    /// A key and a certificate issued by the instance's CA: as PEM files (<see cref="SandboxSecrets.Certificate"/>),
+    /// or, for a signing key with the keys in the token, the key in the token and the returned
+    /// "key" its pkcs11: URI. Issued on the first start only.
+    /// </summary>
+    public (string Certificate, string Key) Certificate(string directory, string name, string subject, CertificateKind kind, ICertificateAuthority ca)
+    {
+        if (_token is null || kind == CertificateKind.Tls)
+        {
+            return SandboxSecrets.Certificate(directory, name, subject, kind, ca);
+        }
+
+        var label = subject.Replace('/', '-').Replace(' ', '-');
+        var reference = Reference(label)!;
+        var certificatePath = Path.Combine(directory, $"{name}.crt");
+        if (!File.Exists(certificatePath))
+        {
+            using var key = OpenOrGenerate(label);
+            var request = new CertificateRequest($"CN={subject}", key, HashAlgorithmName.SHA256);
+            var certificate = ca.Issue(request.CreateSigningRequestPem(), kind);
+            Directory.CreateDirectory(directory);
+            File.WriteAllText(certificatePath, certificate);
+        }
+
+        return (certificatePath, reference);
+    }
+
+    /// <summary>The key labelled <paramref name="label"/> in the token, made there if it is not yet.</summary>
+    public ECDsa OpenOrGenerate(string label)
+    {
+        var uri = _token!.ForObject(label);
+        try
+        {
+            return Pkcs11ECDsa.Open(uri);
+        }
+        catch (InvalidOperationException)
+        {
+            return Pkcs11KeyAdmin.Generate(uri);
+        }
+    }
+}
