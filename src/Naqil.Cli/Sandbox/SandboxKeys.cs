@@ -1,5 +1,4 @@
 using System.Security.Cryptography;
-using System.Security.Cryptography.X509Certificates;
 using Naqil.Keys;
 using Naqil.Registry;
 using Naqil.Registry.Certificates;
@@ -10,8 +9,8 @@ namespace Naqil.Cli.Sandbox;
 /// Where the sandbox keeps the keys that sign evidence: PEM files beside each component (the
 /// default), or with <c>--keys pkcs11</c> one SoftHSM2 token in the state directory, labelled
 /// <c>naqil-sandbox</c>, whose PINs are owner-only files there. In the token: each registry's
-/// anchor, CA and TSA keys, each gateway's signing key and the civil registry's seal. TLS keys stay
-/// files either way (docs/keys.md says why).
+/// anchor, CA and TSA keys, each gateway's signing and TLS keys (TLS through OpenSSL's pkcs11
+/// engine) and the civil registry's seal.
 /// </summary>
 internal sealed class SandboxKeys
 {
@@ -33,8 +32,9 @@ internal sealed class SandboxKeys
         var directory = Path.Combine(stateDirectory, "softhsm");
         SoftHsm.Use(directory);
         var pinFile = Path.Combine(directory, "user-pin");
-        var userPin = SandboxSecrets.Token(pinFile);
-        var soPin = SandboxSecrets.Token(Path.Combine(directory, "so-pin"));
+        // 24 hex digits: OpenSSL's pkcs11 engine, which holds the TLS keys, takes PINs of at most 32.
+        var userPin = SandboxSecrets.Token(pinFile, bytes: 12);
+        var soPin = SandboxSecrets.Token(Path.Combine(directory, "so-pin"), bytes: 12);
         try
         {
             Pkcs11KeyAdmin.InitializeToken(module, TokenLabel, soPin, userPin);
@@ -67,7 +67,7 @@ internal sealed class SandboxKeys
     /// </summary>
     public (string Certificate, string Key) Certificate(string directory, string name, string subject, CertificateKind kind, ICertificateAuthority ca)
     {
-        if (_token is null || kind == CertificateKind.Tls)
+        if (_token is null)
         {
             return SandboxSecrets.Certificate(directory, name, subject, kind, ca);
         }
@@ -78,7 +78,7 @@ internal sealed class SandboxKeys
         if (!File.Exists(certificatePath))
         {
             using var key = OpenOrGenerate(label);
-            var request = new CertificateRequest($"CN={subject}", key, HashAlgorithmName.SHA256);
+            var request = SandboxSecrets.Request(subject, kind, key);
             var certificate = ca.Issue(request.CreateSigningRequestPem(), kind);
             Directory.CreateDirectory(directory);
             File.WriteAllText(certificatePath, certificate);

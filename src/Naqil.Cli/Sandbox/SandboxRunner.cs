@@ -192,7 +192,7 @@ internal sealed class SandboxRunner : IAsyncDisposable
         string registryUrl, string anchorFile, int portBase, GatewayPlan gateway, Dictionary<string, string> backends, CancellationToken cancellationToken)
     {
         var directory = Path.Combine(instanceDirectory, "gateways", gateway.Member.Replace('/', '-'));
-        var tls = SandboxSecrets.Certificate(directory, "tls", $"{gateway.Member} gateway TLS", CertificateKind.Tls, ca);
+        var tls = keys.Certificate(directory, "tls", $"{gateway.Member} gateway TLS", CertificateKind.Tls, ca);
         var signing = keys.Certificate(directory, "signing", $"{gateway.Member} gateway signing", CertificateKind.Signing, ca);
         var options = new GatewayOptions
         {

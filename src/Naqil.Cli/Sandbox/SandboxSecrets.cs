@@ -9,15 +9,15 @@ namespace Naqil.Cli.Sandbox;
 /// <summary>The sandbox's secrets on disk: created once, reused on every restart, readable by the owner only.</summary>
 internal static class SandboxSecrets
 {
-    /// <summary>A random bearer token kept in <paramref name="path"/>.</summary>
-    public static string Token(string path)
+    /// <summary>A random bearer token (or PIN) of <paramref name="bytes"/> random bytes in hex, kept in <paramref name="path"/>.</summary>
+    public static string Token(string path, int bytes = 24)
     {
         if (File.Exists(path))
         {
             return File.ReadAllText(path).Trim();
         }
 
-        var token = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(24));
+        var token = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(bytes));
         WritePrivate(path, token);
         return token;
     }
@@ -36,6 +36,17 @@ internal static class SandboxSecrets
         }
 
         using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var request = Request(subject, kind, key);
+        var certificate = ca.Issue(request.CreateSigningRequestPem(), kind);
+        Directory.CreateDirectory(directory);
+        WritePrivate(keyPath, key.ExportPkcs8PrivateKeyPem());
+        File.WriteAllText(certificatePath, certificate);
+        return (certificatePath, keyPath);
+    }
+
+    /// <summary>The request for <paramref name="key"/>'s certificate: a TLS one names loopback.</summary>
+    public static CertificateRequest Request(string subject, CertificateKind kind, ECDsa key)
+    {
         var request = new CertificateRequest($"CN={subject}", key, HashAlgorithmName.SHA256);
         if (kind == CertificateKind.Tls)
         {
@@ -45,11 +56,7 @@ internal static class SandboxSecrets
             request.CertificateExtensions.Add(names.Build());
         }
 
-        var certificate = ca.Issue(request.CreateSigningRequestPem(), kind);
-        Directory.CreateDirectory(directory);
-        WritePrivate(keyPath, key.ExportPkcs8PrivateKeyPem());
-        File.WriteAllText(certificatePath, certificate);
-        return (certificatePath, keyPath);
+        return request;
     }
 
     private static void WritePrivate(string path, string content)

@@ -16,7 +16,6 @@ internal sealed class GatewayKeys : IDisposable
     public GatewayKeys(IOptions<GatewayOptions> options)
     {
         var o = options.Value;
-        TlsCertificate = PemFiles.ReadCertificateWithKey(o.TlsCertificateFile, o.TlsKeyFile);
         if (SigningKeys.IsPkcs11(o.SigningKeyFile))
         {
             // The key stays in its token; the certificate file is only its public half.
@@ -30,6 +29,8 @@ internal sealed class GatewayKeys : IDisposable
                 ?? throw new InvalidOperationException($"{o.SigningCertificateFile} has no ECDSA private key");
         }
 
+        // After the signing key: when both are in one module, Naqil initialises it and OpenSSL's engine joins.
+        TlsCertificate = PemFiles.ReadTlsCertificate(o.TlsCertificateFile, o.TlsKeyFile);
         SigningKeyId = SignedTrustConfiguration.Thumbprint(SigningCertificate);
         TlsThumbprint = SignedTrustConfiguration.Thumbprint(TlsCertificate);
     }

@@ -34,6 +34,23 @@ internal static class PemFiles
         return key;
     }
 
+    /// <summary>The TLS certificate with its key: from a PEM file, or (a <c>pkcs11:</c> URI) through OpenSSL's pkcs11 engine.</summary>
+    public static X509Certificate2 ReadTlsCertificate(string certificatePath, string keyReference)
+    {
+        if (!SigningKeys.IsPkcs11(keyReference))
+        {
+            return ReadCertificateWithKey(certificatePath, keyReference);
+        }
+
+        if (!OperatingSystem.IsLinux())
+        {
+            throw new InvalidOperationException("a TLS key in a PKCS#11 token (Gateway:TlsKeyFile a pkcs11: URI) needs OpenSSL's pkcs11 engine, which Naqil uses on Linux only; keep the TLS key in a file here");
+        }
+
+        using var certificate = X509CertificateLoader.LoadCertificate(ReadCertificateDer(certificatePath));
+        return Pkcs11TlsKeys.WithKey(certificate, keyReference);
+    }
+
     /// <summary>A certificate with its ECDSA P-256 private key, usable for TLS and signing.</summary>
     public static X509Certificate2 ReadCertificateWithKey(string certificatePath, string keyPath)
     {

@@ -13,10 +13,10 @@ public sealed class Pkcs11GatewayTests
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     [Fact]
-    public async Task Exchange_SigningKeysInToken_SignedVerifiedAndLogged()
+    public async Task Exchange_SigningAndTlsKeysInToken_SignedVerifiedAndLogged()
     {
         var token = TestSoftHsm.NewToken();
-        await using var env = await GatewayTestEnvironment.StartAsync((member, o) => WithTokenKey(o, token, member));
+        await using var env = await GatewayTestEnvironment.StartAsync((member, o) => WithTokenTlsKey(WithTokenKey(o, token, member), token, member));
 
         using var response = await env.GetAsync(GatewayTestEnvironment.Persons, "/persons/1");
 
@@ -55,6 +55,22 @@ public sealed class Pkcs11GatewayTests
             return again.StatusCode == HttpStatusCode.OK;
         }, "the provider signs again once its token is back");
         Assert.True(env.Backend.Calls > called);
+    }
+
+    /// <summary>The gateway's TLS key generated in <paramref name="token"/>, reached through OpenSSL's pkcs11 engine, with a certificate for loopback.</summary>
+    private static Naqil.Gateway.Configuration.GatewayOptions WithTokenTlsKey(Naqil.Gateway.Configuration.GatewayOptions options, Pkcs11Uri token, string member)
+    {
+        var label = member.Replace('/', '-') + "-tls";
+        using var key = Pkcs11KeyAdmin.Generate(token.ForObject(label));
+        var request = new CertificateRequest($"CN={member} TLS (token)", key, HashAlgorithmName.SHA256);
+        request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension([new Oid("1.3.6.1.5.5.7.3.1"), new Oid("1.3.6.1.5.5.7.3.2")], false));
+        var names = new SubjectAlternativeNameBuilder();
+        names.AddIpAddress(IPAddress.Loopback);
+        request.CertificateExtensions.Add(names.Build());
+        using var certificate = request.Create(request.SubjectName, X509SignatureGenerator.CreateForECDsa(key), DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddYears(1), RandomNumberGenerator.GetBytes(8));
+        var certificateFile = Path.Combine(Path.GetDirectoryName(options.TlsCertificateFile)!, "tls-token.crt");
+        File.WriteAllText(certificateFile, certificate.ExportCertificatePem());
+        return options with { TlsCertificateFile = certificateFile, TlsKeyFile = $"pkcs11:token={Uri.EscapeDataString(token.Token!)};object={label}?module-path={token.ModulePath}&pin-value={token.PinValue}" };
     }
 
     /// <summary>The gateway's signing key generated in <paramref name="token"/> (reached through <paramref name="via"/> if given), with a certificate for it written beside the other files.</summary>

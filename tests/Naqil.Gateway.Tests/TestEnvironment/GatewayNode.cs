@@ -80,6 +80,12 @@ internal sealed class GatewayNode : IAsyncDisposable
             signing = X509CertificateLoader.LoadCertificate(X509Certificate2.CreateFromPem(File.ReadAllText(options.SigningCertificateFile)).RawData);
         }
 
+        if (options.TlsCertificateFile != tlsFiles.Certificate)
+        {
+            tls.Dispose();
+            tls = X509CertificateLoader.LoadCertificate(X509Certificate2.CreateFromPem(File.ReadAllText(options.TlsCertificateFile)).RawData);
+        }
+
         return await StartWithAsync(member, options, time, tls, signing, logs);
     }
 

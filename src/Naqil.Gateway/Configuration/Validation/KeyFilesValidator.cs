@@ -17,7 +17,19 @@ internal sealed class KeyFilesValidator : IGatewayOptionsValidator
             Try(failures, "Gateway:AnchorFile", "the registry's PEM certificate", () => PemFiles.ReadCertificateDer(options.AnchorFile));
         }
 
-        RequirePair(failures, "Tls", options.TlsCertificateFile, options.TlsKeyFile);
+        if (SigningKeys.IsPkcs11(options.TlsKeyFile))
+        {
+            if (RequireFile(failures, "Gateway:TlsCertificateFile", options.TlsCertificateFile, "this gateway's TLS certificate"))
+            {
+                Try(failures, "Gateway:TlsCertificateFile with Gateway:TlsKeyFile", "the TLS certificate and the pkcs11: URI of the key it certifies (docs/keys.md)",
+                    () => PemFiles.ReadTlsCertificate(options.TlsCertificateFile, options.TlsKeyFile).Dispose());
+            }
+        }
+        else
+        {
+            RequirePair(failures, "Tls", options.TlsCertificateFile, options.TlsKeyFile);
+        }
+
         if (SigningKeys.IsPkcs11(options.SigningKeyFile))
         {
             if (RequireFile(failures, "Gateway:SigningCertificateFile", options.SigningCertificateFile, "this gateway's signing certificate"))
