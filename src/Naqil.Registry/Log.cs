@@ -52,6 +52,9 @@ internal static partial class Log
     public static partial void OcspFailed(ILogger logger, string issuer, Exception exception);
 
     // 2300–2399: trust configuration
+    [LoggerMessage(2301, LogLevel.Warning, "The trust configuration was not signed anew ({Reason}); serial {Serial}, still valid, is served until the key answers")]
+    public static partial void ConfigurationNotResigned(ILogger logger, long serial, string reason);
+
     [LoggerMessage(2300, LogLevel.Information, "Signed trust configuration serial {Serial}, expires {Expires:O}, ETag {ETag}")]
     public static partial void ConfigurationSigned(ILogger logger, long serial, DateTimeOffset expires, string eTag);
 }

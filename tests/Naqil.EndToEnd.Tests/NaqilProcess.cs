@@ -39,8 +39,14 @@ internal sealed class NaqilProcess : IAsyncDisposable
     public static NaqilProcess Start(string workingDirectory, params string[] arguments) =>
         StartProgram(workingDirectory, Path.Combine(AppContext.BaseDirectory, "naqil.dll"), arguments);
 
+    /// <summary><c>naqil</c> with <paramref name="environment"/> added to its environment.</summary>
+    public static NaqilProcess Start(string workingDirectory, IReadOnlyDictionary<string, string> environment, params string[] arguments) =>
+        StartProgram(workingDirectory, Path.Combine(AppContext.BaseDirectory, "naqil.dll"), arguments, environment);
+
     /// <summary>Another .NET program built next to the tests (the load harness, <c>naqil-load.dll</c>).</summary>
-    public static NaqilProcess StartProgram(string workingDirectory, string dll, params string[] arguments)
+    public static NaqilProcess StartProgram(string workingDirectory, string dll, params string[] arguments) => StartProgram(workingDirectory, dll, arguments, null);
+
+    private static NaqilProcess StartProgram(string workingDirectory, string dll, string[] arguments, IReadOnlyDictionary<string, string>? environment)
     {
         var start = new ProcessStartInfo("dotnet")
         {
@@ -49,6 +55,11 @@ internal sealed class NaqilProcess : IAsyncDisposable
             RedirectStandardError = true,
             UseShellExecute = false,
         };
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+        {
+            start.Environment[name] = value;
+        }
+
         start.ArgumentList.Add(dll);
         foreach (var argument in arguments)
         {

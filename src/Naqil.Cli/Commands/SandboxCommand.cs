@@ -31,18 +31,29 @@ internal static class SandboxCommand
             DefaultValueFactory = _ => "files",
         };
         keys.AcceptOnlyFromAmong("files", "pkcs11");
-        var command = new Command("sandbox", "Run a federation on this machine: the SY and IQ instances, each with its registry and CA, gateways and sample agencies, on embedded SQLite") { state, portBase, noTimer, keys };
-        command.SetAction((result, cancellationToken) => RunAsync(result.GetValue(state)!, result.GetValue(portBase), !result.GetValue(noTimer), result.GetValue(keys) == "pkcs11", cancellationToken));
+        var module = new Option<FileInfo?>("--pkcs11-module")
+        {
+            Description = "With --keys pkcs11: the PKCS#11 module the keys that sign evidence are reached through (default SoftHSM2's; p11-kit's client module reaches the token over a socket as a network HSM is reached). TLS keys go through SoftHSM2's own",
+        };
+        var command = new Command("sandbox", "Run a federation on this machine: the SY and IQ instances, each with its registry and CA, gateways and sample agencies, on embedded SQLite") { state, portBase, noTimer, keys, module };
+        command.Validators.Add(result =>
+        {
+            if (result.GetValue(module) is not null && result.GetValue(keys) != "pkcs11")
+            {
+                result.AddError("--pkcs11-module is for --keys pkcs11; add --keys pkcs11, or leave --pkcs11-module out");
+            }
+        });
+        command.SetAction((result, cancellationToken) => RunAsync(result.GetValue(state)!, result.GetValue(portBase), !result.GetValue(noTimer), result.GetValue(keys) == "pkcs11", result.GetValue(module)?.FullName, cancellationToken));
         return command;
     }
 
-    private static async Task<int> RunAsync(DirectoryInfo state, int portBase, bool timer, bool keysInToken, CancellationToken cancellationToken)
+    private static async Task<int> RunAsync(DirectoryInfo state, int portBase, bool timer, bool keysInToken, string? pkcs11Module, CancellationToken cancellationToken)
     {
         SandboxRunner sandbox;
         try
         {
             Console.WriteLine($"Starting the Naqil sandbox in {state.FullName} ...");
-            sandbox = await SandboxRunner.StartAsync(state.FullName, portBase, SandboxPlan.Default, cancellationToken, timer, keysInToken);
+            sandbox = await SandboxRunner.StartAsync(state.FullName, portBase, SandboxPlan.Default, cancellationToken, timer, keysInToken, pkcs11Module);
         }
         catch (SandboxException e)
         {

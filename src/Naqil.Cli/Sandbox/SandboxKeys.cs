@@ -18,16 +18,28 @@ internal sealed class SandboxKeys
 
     private readonly Pkcs11Uri? _token;
 
-    private SandboxKeys(Pkcs11Uri? token) => _token = token;
+    /// <summary>The token as OpenSSL's engine reaches it for TLS: through SoftHSM2 itself, whatever module the signing keys go through.</summary>
+    private readonly Pkcs11Uri? _tlsToken;
 
-    public static SandboxKeys Files { get; } = new(null);
+    private SandboxKeys(Pkcs11Uri? token, Pkcs11Uri? tlsToken)
+    {
+        _token = token;
+        _tlsToken = tlsToken;
+    }
+
+    public static SandboxKeys Files { get; } = new(null, null);
 
     public bool InToken => _token is not null;
 
-    /// <summary>Prepares the state directory's SoftHSM2 token (made on the first start); must run before anything loads a PKCS#11 module.</summary>
-    public static SandboxKeys Pkcs11(string stateDirectory)
+    /// <summary>
+    /// Prepares the state directory's SoftHSM2 token (made on the first start); must run before
+    /// anything loads a PKCS#11 module. The keys that sign evidence are reached through
+    /// <paramref name="module"/> when given (p11-kit's client module, to reach the token as a network
+    /// HSM is reached), else through SoftHSM2's own; TLS keys always through SoftHSM2's.
+    /// </summary>
+    public static SandboxKeys Pkcs11(string stateDirectory, string? module = null)
     {
-        var module = SoftHsm.FindModule()
+        var softHsm = SoftHsm.FindModule()
             ?? throw new SandboxException("--keys pkcs11 keeps the keys in SoftHSM2, which is not installed; install it (apt-get install softhsm2) or start without --keys");
         var directory = Path.Combine(stateDirectory, "softhsm");
         SoftHsm.Use(directory);
@@ -37,14 +49,20 @@ internal sealed class SandboxKeys
         var soPin = SandboxSecrets.Token(Path.Combine(directory, "so-pin"), bytes: 12);
         try
         {
-            Pkcs11KeyAdmin.InitializeToken(module, TokenLabel, soPin, userPin);
+            Pkcs11KeyAdmin.InitializeToken(softHsm, TokenLabel, soPin, userPin);
         }
         catch (Exception e) when (e is InvalidOperationException or SigningUnavailableException or Net.Pkcs11Interop.Common.Pkcs11Exception)
         {
             throw new SandboxException($"the sandbox's SoftHSM2 token in {directory} could not be prepared: {e.Message}");
         }
 
-        return new SandboxKeys(new Pkcs11Uri { ModulePath = module, Token = TokenLabel, Object = "-", PinSource = "file:" + pinFile });
+        var local = new Pkcs11Uri { ModulePath = softHsm, Token = TokenLabel, Object = "-", PinSource = "file:" + pinFile };
+        if (module is not null && !File.Exists(module))
+        {
+            throw new SandboxException($"--pkcs11-module {module} does not exist; give the path of a PKCS#11 module that reaches the token '{TokenLabel}'");
+        }
+
+        return new SandboxKeys(local with { ModulePath = module ?? softHsm }, local);
     }
 
     /// <summary>The reference of the key labelled <paramref name="label"/>: its pkcs11: URI, or null for a file.</summary>
@@ -73,7 +91,7 @@ internal sealed class SandboxKeys
         }
 
         var label = subject.Replace('/', '-').Replace(' ', '-');
-        var reference = Reference(label)!;
+        var reference = kind == CertificateKind.Tls ? _tlsToken!.ForObject(label).ToString() : Reference(label)!;
         var certificatePath = Path.Combine(directory, $"{name}.crt");
         if (!File.Exists(certificatePath))
         {

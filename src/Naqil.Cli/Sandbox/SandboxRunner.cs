@@ -52,7 +52,7 @@ internal sealed class SandboxRunner : IAsyncDisposable
     public SandboxManifest Manifest { get; private set; } = null!;
 
     /// <summary>Starts every component of <paramref name="plan"/> under <paramref name="stateDirectory"/>, on ports from <paramref name="portBase"/>; with <paramref name="timer"/> the posts' simulators move their items on as time passes (off for scripted demonstrations and tests).</summary>
-    public static async Task<SandboxRunner> StartAsync(string stateDirectory, int portBase, SandboxPlan plan, CancellationToken cancellationToken, bool timer = true, bool keysInToken = false)
+    public static async Task<SandboxRunner> StartAsync(string stateDirectory, int portBase, SandboxPlan plan, CancellationToken cancellationToken, bool timer = true, bool keysInToken = false, string? pkcs11Module = null)
     {
         CheckPorts(plan, portBase);
         var runner = new SandboxRunner(Path.GetFullPath(stateDirectory), timer);
@@ -61,7 +61,7 @@ internal sealed class SandboxRunner : IAsyncDisposable
             if (keysInToken)
             {
                 OwnerOnly.CreateDirectory(runner.StateDirectory);
-                runner._keys = SandboxKeys.Pkcs11(runner.StateDirectory);
+                runner._keys = SandboxKeys.Pkcs11(runner.StateDirectory, pkcs11Module);
             }
 
             await runner.StartAllAsync(portBase, plan, cancellationToken);

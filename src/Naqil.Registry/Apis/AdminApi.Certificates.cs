@@ -60,8 +60,17 @@ internal static partial class AdminApi
             return RegistryProblem.BadRequest("'member' names a seal's organisation; a tls or signing certificate takes its subject from the CSR, so leave 'member' out");
         }
 
-        var issued = await services.Authority.IssueAsync(
-            new CertificateIssueRequest(body.Csr, kind.Value) { Organisation = organisation }, request.HttpContext.RequestAborted);
+        CertificateIssuance issued;
+        try
+        {
+            issued = await services.Authority.IssueAsync(
+                new CertificateIssueRequest(body.Csr, kind.Value) { Organisation = organisation }, request.HttpContext.RequestAborted);
+        }
+        catch (Naqil.Keys.SigningUnavailableException e)
+        {
+            return RegistryProblem.SigningUnavailable(e);
+        }
+
         return issued.Succeeded
             ? TypedResults.Ok(new IssuedCertificateResponse(issued.CertificatePem!, issued.Issuer!, issued.Serial!))
             : RegistryProblem.BadCertificate(issued.Error!);

@@ -46,7 +46,15 @@ internal static class PkiApi
             return UnknownCa(ca);
         }
 
-        var crl = await crls.GetCurrentAsync(authority, cancellationToken);
+        PublishedCrl crl;
+        try
+        {
+            crl = await crls.GetCurrentAsync(authority, cancellationToken);
+        }
+        catch (Naqil.Keys.SigningUnavailableException e)
+        {
+            return RegistryProblem.SigningUnavailable(e);
+        }
 
         // Revalidated on every use: a revocation re-signs the CRL before its nextUpdate.
         context.Response.Headers.CacheControl = "no-cache";

@@ -11,6 +11,7 @@ internal enum RegistryError
     BadCertificate,
     BadRequest,
     Unauthorized,
+    SigningUnavailable,
 }
 
 /// <summary>
@@ -56,6 +57,9 @@ internal sealed class RegistryProblem : IResult, IStatusCodeHttpResult, IValueHt
 
     public static RegistryProblem Unauthorized(string detail) => new(RegistryError.Unauthorized, detail);
 
+    /// <summary>A key in a PKCS#11 token could not sign (docs/keys.md); the caller tries again shortly.</summary>
+    public static RegistryProblem SigningUnavailable(Naqil.Keys.SigningUnavailableException e) => new(RegistryError.SigningUnavailable, $"the registry's key cannot sign now: {e.Message}");
+
     public Task ExecuteAsync(HttpContext httpContext)
     {
         ArgumentNullException.ThrowIfNull(httpContext);
@@ -76,6 +80,7 @@ internal sealed class RegistryProblem : IResult, IStatusCodeHttpResult, IValueHt
         RegistryError.BadCertificate => (StatusCodes.Status400BadRequest, "bad-certificate", "Bad certificate"),
         RegistryError.BadRequest => (StatusCodes.Status400BadRequest, "bad-request", "Bad request"),
         RegistryError.Unauthorized => (StatusCodes.Status401Unauthorized, "unauthorized", "Unauthorized"),
+        RegistryError.SigningUnavailable => (StatusCodes.Status503ServiceUnavailable, Naqil.Keys.SigningUnavailableException.Code, "Signing unavailable"),
         _ => throw new ArgumentOutOfRangeException(nameof(error), error, null),
     };
 

@@ -26,10 +26,19 @@ internal static class TrustApi
     /// The body is the exact signed payload, the detached JWS travels in <c>Naqil-Config-Signature</c>.
     /// <c>Cache-Control: no-cache</c> makes every cache revalidate, since the document expires.
     /// </summary>
-    private static async Task<Results<FileContentHttpResult, StatusCodeHttpResult>> GetConfiguration(
+    private static async Task<Results<FileContentHttpResult, StatusCodeHttpResult, RegistryProblem>> GetConfiguration(
         HttpContext context, TrustConfigurationPublisher publisher, CancellationToken cancellationToken)
     {
-        var current = await publisher.GetCurrentAsync(cancellationToken);
+        PublishedConfiguration current;
+        try
+        {
+            current = await publisher.GetCurrentAsync(cancellationToken);
+        }
+        catch (Naqil.Keys.SigningUnavailableException e)
+        {
+            return RegistryProblem.SigningUnavailable(e);
+        }
+
         var headers = context.Response.Headers;
         headers.ETag = current.ETag;
         headers.CacheControl = "no-cache";

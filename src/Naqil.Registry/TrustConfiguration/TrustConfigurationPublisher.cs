@@ -5,6 +5,8 @@ using Naqil.Registry.Storage;
 using Naqil.Trust;
 using TrustDocument = Naqil.Trust.TrustConfiguration;
 
+using Naqil.Keys;
+
 namespace Naqil.Registry.TrustConfiguration;
 
 /// <summary>A signed configuration as served, with its entity tag.</summary>
@@ -46,7 +48,18 @@ internal sealed class TrustConfigurationPublisher(
                 return current!;
             }
 
-            var published = Sign(await store.ReadSnapshotAsync(cancellationToken));
+            PublishedConfiguration published;
+            try
+            {
+                published = Sign(await store.ReadSnapshotAsync(cancellationToken));
+            }
+            catch (SigningUnavailableException e) when (current is not null && current.Signed.Configuration.Expires > time.GetUtcNow())
+            {
+                // The anchor's key is in a token that does not answer: the last document is still valid, and gateways keep it until it expires.
+                Log.ConfigurationNotResigned(logger, current.Serial, e.Message);
+                return current;
+            }
+
             Volatile.Write(ref _current, published);
             Log.ConfigurationSigned(logger, published.Serial, published.Signed.Configuration.Expires, published.ETag);
             return published;
