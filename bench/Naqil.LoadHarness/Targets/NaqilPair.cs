@@ -91,6 +91,11 @@ internal static class NaqilPair
         await Workspace.WaitHealthyAsync(providerProcess, $"{provider.ConsumerUrl}/health", TimeSpan.FromSeconds(60));
         await WaitExchangingAsync(consumer.ConsumerUrl + Paths.NaqilGet, consumerProcess, providerProcess);
         var settings = variant.Settings.Count == 0 ? "" : "; " + string.Join(", ", variant.Settings.Select(s => $"Gateway:{s.Key}={s.Value}"));
+        if (variant.KeysInToken)
+        {
+            settings += "; both gateways' signing keys in a SoftHSM2 token (PKCS#11), TLS keys in files";
+        }
+
         if (variant.UsesHarnessPostgres)
         {
             settings += $", each gateway's log in a database of its own on the harness's {postgres!.Version}";
@@ -158,7 +163,9 @@ internal static class NaqilPair
     {
         var folder = workspace.Folder($"{variant.Name}-{member.Replace('/', '-')}-{code}");
         var tls = await IssueAsync(admin, folder, "tls", $"{member} {code} TLS");
-        var signing = await IssueAsync(admin, folder, "signing", $"{member} {code} signing");
+        var signing = variant.KeysInToken
+            ? await IssueInTokenAsync(admin, workspace, folder, $"{variant.Name}-{member.Replace('/', '-')}-{code}-signing", $"{member} {code} signing")
+            : await IssueAsync(admin, folder, "signing", $"{member} {code} signing");
         var consumerUrl = $"http://127.0.0.1:{Workspace.FreePort()}";
         var providerUrl = $"https://127.0.0.1:{Workspace.FreePort()}";
         await PutAsync(admin, $"admin/v1/gateways/{member}/{code}", new
@@ -225,9 +232,18 @@ internal static class NaqilPair
         node[parts[^1]] = value;
     }
 
-    private static async Task<(string Certificate, string Key)> IssueAsync(HttpClient admin, string folder, string kind, string subject)
+    /// <summary>A signing key made in the harness's SoftHSM2 token and its certificate; the "key" returned is its pkcs11: URI.</summary>
+    private static async Task<(string Certificate, string Key)> IssueInTokenAsync(HttpClient admin, Workspace workspace, string folder, string label, string subject)
     {
-        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        using var key = Naqil.Keys.Pkcs11KeyAdmin.Generate(HarnessToken.For(workspace).ForObject(label));
+        var certificate = await RequestAsync(admin, "signing", CsrFor(key, "signing", subject));
+        var certificateFile = Path.Combine(folder, "signing.crt");
+        await File.WriteAllTextAsync(certificateFile, certificate);
+        return (certificateFile, key.Reference);
+    }
+
+    private static string CsrFor(ECDsa key, string kind, string subject)
+    {
         var request = new System.Security.Cryptography.X509Certificates.CertificateRequest($"CN={subject}", key, HashAlgorithmName.SHA256);
         if (kind == "tls")
         {
@@ -237,14 +253,25 @@ internal static class NaqilPair
             request.CertificateExtensions.Add(names.Build());
         }
 
-        using var response = await admin.PostAsJsonAsync("admin/v1/certificates", new { csr = request.CreateSigningRequestPem(), kind });
+        return request.CreateSigningRequestPem();
+    }
+
+    private static async Task<string> RequestAsync(HttpClient admin, string kind, string csr)
+    {
+        using var response = await admin.PostAsJsonAsync("admin/v1/certificates", new { csr, kind });
         var body = await response.Content.ReadAsStringAsync();
         if (!response.IsSuccessStatusCode)
         {
             throw new HarnessException($"the registry refused to issue a {kind} certificate: {(int)response.StatusCode} {body}");
         }
 
-        var certificate = JsonDocument.Parse(body).RootElement.GetProperty("certificate").GetString()!;
+        return JsonDocument.Parse(body).RootElement.GetProperty("certificate").GetString()!;
+    }
+
+    private static async Task<(string Certificate, string Key)> IssueAsync(HttpClient admin, string folder, string kind, string subject)
+    {
+        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var certificate = await RequestAsync(admin, kind, CsrFor(key, kind, subject));
         var certificateFile = Path.Combine(folder, $"{kind}.crt");
         var keyFile = Path.Combine(folder, $"{kind}.key");
         await File.WriteAllTextAsync(certificateFile, certificate);
@@ -274,8 +301,11 @@ internal static class NaqilPair
 /// <c>naqil-sqlite:MessageLog:Storage=sqlite</c>. <c>%VAR%</c> in a value expands an environment
 /// variable; then <c>{data}</c> is the gateway's data folder and <c>{gateway}</c> its code (<c>gw2c</c>).
 /// </summary>
-internal sealed record NaqilVariant(string Name, IReadOnlyList<KeyValuePair<string, string>> Settings)
+internal sealed record NaqilVariant(string Name, IReadOnlyList<KeyValuePair<string, string>> Settings, bool KeysInToken = false)
 {
+    /// <summary>The pseudo-setting <c>Keys=pkcs11</c>: both gateways' signing keys in a SoftHSM2 token of the harness's (docs/keys.md), not a Gateway key.</summary>
+    private const string KeysSetting = "Keys";
+
     public static NaqilVariant Parse(string text)
     {
         var colon = text.IndexOf(':', StringComparison.Ordinal);
@@ -295,7 +325,14 @@ internal sealed record NaqilVariant(string Name, IReadOnlyList<KeyValuePair<stri
             }
         }
 
-        return new NaqilVariant(name, settings);
+        var keys = settings.FirstOrDefault(s => s.Key.Equals(KeysSetting, StringComparison.OrdinalIgnoreCase));
+        if (keys.Key is not null && !keys.Value.Equals("pkcs11", StringComparison.OrdinalIgnoreCase) && !keys.Value.Equals("files", StringComparison.OrdinalIgnoreCase))
+        {
+            throw new HarnessException($"--naqil-variant '{text}': Keys is '{keys.Value}'; write Keys=pkcs11 (signing keys in SoftHSM2) or Keys=files");
+        }
+
+        return new NaqilVariant(name, [.. settings.Where(s => !s.Key.Equals(KeysSetting, StringComparison.OrdinalIgnoreCase))],
+            keys.Value?.Equals("pkcs11", StringComparison.OrdinalIgnoreCase) == true);
     }
 
     /// <summary>The PostgreSQL variant measured by default when the harness finds PostgreSQL's programs.</summary>

@@ -124,10 +124,10 @@ public sealed class Pkcs11ECDsaTests
         using var key = Pkcs11KeyAdmin.Generate(token.ForObject("busy"));
         using var verifier = ECDsa.Create(key.ExportParameters(false));
 
-        var results = await Task.WhenAll(Enumerable.Range(0, 16).Select(i => Task.Run(() =>
+        var results = await Task.WhenAll(Enumerable.Range(0, 64).Select(i => Task.Run(() =>
         {
             var ok = 0;
-            for (var n = 0; n < 50; n++)
+            for (var n = 0; n < 200; n++)
             {
                 var data = BitConverter.GetBytes(i * 1000 + n);
                 ok += verifier.VerifyData(data, key.SignData(data, HashAlgorithmName.SHA256), HashAlgorithmName.SHA256) ? 1 : 0;
@@ -136,6 +136,6 @@ public sealed class Pkcs11ECDsaTests
             return ok;
         }, TestContext.Current.CancellationToken)));
 
-        Assert.All(results, ok => Assert.Equal(50, ok));
+        Assert.All(results, ok => Assert.Equal(200, ok));
     }
 }
