@@ -65,6 +65,11 @@ internal sealed class SandboxKeys
         return new SandboxKeys(local with { ModulePath = module ?? softHsm }, local);
     }
 
+    /// <summary>How <c>sandbox.json</c> describes where the keys are.</summary>
+    public KeysManifest Manifest() => _token is null
+        ? new KeysManifest("files")
+        : new KeysManifest("pkcs11", _token.Token, _token.ModulePath, Environment.GetEnvironmentVariable("SOFTHSM2_CONF"), _token.PinSource![5..]);
+
     /// <summary>The reference of the key labelled <paramref name="label"/>: its pkcs11: URI, or null for a file.</summary>
     public string? Reference(string label) => _token?.ForObject(label).ToString();
 

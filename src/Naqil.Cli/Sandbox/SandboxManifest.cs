@@ -28,6 +28,9 @@ internal sealed record SandboxManifest
     /// <summary>Per instance: its PKI's root certificate file, and each CA's certificate, CRL and OCSP addresses (docs/pki.md).</summary>
     public required IReadOnlyDictionary<string, PkiManifest> Pki { get; init; }
 
+    /// <summary>Where the keys that sign are: <c>files</c>, or <c>pkcs11</c> with the token and how to reach it (docs/keys.md).</summary>
+    public required KeysManifest Keys { get; init; }
+
     public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     public void Write(string directory) =>
@@ -40,3 +43,10 @@ internal sealed record InstanceEndpoints(string Registry, string TrustConfigurat
 internal sealed record SandboxExample(string Name, string Description, string Command);
 
 internal sealed record GatewayEndpointsManifest(string Consumer, string Provider, string AdminTokenFile, string ConfigFile);
+
+/// <summary>
+/// The sandbox's keys in <c>sandbox.json</c>: <c>provider</c> <c>files</c> or <c>pkcs11</c>; for a token,
+/// its label, the module the signing keys are reached through, the SoftHSM2 configuration file and
+/// the user PIN's file, so <c>naqil keys list</c> can be pointed at it.
+/// </summary>
+internal sealed record KeysManifest(string Provider, string? Token = null, string? Module = null, string? SoftHsmConfiguration = null, string? PinFile = null);

@@ -183,6 +183,7 @@ internal sealed class SandboxRunner : IAsyncDisposable
             Example = examples[0].Command,
             Examples = examples,
             Pki = pki,
+            Keys = _keys.Manifest(),
         };
         Manifest.Write(StateDirectory);
     }

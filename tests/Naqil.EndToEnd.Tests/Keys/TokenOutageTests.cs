@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
+using System.Text.Json;
 using Naqil.Tests.Shared;
 
 namespace Naqil.EndToEnd.Tests.Keys;
@@ -36,6 +37,25 @@ public sealed class TokenOutageTests : IDisposable
             Assert.True(await first.WaitForAsync(() => first.Output.Contains("Press Ctrl+C", StringComparison.Ordinal), StartTimeout), first.Output);
             using var http = new HttpClient();
             Assert.Equal(HttpStatusCode.OK, (await PersonAsync(http, consumer)).Status);
+
+            // The manifest says where the keys are, and the civil registry's seal (in the token) passes validation.
+            using var manifest = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(state, "sandbox.json"), TestContext.Current.CancellationToken));
+            var keys = manifest.RootElement.GetProperty("keys");
+            Assert.Equal(("pkcs11", "naqil-sandbox"), (keys.GetProperty("provider").GetString(), keys.GetProperty("token").GetString()));
+            using var extractRequest = new HttpRequestMessage(HttpMethod.Post, $"{consumer}/r1/SY/GOV/CIVREG/registry/extracts/extracts")
+            {
+                Content = new StringContent("{\"nationalId\":\"01010000001\"}", System.Text.Encoding.UTF8, "application/json"),
+            };
+            extractRequest.Headers.Add("Naqil-Client", "SY/GOV/MOCT/portal");
+            extractRequest.Headers.Add("Naqil-Purpose", "certificate-issuance");
+            using var extract = await http.SendAsync(extractRequest, TestContext.Current.CancellationToken);
+            Assert.Equal(HttpStatusCode.OK, extract.StatusCode);
+            var pdf = await extract.Content.ReadAsByteArrayAsync(TestContext.Current.CancellationToken);
+            using var verify = await http.PostAsync(manifest.RootElement.GetProperty("backends").GetProperty("civil-registry").GetString() + "/documents/verify",
+                new ByteArrayContent(pdf) { Headers = { ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/pdf") } }, TestContext.Current.CancellationToken);
+            using var report = JsonDocument.Parse(await verify.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
+            Assert.Equal("TOTAL-PASSED", report.RootElement.GetProperty("indication").GetString());
+
             first.Signal("INT");
             Assert.Equal(0, await first.WaitForExitAsync(TimeSpan.FromSeconds(30)));
         }
