@@ -26,11 +26,12 @@ internal sealed class Pkcs11Token
     private readonly ConcurrentBag<ISession> _idle = [];
     private readonly ConcurrentDictionary<string, IObjectHandle> _keys = new(StringComparer.Ordinal);
     private ISlot? _slot;
-    private int _generation = -1;
+    private volatile int _generation = -1;
     private int _connections;
     private long _brokenUntil;
     private string? _brokenReason;
-    private bool _resetWanted;
+    private volatile bool _resetWanted;
+    private int _resetGeneration;
 
     private Pkcs11Token(Pkcs11Uri where)
     {
@@ -87,7 +88,8 @@ internal sealed class Pkcs11Token
             {
                 if (_resetWanted)
                 {
-                    _module.Reset(_generation < 0 ? _module.Generation : _generation);
+                    // A no-op when another token of the module reset it since this one failed.
+                    _module.Reset(_resetGeneration);
                     _resetWanted = false;
                 }
             }
@@ -104,7 +106,7 @@ internal sealed class Pkcs11Token
             }
             catch (Exception e) when (e is Pkcs11Exception or UnmanagedException or ObjectDisposedException)
             {
-                Broken(session, e);
+                Broken(session, e, generation);
                 throw new SigningUnavailableException($"the {Description} failed: {Describe(e)}; signing is refused until it answers again", e);
             }
             catch
@@ -140,7 +142,7 @@ internal sealed class Pkcs11Token
             }
             catch (Pkcs11Exception e)
             {
-                Broken(null, e);
+                Broken(null, e, generation);
                 throw new SigningUnavailableException($"the {Description} opens no session: {Describe(e)}", e);
             }
         }
@@ -171,6 +173,12 @@ internal sealed class Pkcs11Token
                 throw;
             }
 
+            // Sessions of an earlier generation (the module was reset under them) are dead: drop them.
+            while (_idle.TryTake(out var stale))
+            {
+                Drop(stale);
+            }
+
             _keys.Clear();
             _slot = slot;
             _idle.Add(session);
@@ -180,7 +188,7 @@ internal sealed class Pkcs11Token
         }
         catch (Exception e) when (e is Pkcs11Exception or UnmanagedException or InvalidOperationException)
         {
-            Broken(null, e);
+            Broken(null, e, generation);
             throw new SigningUnavailableException($"the {Description} is not available: {Describe(e)}", e);
         }
     }
@@ -237,10 +245,11 @@ internal sealed class Pkcs11Token
         return session.FindAllObjects(template);
     }
 
-    private void Broken(ISession? session, Exception e)
+    private void Broken(ISession? session, Exception e, int generation)
     {
         lock (_connecting)
         {
+            _resetGeneration = generation;
             _brokenReason = Describe(e);
             Volatile.Write(ref _brokenUntil, Environment.TickCount64 + (long)RetryAfter.TotalMilliseconds);
             _resetWanted = true;
