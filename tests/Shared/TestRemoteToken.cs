@@ -9,28 +9,27 @@ namespace Naqil.Tests.Shared;
 /// client library. <see cref="Stop"/> kills the server (and the process it forked for each
 /// connection): the token is gone mid-call. <see cref="Start"/> serves it again at the same address.
 /// </summary>
-internal sealed class TestRemoteToken : IDisposable
+internal sealed class TestRemoteToken(string token, string providerModule, string socket, string? softHsmConfiguration = null) : IDisposable
 {
     public const string ClientModule = "/usr/lib/x86_64-linux-gnu/pkcs11/p11-kit-client.so";
 
-    private readonly string _socket;
-    private readonly Pkcs11Uri _token;
     private Process? _server;
 
-    private TestRemoteToken(Pkcs11Uri token, string socket)
+    /// <summary>The address clients find the server at: the value of <c>P11_KIT_SERVER_ADDRESS</c>.</summary>
+    public string Address => "unix:path=" + socket;
+
+    /// <summary>Serves <paramref name="token"/> (made with <see cref="TestSoftHsm"/>) and points this process's client module at it; <see cref="Token"/> reaches it.</summary>
+    public static TestRemoteToken Serve(Pkcs11Uri token)
     {
-        _token = token;
-        _socket = socket;
+        RequireTools();
+        var remote = new TestRemoteToken(token.Token!, token.ModulePath, Path.Combine(Directory.CreateTempSubdirectory("naqil-p11-").FullName, "socket")) { Token = token with { ModulePath = ClientModule } };
+        remote.Start();
+        SoftHsm.SetNativeEnvironment("P11_KIT_SERVER_ADDRESS", remote.Address);
+        return remote;
     }
 
-    /// <summary>The address clients find the server at: the value of <c>P11_KIT_SERVER_ADDRESS</c>.</summary>
-    public string Address => "unix:path=" + _socket;
-
-    /// <summary>The token through the client module; keys are named with <c>ForObject</c>.</summary>
-    public Pkcs11Uri Token => _token with { ModulePath = ClientModule };
-
-    /// <summary>Serves <paramref name="token"/> (made with <see cref="TestSoftHsm"/>) and points this process's client module at it.</summary>
-    public static TestRemoteToken Serve(Pkcs11Uri token)
+    /// <summary>p11-kit and its client module, or the test is skipped (locally) or fails (under CI).</summary>
+    public static void RequireTools()
     {
         ExternalTool.Find("p11-kit", "p11-kit");
         if (!File.Exists(ClientModule))
@@ -42,26 +41,29 @@ internal sealed class TestRemoteToken : IDisposable
 
             Assert.Skip("p11-kit-modules is not installed.");
         }
-
-        var remote = new TestRemoteToken(token, Path.Combine(Directory.CreateTempSubdirectory("naqil-p11-").FullName, "socket"));
-        remote.Start();
-        SoftHsm.SetNativeEnvironment("P11_KIT_SERVER_ADDRESS", remote.Address);
-        return remote;
     }
+
+    /// <summary>The token through the client module (from <see cref="Serve"/>); keys are named with <c>ForObject</c>.</summary>
+    public Pkcs11Uri Token { get; private init; } = null!;
 
     public void Start()
     {
-        File.Delete(_socket);
-        var start = new ProcessStartInfo("p11-kit", ["server", "-f", "-n", _socket, "--provider", _token.ModulePath, $"pkcs11:token={Uri.EscapeDataString(_token.Token!)}"])
+        File.Delete(socket);
+        var start = new ProcessStartInfo("p11-kit", ["server", "-f", "-n", socket, "--provider", providerModule, $"pkcs11:token={Uri.EscapeDataString(token)}"])
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         };
-        _server = Process.Start(start)!;
-        var deadline = DateTime.UtcNow.AddSeconds(10);
-        while (!File.Exists(_socket))
+        if (softHsmConfiguration is not null)
         {
-            Assert.True(DateTime.UtcNow < deadline && !_server.HasExited, "p11-kit server did not open its socket");
+            start.Environment["SOFTHSM2_CONF"] = softHsmConfiguration;
+        }
+
+        _server = Process.Start(start)!;
+        var clock = Stopwatch.StartNew();
+        while (!File.Exists(socket))
+        {
+            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(10) && !_server.HasExited, "p11-kit server did not open its socket");
             Thread.Sleep(10);
         }
     }

@@ -53,16 +53,8 @@ internal static class KeyFiles
                 return (key, created);
             }
 
-            var certificate = X509Certificate2.CreateFromPem(File.ReadAllText(certificatePath));
-            using var certificateKey = certificate.GetECDsaPublicKey();
-            if (certificateKey is null || !certificateKey.ExportSubjectPublicKeyInfo().AsSpan().SequenceEqual(key.ExportSubjectPublicKeyInfo()))
-            {
-                certificate.Dispose();
-                throw new InvalidOperationException(
-                    $"{certificateFile} in '{directory}' does not belong to the key {Pkcs11Uri.Redact(tokenKey)}; restore the matching certificate, or remove it to certify the token's key anew");
-            }
-
-            return (key, certificate);
+            return (key, ReadCertifying(certificatePath, key,
+                $"{certificateFile} in '{directory}' does not belong to the key {Pkcs11Uri.Redact(tokenKey)}; restore the matching certificate, or remove it to certify the token's key anew"));
         }
         catch
         {
@@ -95,22 +87,27 @@ internal static class KeyFiles
         try
         {
             key.ImportFromPem(File.ReadAllText(keyPath));
-            var certificate = X509Certificate2.CreateFromPem(File.ReadAllText(certificatePath));
-            using var certificateKey = certificate.GetECDsaPublicKey();
-            if (certificateKey is null || !certificateKey.ExportSubjectPublicKeyInfo().AsSpan().SequenceEqual(key.ExportSubjectPublicKeyInfo()))
-            {
-                certificate.Dispose();
-                throw new InvalidOperationException(
-                    $"{certificateFile} in '{directory}' does not belong to the key in {keyFile}; restore the matching pair.");
-            }
-
-            return (key, certificate);
+            return (key, ReadCertifying(certificatePath, key, $"{certificateFile} in '{directory}' does not belong to the key in {keyFile}; restore the matching pair."));
         }
         catch
         {
             key.Dispose();
             throw;
         }
+    }
+
+    /// <summary>The certificate in <paramref name="path"/>, which must certify <paramref name="key"/>; else <paramref name="mismatch"/>.</summary>
+    private static X509Certificate2 ReadCertifying(string path, ECDsa key, string mismatch)
+    {
+        var certificate = X509Certificate2.CreateFromPem(File.ReadAllText(path));
+        using var certificateKey = certificate.GetECDsaPublicKey();
+        if (certificateKey is null || !certificateKey.ExportSubjectPublicKeyInfo().AsSpan().SequenceEqual(key.ExportSubjectPublicKeyInfo()))
+        {
+            certificate.Dispose();
+            throw new InvalidOperationException(mismatch);
+        }
+
+        return certificate;
     }
 
     public static void EnsureDirectory(string directory)

@@ -17,16 +17,14 @@ namespace Naqil.EndToEnd.Tests.Keys;
 public sealed class TokenOutageTests : IDisposable
 {
     private const string SoftHsmModule = "/usr/lib/softhsm/libsofthsm2.so";
-    private const string ClientModule = "/usr/lib/x86_64-linux-gnu/pkcs11/p11-kit-client.so";
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(90);
     private readonly DirectoryInfo _work = Directory.CreateTempSubdirectory("naqil-token-");
 
     [Fact]
     public async Task Sandbox_TokenGoneMidLoad_SigningUnavailableThenRecovers()
     {
-        var p11kit = ExternalTool.Find("p11-kit", "p11-kit");
+        TestRemoteToken.RequireTools();
         Require(SoftHsmModule, "softhsm2");
-        Require(ClientModule, "p11-kit-modules");
         var portBase = Ports.FreeBase(70).ToString(CultureInfo.InvariantCulture);
         var state = Path.Combine(_work.FullName, ".naqil");
         var consumer = $"http://127.0.0.1:{int.Parse(portBase, CultureInfo.InvariantCulture) + 10}";
@@ -66,10 +64,10 @@ public sealed class TokenOutageTests : IDisposable
         // 2. The token served over a socket; the sandbox reaches its signing keys through p11-kit's client.
         var socket = Path.Combine(_work.FullName, "token.sock");
         var softHsmConf = Path.Combine(state, "softhsm", "softhsm2.conf");
-        using var server = new TokenServer(p11kit, socket, softHsmConf);
+        using var server = new TestRemoteToken("naqil-sandbox", SoftHsmModule, socket, softHsmConf);
         server.Start();
         await using var sandbox = NaqilProcess.Start(_work.FullName, new Dictionary<string, string> { ["P11_KIT_SERVER_ADDRESS"] = "unix:path=" + socket },
-            "sandbox", "--port-base", portBase, "--keys", "pkcs11", "--pkcs11-module", ClientModule, "--no-timer");
+            "sandbox", "--port-base", portBase, "--keys", "pkcs11", "--pkcs11-module", TestRemoteToken.ClientModule, "--no-timer");
         Assert.True(await sandbox.WaitForAsync(() => sandbox.Output.Contains("Press Ctrl+C", StringComparison.Ordinal), StartTimeout), sandbox.Output);
 
         var answers = new ConcurrentQueue<(int Phase, HttpStatusCode Status, string? Error, bool Signed)>();
@@ -153,39 +151,5 @@ public sealed class TokenOutageTests : IDisposable
         }
 
         Assert.Skip($"{package} is not installed.");
-    }
-
-    /// <summary><c>p11-kit server</c> serving the sandbox's token at a socket; stopped with the process it forks for each client.</summary>
-    private sealed class TokenServer(string p11kit, string socket, string softHsmConf) : IDisposable
-    {
-        private Process? _process;
-
-        public void Start()
-        {
-            File.Delete(socket);
-            var start = new ProcessStartInfo(p11kit, ["server", "-f", "-n", socket, "--provider", SoftHsmModule, "pkcs11:token=naqil-sandbox"])
-            {
-                RedirectStandardOutput = true,
-                RedirectStandardError = true,
-            };
-            start.Environment["SOFTHSM2_CONF"] = softHsmConf;
-            _process = Process.Start(start)!;
-            var clock = Stopwatch.StartNew();
-            while (!File.Exists(socket))
-            {
-                Assert.True(clock.Elapsed < TimeSpan.FromSeconds(10) && !_process.HasExited, "p11-kit server did not open its socket");
-                Thread.Sleep(10);
-            }
-        }
-
-        public void Stop()
-        {
-            _process?.Kill(entireProcessTree: true);
-            _process?.WaitForExit();
-            _process?.Dispose();
-            _process = null;
-        }
-
-        public void Dispose() => Stop();
     }
 }
