@@ -16,6 +16,7 @@ internal enum RegulatorError
     BlockOverlaps,
     BlockNotFound,
     TransitionNotAllowed,
+    StateChanged,
     NumberNotAllocated,
     NumberInQuarantine,
     PortOpen,

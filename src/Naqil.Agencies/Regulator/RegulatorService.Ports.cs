@@ -110,9 +110,12 @@ internal sealed partial class RegulatorService
     /// <summary>
     /// One party's step on a request (<see cref="PortRules.Actions"/>): the donor accepts or rejects,
     /// the recipient schedules, completes or cancels. The state is read and changed in one
-    /// transaction, so of two steps racing from one state exactly one is taken.
+    /// transaction, so of two steps racing from one state exactly one is taken. With
+    /// <paramref name="expectedState"/> (the state the caller saw) a step is refused when the request
+    /// moved on meanwhile, even to a state the step is allowed from: a donor's accept and a
+    /// recipient's cancel sent at once never both succeed.
     /// </summary>
-    public async Task<Outcome<PortRecord>> ActAsync(string? client, string id, string actionName, string? reason, DateTimeOffset? portAt, CancellationToken cancellationToken)
+    public async Task<Outcome<PortRecord>> ActAsync(string? client, string id, string actionName, string? reason, DateTimeOffset? portAt, CancellationToken cancellationToken, string? expectedState = null)
     {
         if (PortRules.Action(actionName) is not { } action)
         {
@@ -132,6 +135,17 @@ internal sealed partial class RegulatorService
         if (action.Name == "reject" && (reason is null || !PortRules.RejectReasons.Contains(reason)))
         {
             return Outcome<PortRecord>.Refused(RegulatorError.MalformedRequest, $"a rejection gives its reason, one of {string.Join(", ", PortRules.RejectReasons)}");
+        }
+
+        PortState? expected = null;
+        if (expectedState is not null)
+        {
+            if (!Enum.GetValues<PortState>().Any(st => PortRules.Name(st) == expectedState))
+            {
+                return Outcome<PortRecord>.Refused(RegulatorError.MalformedRequest, $"from must be one of {string.Join(", ", Enum.GetValues<PortState>().Select(PortRules.Name))}");
+            }
+
+            expected = Enum.GetValues<PortState>().First(st => PortRules.Name(st) == expectedState);
         }
 
         var now = time.GetUtcNow();
@@ -160,6 +174,12 @@ internal sealed partial class RegulatorService
             {
                 return (Outcome<PortRecord>.Refused(RegulatorError.DeadlinePassed,
                     $"{id} was accepted when the donor's deadline passed at {request.DonorDeadline:yyyy-MM-ddTHH:mm:ssZ}; the donor can no longer {action.Name} it"), true);
+            }
+
+            if (expected is { } seen && seen != request.State)
+            {
+                return (Outcome<PortRecord>.Refused(RegulatorError.StateChanged,
+                    $"{id} is {PortRules.Name(request.State)} now, not {PortRules.Name(seen)} as the step expected: read it again (GET /ports/{id}) and decide"), before != request.State);
             }
 
             if (!action.From.Contains(request.State))

@@ -11,7 +11,7 @@ internal sealed record ChangeBlockRequest(string? State, string? Operator, strin
 
 internal sealed record SubmitPortRequest(string? Number);
 
-internal sealed record PortStepRequest(string? Reason, DateTimeOffset? PortAt);
+internal sealed record PortStepRequest(string? Reason, DateTimeOffset? PortAt, string? From);
 
 /// <summary>Number lookup, the plan's blocks and their lifecycle, the operators, and port requests.</summary>
 internal static class NumberingApi
@@ -96,17 +96,17 @@ internal static class NumberingApi
             RegulatorApi.Answer(await regulator.PortAsync(id, cancellationToken), r => PortView.From(r.Request, r.Steps)));
         api.MapPost("/ports/{id}/{step}", async (string id, string step, HttpRequest request, RegulatorService regulator, CancellationToken cancellationToken) =>
         {
-            PortStepRequest? body = new(null, null);
+            PortStepRequest? body = new(null, null, null);
             if (request.ContentLength is not 0 && (request.ContentLength is not null || request.Headers.TransferEncoding.Count > 0))
             {
-                (body, var refusal) = await RegulatorApi.ReadAsync<PortStepRequest>(request, "{\"reason\": \"subscriber-id-mismatch\"} or {\"portAt\": \"2026-12-09T22:00:00Z\"}", cancellationToken);
+                (body, var refusal) = await RegulatorApi.ReadAsync<PortStepRequest>(request, "{\"reason\": \"subscriber-id-mismatch\", \"from\": \"validated\"} or {\"portAt\": \"2026-12-09T22:00:00Z\"}", cancellationToken);
                 if (refusal is not null)
                 {
                     return refusal;
                 }
             }
 
-            return RegulatorApi.Answer(await regulator.ActAsync(RegulatorApi.Client(request), id, step, body!.Reason, body.PortAt, cancellationToken), r => PortView.From(r.Request, r.Steps));
+            return RegulatorApi.Answer(await regulator.ActAsync(RegulatorApi.Client(request), id, step, body!.Reason, body.PortAt, cancellationToken, body.From), r => PortView.From(r.Request, r.Steps));
         });
         return api;
     }

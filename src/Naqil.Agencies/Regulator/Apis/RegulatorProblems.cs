@@ -18,6 +18,7 @@ internal static class RegulatorProblems
         RegulatorError.BlockOverlaps => ("block-overlaps", StatusCodes.Status409Conflict, "Block overlaps another"),
         RegulatorError.BlockNotFound => ("block-not-found", StatusCodes.Status404NotFound, "Block not in the plan"),
         RegulatorError.TransitionNotAllowed => ("transition-not-allowed", StatusCodes.Status409Conflict, "Not allowed from the current state"),
+        RegulatorError.StateChanged => ("state-changed", StatusCodes.Status409Conflict, "The request moved on meanwhile"),
         RegulatorError.NumberNotAllocated => ("number-not-allocated", StatusCodes.Status422UnprocessableEntity, "Number not allocated"),
         RegulatorError.NumberInQuarantine => ("number-in-quarantine", StatusCodes.Status422UnprocessableEntity, "Number in quarantine"),
         RegulatorError.PortOpen => ("port-open", StatusCodes.Status409Conflict, "An open port request exists"),
