@@ -52,6 +52,8 @@ internal sealed class RegulatorHost : IAsyncDisposable
 
     public FakeTimeProvider Time { get; }
 
+    public IServiceProvider Services => _app.Services;
+
     public RegulatorService Regulator => _app.Services.GetRequiredService<RegulatorService>();
 
     public static async Task<RegulatorHost> StartAsync(StoreKind kind, RegulatorProfile? profile = null, SettlementExchangeOptions? exchange = null, bool seed = false)
