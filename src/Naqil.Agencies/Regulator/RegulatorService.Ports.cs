@@ -12,6 +12,9 @@ internal sealed partial class RegulatorService
     /// <summary>How far ahead a port may be scheduled.</summary>
     public static readonly TimeSpan MaxScheduleAhead = TimeSpan.FromDays(30);
 
+    /// <summary>How far in the past a port may be scheduled: the operator's clock and the regulator's may differ by this much.</summary>
+    public static readonly TimeSpan ScheduleSkew = TimeSpan.FromMinutes(1);
+
     private Outcome<T>? RequireOperator<T>(string? client, out TelecomOperator? caller)
     {
         caller = Profile.OperatorOfClient(client);
@@ -149,7 +152,7 @@ internal sealed partial class RegulatorService
         }
 
         var now = time.GetUtcNow();
-        if (action.Name == "schedule" && (portAt is not { } at || at < now || at > now + MaxScheduleAhead))
+        if (action.Name == "schedule" && (portAt is not { } at || at < now - ScheduleSkew || at > now + MaxScheduleAhead))
         {
             return Outcome<PortRecord>.Refused(RegulatorError.MalformedRequest, $"scheduling gives portAt, a time from now to {MaxScheduleAhead.TotalDays:F0} days ahead, such as {{\"portAt\": \"{now.AddDays(1):yyyy-MM-ddTHH:mm:ssZ}\"}}");
         }

@@ -41,4 +41,12 @@ internal static class Regulators
             new("KOREK", "IQ/COM/KOREK", "Korek Telecom", "mobile"),
         ],
         ["Baghdad", "Basra", "Nineveh", "Erbil", "Najaf", "Karbala"]);
+
+    /// <summary>The sandbox's regulator of <paramref name="country"/>, if it has one.</summary>
+    public static RegulatorProfile? Of(string country) => country switch
+    {
+        "SY" => Syria,
+        "IQ" => Iraq,
+        _ => null,
+    };
 }
