@@ -143,12 +143,12 @@ internal sealed partial class RegulatorService
         PortState? expected = null;
         if (expectedState is not null)
         {
-            if (!Enum.GetValues<PortState>().Any(st => PortRules.Name(st) == expectedState))
+            if (!NumberingPlan.TryParse(Enum.GetValues<PortState>(), PortRules.Name, expectedState, out var seen))
             {
                 return Outcome<PortRecord>.Refused(RegulatorError.MalformedRequest, $"from must be one of {string.Join(", ", Enum.GetValues<PortState>().Select(PortRules.Name))}");
             }
 
-            expected = Enum.GetValues<PortState>().First(st => PortRules.Name(st) == expectedState);
+            expected = seen;
         }
 
         var now = time.GetUtcNow();

@@ -98,25 +98,7 @@ internal static class RegulatorApi
 
     public static async Task<(ReadOnlyMemory<byte> Body, IResult? TooLarge)> ReadBytesAsync(HttpRequest request, CancellationToken cancellationToken)
     {
-        var tooLarge = RegulatorProblems.Problem(RegulatorError.TooLarge, $"the body may be at most {MaxBodyBytes} bytes");
-        if (request.ContentLength > MaxBodyBytes)
-        {
-            return (default, tooLarge);
-        }
-
-        using var buffer = new MemoryStream();
-        var chunk = new byte[8192];
-        int read;
-        while ((read = await request.Body.ReadAsync(chunk, cancellationToken)) > 0)
-        {
-            if (buffer.Length + read > MaxBodyBytes)
-            {
-                return (default, tooLarge);
-            }
-
-            buffer.Write(chunk, 0, read);
-        }
-
-        return (buffer.ToArray(), null);
+        var body = await BoundedBody.ReadAsync(request, MaxBodyBytes, cancellationToken);
+        return body is null ? (default, RegulatorProblems.Problem(RegulatorError.TooLarge, $"the body may be at most {MaxBodyBytes} bytes")) : (body, null);
     }
 }

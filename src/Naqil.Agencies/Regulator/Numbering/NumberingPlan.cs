@@ -54,33 +54,24 @@ internal static class NumberingPlan
 
     public static readonly IReadOnlyList<BlockState> States = Enum.GetValues<BlockState>();
 
-    public static bool TryParseType(string? text, out NumberType type)
+    public static bool TryParseType(string? text, out NumberType type) => TryParse(Types, Name, text, out type);
+
+    public static bool TryParseState(string? text, out BlockState state) => TryParse(States, Name, text, out state);
+
+    /// <summary>The value whose API name is <paramref name="text"/>, exactly as written.</summary>
+    public static bool TryParse<T>(IEnumerable<T> values, Func<T, string> name, string? text, out T value)
+        where T : struct
     {
-        foreach (var t in Types)
+        foreach (var v in values)
         {
-            if (Name(t) == text)
+            if (name(v) == text)
             {
-                type = t;
+                value = v;
                 return true;
             }
         }
 
-        type = default;
-        return false;
-    }
-
-    public static bool TryParseState(string? text, out BlockState state)
-    {
-        foreach (var s in States)
-        {
-            if (Name(s) == text)
-            {
-                state = s;
-                return true;
-            }
-        }
-
-        state = default;
+        value = default;
         return false;
     }
 

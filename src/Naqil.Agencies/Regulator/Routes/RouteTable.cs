@@ -40,20 +40,7 @@ internal static class RouteTable
 
     public static string Name(LinkStatus status) => status.ToString().ToLowerInvariant();
 
-    public static bool TryParseStatus(string? text, out LinkStatus status)
-    {
-        foreach (var s in Enum.GetValues<LinkStatus>())
-        {
-            if (Name(s) == text)
-            {
-                status = s;
-                return true;
-            }
-        }
-
-        status = default;
-        return false;
-    }
+    public static bool TryParseStatus(string? text, out LinkStatus status) => Numbering.NumberingPlan.TryParse(Enum.GetValues<LinkStatus>(), Name, text, out status);
 
     /// <summary>The link that carries <paramref name="routes"/> now: the most preferred that is not down; none, null.</summary>
     public static string? Active(IEnumerable<RouteEntry> routes, IReadOnlyDictionary<string, InternationalLink> links) =>

@@ -163,12 +163,6 @@ internal abstract class DbRegulatorStore : IRegulatorStore
 
     protected abstract void DisposeCore();
 
-    protected static async Task ExecuteAsync(DbConnection connection, DbTransaction? transaction, string sql, CancellationToken cancellationToken, params (string Name, object? Value)[] parameters)
-    {
-        await using var command = Command(connection, transaction, sql, parameters);
-        await command.ExecuteNonQueryAsync(cancellationToken);
-    }
-
     private static string Text(DateTimeOffset time) => time.ToString("o", CultureInfo.InvariantCulture);
 
     private static string? Text(DateTimeOffset? time) => time is { } t ? Text(t) : null;
@@ -191,7 +185,7 @@ internal abstract class DbRegulatorStore : IRegulatorStore
         private string LockRow => transaction is null ? "" : store.LockRow;
 
         public Task ExecuteAsync(string sql, params (string Name, object? Value)[] parameters) =>
-            DbRegulatorStore.ExecuteAsync(connection, transaction, sql, cancellationToken, parameters);
+            Naqil.Agencies.Storage.AgencyDb.ExecuteAsync(connection, transaction, sql, cancellationToken, parameters);
 
         public async Task QueryAsync(string sql, Action<DbDataReader> row, params (string Name, object? Value)[] parameters)
         {

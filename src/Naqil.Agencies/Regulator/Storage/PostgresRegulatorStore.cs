@@ -1,5 +1,6 @@
 using System.Data;
 using System.Data.Common;
+using Naqil.Agencies.Storage;
 using Npgsql;
 
 namespace Naqil.Agencies.Regulator.Storage;
@@ -26,12 +27,12 @@ internal sealed class PostgresRegulatorStore(string connectionString) : DbRegula
         await _dataSource.OpenConnectionAsync(cancellationToken);
 
     protected override async Task LockSchemaAsync(DbConnection connection, DbTransaction transaction, CancellationToken cancellationToken) =>
-        await ExecuteAsync(connection, transaction, "SELECT pg_advisory_xact_lock(@key);", cancellationToken, ("key", LockBase));
+        await AgencyDb.ExecuteAsync(connection, transaction, "SELECT pg_advisory_xact_lock(@key);", cancellationToken, ("key", LockBase));
 
     protected override async Task<DbTransaction> BeginWriteAsync(DbConnection connection, WriteScope scope, CancellationToken cancellationToken)
     {
         var transaction = await ((NpgsqlConnection)connection).BeginTransactionAsync(IsolationLevel.ReadCommitted, cancellationToken);
-        await ExecuteAsync(connection, transaction, "SELECT pg_advisory_xact_lock(@key);", cancellationToken, ("key", LockBase + 1 + (int)scope));
+        await AgencyDb.ExecuteAsync(connection, transaction, "SELECT pg_advisory_xact_lock(@key);", cancellationToken, ("key", LockBase + 1 + (int)scope));
         return transaction;
     }
 

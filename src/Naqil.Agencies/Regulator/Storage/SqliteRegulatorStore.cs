@@ -10,14 +10,7 @@ namespace Naqil.Agencies.Regulator.Storage;
 /// </summary>
 internal sealed class SqliteRegulatorStore(string databasePath) : DbRegulatorStore
 {
-    private readonly string _connectionString = new SqliteConnectionStringBuilder
-    {
-        DataSource = databasePath,
-        Mode = SqliteOpenMode.ReadWriteCreate,
-        ForeignKeys = true,
-        Pooling = true,
-        DefaultTimeout = 30,
-    }.ToString();
+    private readonly string _connectionString = AgencyDb.SqliteConnectionString(databasePath, foreignKeys: true);
 
     protected override string SchemaSql => Schema.Replace("BIGINT", "INTEGER", StringComparison.Ordinal)
         .Replace("@@SEQ@@", "INTEGER PRIMARY KEY AUTOINCREMENT", StringComparison.Ordinal)
@@ -26,16 +19,12 @@ internal sealed class SqliteRegulatorStore(string databasePath) : DbRegulatorSto
     protected override Task<DbConnection> OpenAsync(CancellationToken cancellationToken) => AgencyDb.OpenSqliteAsync(_connectionString, cancellationToken);
 
     protected override async Task PrepareAsync(DbConnection connection, CancellationToken cancellationToken) =>
-        await ExecuteAsync(connection, null, "PRAGMA journal_mode = WAL;", cancellationToken);
+        await AgencyDb.ExecuteAsync(connection, null, "PRAGMA journal_mode = WAL;", cancellationToken);
 
     protected override Task<DbTransaction> BeginWriteAsync(DbConnection connection, WriteScope scope, CancellationToken cancellationToken) =>
         Task.FromResult<DbTransaction>(((SqliteConnection)connection).BeginTransaction(deferred: false));
 
     protected override string Describe() => $"'{databasePath}'";
 
-    protected override void DisposeCore()
-    {
-        using var connection = new SqliteConnection(_connectionString);
-        SqliteConnection.ClearPool(connection);
-    }
+    protected override void DisposeCore() => AgencyDb.ClearSqlitePool(_connectionString);
 }
