@@ -50,7 +50,8 @@ public class NumberLookupBenchmarks
         _typed = new string[Inputs];
         for (var i = 0; i < Inputs; i++)
         {
-            var nsn = (i % 2 == 0 ? portedList[i / 2] - 963_000_000_000L : 900_000_000L + random.NextInt64(0, 21_000_000L)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+            var number = i % 2 == 0 ? portedList[i / 2] : NotPorted(random, portedNumbers);
+            var nsn = (number - 963_000_000_000L).ToString(System.Globalization.CultureInfo.InvariantCulture);
             _typed[i] = (i / 2 % 4) switch
             {
                 0 => $"0{nsn[..3]} {nsn[3..6]} {nsn[6..]}",
@@ -65,6 +66,18 @@ public class NumberLookupBenchmarks
         if (results.Any(r => !r.Valid || r.Block is null) || results.Count(r => r.Ported) != Inputs / 2 || index.BlockCount != 10_000 || index.PortedCount != 1_000_000)
         {
             throw new InvalidOperationException($"the lookup set-up is wrong: {results.Count(r => r.Valid)} valid, {results.Count(r => r.Ported)} ported, {index.BlockCount} blocks, {index.PortedCount} ported numbers");
+        }
+    }
+
+    private static long NotPorted(Random random, HashSet<long> ported)
+    {
+        while (true)
+        {
+            var number = 963_900_000_000L + random.NextInt64(0, 21_000_000L);
+            if (!ported.Contains(number))
+            {
+                return number;
+            }
         }
     }
 
