@@ -40,8 +40,6 @@ internal readonly record struct Outcome<T>(T? Value, RegulatorError Error, strin
     public static Outcome<T> Refused(RegulatorError error, string detail) => new(default, error, detail);
 
     public bool IsRefused => Error != RegulatorError.None;
-
-    public Outcome<TOther> As<TOther>() => new(default, Error, Detail);
 }
 
 /// <summary>The regulator's identifiers as the API writes them.</summary>

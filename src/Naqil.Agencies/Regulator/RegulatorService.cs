@@ -25,8 +25,6 @@ internal sealed partial class RegulatorService(RegulatorProfile profile, IRegula
 
     private NumberLookup? _lookup;
 
-    public IRegulatorStore Store => store;
-
     /// <summary>The regulator's clock (a fake one in tests).</summary>
     public DateTimeOffset Now => time.GetUtcNow();
 
