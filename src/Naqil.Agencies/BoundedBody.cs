@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Microsoft.AspNetCore.Http;
 
 namespace Naqil.Agencies;
@@ -28,5 +29,24 @@ internal static class BoundedBody
         }
 
         return buffer.ToArray();
+    }
+
+    /// <summary>The body read as JSON into <typeparamref name="T"/>: null when it is not that JSON; <c>TooLarge</c> when it is larger than <paramref name="maxBytes"/>.</summary>
+    public static async Task<(T? Body, bool TooLarge)> ReadJsonAsync<T>(HttpRequest request, int maxBytes, JsonSerializerOptions options, CancellationToken cancellationToken)
+        where T : class
+    {
+        if (await ReadAsync(request, maxBytes, cancellationToken) is not { } bytes)
+        {
+            return (null, true);
+        }
+
+        try
+        {
+            return (JsonSerializer.Deserialize<T>(bytes, options), false);
+        }
+        catch (JsonException)
+        {
+            return (null, false);
+        }
     }
 }

@@ -96,21 +96,15 @@ internal static class PostalApi
     private static async Task<(T? Body, ProblemHttpResult? Refusal)> ReadAsync<T>(HttpRequest request, string example, CancellationToken cancellationToken)
         where T : class
     {
-        var (bytes, tooLarge) = await ReadBytesAsync(request, cancellationToken);
-        if (tooLarge is not null)
+        var (body, tooLarge) = await BoundedBody.ReadJsonAsync<T>(request, MaxBodyBytes, Json, cancellationToken);
+        if (tooLarge)
         {
-            return (null, tooLarge);
+            return (null, PostalProblems.Problem(PostalError.TooLarge, $"the body may be at most {MaxBodyBytes} bytes"));
         }
 
-        try
+        if (body is not null)
         {
-            if (JsonSerializer.Deserialize<T>(bytes.Span, Json) is { } body)
-            {
-                return (body, null);
-            }
-        }
-        catch (JsonException)
-        {
+            return (body, null);
         }
 
         return (null, PostalProblems.Problem(PostalError.MalformedRequest, $"send a JSON body such as {example}"));

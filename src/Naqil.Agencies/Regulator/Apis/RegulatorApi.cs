@@ -76,24 +76,10 @@ internal static class RegulatorApi
     public static async Task<(T? Body, IResult? Refusal)> ReadAsync<T>(HttpRequest request, string example, CancellationToken cancellationToken)
         where T : class
     {
-        var (bytes, tooLarge) = await ReadBytesAsync(request, cancellationToken);
-        if (tooLarge is not null)
-        {
-            return (null, tooLarge);
-        }
-
-        try
-        {
-            if (JsonSerializer.Deserialize<T>(bytes.Span, Json) is { } body)
-            {
-                return (body, null);
-            }
-        }
-        catch (JsonException)
-        {
-        }
-
-        return (null, RegulatorProblems.Problem(RegulatorError.MalformedRequest, $"send a JSON body such as {example}"));
+        var (body, tooLarge) = await BoundedBody.ReadJsonAsync<T>(request, MaxBodyBytes, Json, cancellationToken);
+        return tooLarge ? (null, RegulatorProblems.Problem(RegulatorError.TooLarge, $"the body may be at most {MaxBodyBytes} bytes"))
+            : body is not null ? (body, null)
+            : (null, RegulatorProblems.Problem(RegulatorError.MalformedRequest, $"send a JSON body such as {example}"));
     }
 
     public static async Task<(ReadOnlyMemory<byte> Body, IResult? TooLarge)> ReadBytesAsync(HttpRequest request, CancellationToken cancellationToken)
