@@ -103,6 +103,24 @@ public abstract class NumberingApiTests(StoreKind kind) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Reservation_Released_IsFreeAgain_AndAllocationGoesOnlyToTheOperatorItWasReservedFor()
+    {
+        await _host.PostAsync("/blocks", RegulatorHost.Staff, new { prefix = "92", nsnLength = 9, type = "mobile" });
+        await _host.PostAsync("/blocks/92/state", RegulatorHost.Staff, new { state = "reserved", @operator = "WAFA" });
+
+        RegulatorHost.AssertProblem(await _host.PostAsync("/blocks/92/state", RegulatorHost.Staff, new { state = "allocated", @operator = "MTN" }), 409, "transition-not-allowed", "reserved for WAFA");
+        RegulatorHost.AssertProblem(await _host.PostAsync("/blocks/92/state", RegulatorHost.Staff, new { state = "reserved" }), 409, "transition-not-allowed", "may become allocated or free");
+        var (status, released) = await _host.PostAsync("/blocks/92/state", RegulatorHost.Staff, new { state = "free", note = "licence lapsed" });
+
+        Assert.Equal(200, status);
+        Assert.Equal(JsonValueKind.Null, released.GetProperty("operator").ValueKind);
+        var history = (await _host.GetAsync("/blocks/92")).Body.GetProperty("history").EnumerateArray().ToList();
+        Assert.Equal(["free", "reserved", "free"], history.Select(h => h.GetProperty("to").GetString()));
+        Assert.Equal("licence lapsed", history[2].GetProperty("note").GetString());
+        Assert.Equal("reserved", (await _host.PostAsync("/blocks/92/state", RegulatorHost.Staff, new { state = "reserved", @operator = "MTN" })).Body.GetProperty("state").GetString());
+    }
+
+    [Fact]
     public async Task Allocation_ToAnUnknownOperator_IsRefusedAndNothingStored()
     {
         await _host.PostAsync("/blocks", RegulatorHost.Staff, new { prefix = "92", nsnLength = 9, type = "mobile" });

@@ -160,6 +160,22 @@ public abstract class PortabilityApiTests(StoreKind kind) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Port_ScheduledThenCancelled_LeavesTheNumberWithItsDonor()
+    {
+        var id = await SubmitAsync();
+        await StepAsync(id, "accept", RegulatorHost.Mtn);
+        await StepAsync(id, "schedule", RegulatorHost.Syriatel, new { portAt = RegulatorHost.Start.AddHours(2) });
+
+        var (status, cancelled) = await StepAsync(id, "cancel", RegulatorHost.Syriatel, new { from = "scheduled" });
+
+        Assert.Equal(200, status);
+        Assert.Equal("cancelled", cancelled.GetProperty("state").GetString());
+        _host.Time.Advance(TimeSpan.FromHours(3));
+        RegulatorHost.AssertProblem(await StepAsync(id, "complete", RegulatorHost.Syriatel), 409, "transition-not-allowed", "is cancelled");
+        Assert.Equal("MTN", await ServingAsync());
+    }
+
+    [Fact]
     public async Task Port_OneOpenRequestPerNumber()
     {
         var id = await SubmitAsync();

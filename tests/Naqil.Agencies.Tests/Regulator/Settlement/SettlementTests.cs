@@ -84,7 +84,7 @@ public sealed class ReconciliationTests
 /// on a real host), the event is delivered to IQ's regulator as a subscriber's gateway would, and
 /// IQ reconciles it with its own.
 /// </summary>
-public sealed class SettlementExchangeTests : IAsyncLifetime
+public abstract class SettlementExchangeTests(StoreKind kind) : IAsyncLifetime
 {
     private readonly ConcurrentQueue<(string Path, string? Client, string? NaqilId, string Body)> _published = new();
     private WebApplication _gateway = null!;
@@ -105,9 +105,9 @@ public sealed class SettlementExchangeTests : IAsyncLifetime
         });
         await _gateway.StartAsync(TestContext.Current.CancellationToken);
         var gatewayUrl = new Uri(_gateway.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
-        _syria = await RegulatorHost.StartAsync(StoreKind.Sqlite, Regulators.Syria,
+        _syria = await RegulatorHost.StartAsync(kind, Regulators.Syria,
             SettlementExchangeOptions.For(Regulators.Syria, gatewayUrl, Regulators.Iraq) with { HostPublisher = false });
-        _iraq = await RegulatorHost.StartAsync(StoreKind.Sqlite, Regulators.Iraq, SettlementExchangeOptions.For(Regulators.Iraq, null, Regulators.Syria));
+        _iraq = await RegulatorHost.StartAsync(kind, Regulators.Iraq, SettlementExchangeOptions.For(Regulators.Iraq, null, Regulators.Syria));
     }
 
     public async ValueTask DisposeAsync()
@@ -182,3 +182,7 @@ public sealed class SettlementExchangeTests : IAsyncLifetime
         Assert.Equal(0, (await _syria.GetAsync("/settlement/statements")).Body.GetProperty("count").GetInt32());
     }
 }
+
+public sealed class SqliteSettlementExchangeTests() : SettlementExchangeTests(StoreKind.Sqlite);
+
+public sealed class PostgresSettlementExchangeTests() : SettlementExchangeTests(StoreKind.Postgres);
