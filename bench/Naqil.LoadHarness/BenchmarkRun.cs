@@ -25,7 +25,7 @@ internal sealed class BenchmarkRun(HarnessOptions options, string repositoryRoot
         var clock = Stopwatch.StartNew();
         var loadAtStart = File.ReadAllText("/proc/loadavg").Trim();
         var naqil = LocateNaqil();
-        if (!options.Skip.Contains("warmup") || !options.Skip.Contains("closed") || !options.Skip.Contains("bodies"))
+        if (!options.Skip.Contains("warmup") || !options.Skip.Contains("closed") || !options.Skip.Contains("bodies") || !options.Skip.Contains("lookup"))
         {
             RequireTool(options.Wrk, "--wrk", "wrk");
         }
@@ -47,6 +47,7 @@ internal sealed class BenchmarkRun(HarnessOptions options, string repositoryRoot
         var events = new List<EventThroughputRow>();
         var eventLag = new List<EventLagRow>();
         var eventFaults = new List<EventFaultRow>();
+        var lookups = new List<LookupRow>();
         var histograms = Path.Combine(Output, "histograms");
         Directory.CreateDirectory(histograms);
 
@@ -160,6 +161,17 @@ internal sealed class BenchmarkRun(HarnessOptions options, string repositoryRoot
                         r => r.Accepted, inProcessGenerator: true, ("events", 1, $"publish c{options.EventConnections}"));
                     events.Add(row with { CpuMicrosPerEvent = new Dictionary<string, double>(cpu) { ["load-gen"] = generator } });
                 }
+            }
+
+            if (!options.Skip.Contains("lookup"))
+            {
+                foreach (var target in targets)
+                {
+                    progress($"lookup: GET {LookupLoad.PathOf(target)} beside the exchange, c{options.EventConnections} for {options.CellDuration.TotalSeconds:0}s each → {target.Name}");
+                    lookups.Add(await LookupLoad.RunAsync(target, options.Wrk, getScript, options.EventConnections, options.WrkThreads, options.CellDuration));
+                }
+
+                lookups = LookupLoad.WithVersusDirect(lookups);
             }
 
             if (!options.Skip.Contains("event-lag"))
@@ -334,6 +346,7 @@ internal sealed class BenchmarkRun(HarnessOptions options, string repositoryRoot
             Events = [.. events.Select(e => WithExchange(e, summaries))],
             EventLag = eventLag,
             EventFaults = eventFaults,
+            Lookup = lookups,
             Hostile = hostile,
             TrustScale = trust,
             LogScale = log,

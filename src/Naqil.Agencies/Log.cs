@@ -33,4 +33,11 @@ internal static partial class Log
 
     [LoggerMessage(5101, LogLevel.Warning, "A simulator tick failed: {Reason}")]
     public static partial void SimulatorTickFailed(ILogger logger, string reason);
+
+    // 5200–5299: the telecom regulator
+    [LoggerMessage(5200, LogLevel.Information, "Settlement statement {Period} for {Partner} on {Topic} ({NaqilId}): {State} {Error}")]
+    public static partial void SettlementPublished(ILogger logger, string period, string partner, string topic, string naqilId, string state, string error);
+
+    [LoggerMessage(5201, LogLevel.Warning, "Could not publish settlement statements now: {Reason}")]
+    public static partial void SettlementUnavailable(ILogger logger, string reason);
 }

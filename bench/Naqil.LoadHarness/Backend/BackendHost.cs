@@ -37,6 +37,7 @@ internal static class BackendHost
         app.MapCivilRegistry();
         app.MapGet("/persons/{id}/record", GetRecord);
         app.MapPost("/echo", EchoAsync);
+        LookupBackend.Map(app);
         events.Map(app);
         app.MapGet("/health", () => "ok");
         await app.StartAsync();

@@ -33,6 +33,9 @@ internal sealed record RunResult
 
     public IReadOnlyList<EventFaultRow> EventFaults { get; init; } = [];
 
+    /// <summary>The regulator's number lookup per target, beside its exchange GET at the same connections.</summary>
+    public IReadOnlyList<LookupRow> Lookup { get; init; } = [];
+
     public IReadOnlyList<HostileResult> Hostile { get; init; } = [];
 
     public IReadOnlyList<TrustScaleRow> TrustScale { get; init; } = [];

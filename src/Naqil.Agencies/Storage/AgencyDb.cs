@@ -3,7 +3,7 @@ using Microsoft.Data.Sqlite;
 
 namespace Naqil.Agencies.Storage;
 
-/// <summary>What the agencies' stores (the posts', the issued documents') share over ADO.NET: commands with their parameters, and opening a SQLite connection.</summary>
+/// <summary>What the agencies' stores (the posts', the issued documents', the regulator's) share over ADO.NET: commands with their parameters, and a SQLite file's connection string, opening and pool.</summary>
 internal static class AgencyDb
 {
     /// <summary>A command on <paramref name="connection"/>; values travel as parameters, null as <see cref="DBNull"/>.</summary>
@@ -23,6 +23,30 @@ internal static class AgencyDb
         }
 
         return command;
+    }
+
+    /// <summary>Runs a statement that answers no rows.</summary>
+    public static async Task ExecuteAsync(DbConnection connection, DbTransaction? transaction, string sql, CancellationToken cancellationToken, params (string Name, object? Value)[] parameters)
+    {
+        await using var command = Command(connection, transaction, sql, parameters);
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    /// <summary>A SQLite file's connection string as the stores use it: created when absent, pooled, waiting up to 30 s for the write lock.</summary>
+    public static string SqliteConnectionString(string databasePath, bool foreignKeys) => new SqliteConnectionStringBuilder
+    {
+        DataSource = databasePath,
+        Mode = SqliteOpenMode.ReadWriteCreate,
+        ForeignKeys = foreignKeys,
+        Pooling = true,
+        DefaultTimeout = 30,
+    }.ToString();
+
+    /// <summary>Closes the pooled connections of <paramref name="connectionString"/>, so the file is released when its store is disposed.</summary>
+    public static void ClearSqlitePool(string connectionString)
+    {
+        using var connection = new SqliteConnection(connectionString);
+        SqliteConnection.ClearPool(connection);
     }
 
     /// <summary>An open SQLite connection; one that fails to open is disposed.</summary>

@@ -1,5 +1,6 @@
 using Naqil.Agencies.Postal;
 using Naqil.Agencies.Postal.Apis;
+using Naqil.Agencies.Regulator;
 
 namespace Naqil.Cli.Sandbox;
 
@@ -23,6 +24,8 @@ internal sealed record SandboxPlan(IReadOnlyList<InstancePlan> Instances, IReadO
                 new MemberPlan("SY/GOV/MOCT", "Ministry of Communications and Technology / وزارة الاتصالات والتقانة", ["portal"]),
                 new MemberPlan("SY/GOV/CIVREG", "Civil Registry / السجل المدني", ["registry"]),
                 new MemberPlan("SY/GOV/POST", "Syrian Post / المؤسسة السورية للبريد", ["ems"]),
+                new MemberPlan(Regulators.Syria.Member, Regulators.Syria.Name, ["registers", "settlement", "staff"]),
+                .. Regulators.Syria.Operators.Select(o => new MemberPlan(o.Member, o.Name, ["np"])),
             ],
             Gateways:
             [
@@ -42,10 +45,11 @@ internal sealed record SandboxPlan(IReadOnlyList<InstancePlan> Instances, IReadO
                     AllowedPartners: ["IQ"],
                     Topics: [new TopicPlan("SY/GOV/POST/ems/item-events", "Syrian Post's EMS item events for partner posts: EMC of items bound abroad, EMD..EMI of items from abroad", Subscribers: ["IQ/GOV/POST/ems"])],
                     Subscriptions: [new SubscriptionPlan("IQ/GOV/POST/ems/item-events", "SY/GOV/POST/ems", Backend: "sy-post-ems", Path: "/events/ems")]),
+                .. RegulatorGateways.Syria,
             ],
-            Backends: [new BackendPlan("civil-registry", Port: 1), new BackendPlan("sy-post-ems", Port: 2, Gateway: "SY/GOV/POST")]),
+            Backends: [new BackendPlan("civil-registry", Port: 1), new BackendPlan("sy-post-ems", Port: 2, Gateway: "SY/GOV/POST"), new BackendPlan("sy-regulator", Port: 4, Gateway: "SY/GOV/SYTPRA")]),
         new InstancePlan("IQ", RegistryPort: 50,
-            Members: [new MemberPlan("IQ/GOV/POST", "Iraqi Post / البريد العراقي", ["ems"])],
+            Members: [new MemberPlan("IQ/GOV/POST", "Iraqi Post / البريد العراقي", ["ems"]), new MemberPlan(Regulators.Iraq.Member, Regulators.Iraq.Name, ["registers", "settlement", "staff"])],
             Gateways:
             [
                 new GatewayPlan("IQ/GOV/POST", ConsumerPort: 60, ProviderPort: 61, Clients: ["IQ/GOV/POST/ems"],
@@ -55,8 +59,9 @@ internal sealed record SandboxPlan(IReadOnlyList<InstancePlan> Instances, IReadO
                     AllowedPartners: ["SY"],
                     Topics: [new TopicPlan("IQ/GOV/POST/ems/item-events", "Iraqi Post's EMS item events for partner posts: EMC of items bound abroad, EMD..EMI of items from abroad", Subscribers: ["SY/GOV/POST/ems"])],
                     Subscriptions: [new SubscriptionPlan("SY/GOV/POST/ems/item-events", "IQ/GOV/POST/ems", Backend: "iq-post-ems", Path: "/events/ems")]),
+                RegulatorGateways.Iraq,
             ],
-            Backends: [new BackendPlan("iq-post-ems", Port: 51, Gateway: "IQ/GOV/POST")]),
+            Backends: [new BackendPlan("iq-post-ems", Port: 51, Gateway: "IQ/GOV/POST"), new BackendPlan("iq-regulator", Port: 52, Gateway: "IQ/GOV/CMC")]),
     ],
     [("SY", "IQ")],
     [

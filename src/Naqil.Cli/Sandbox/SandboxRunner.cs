@@ -14,6 +14,9 @@ using Naqil.Agencies.Postal;
 using Naqil.Agencies.Postal.Apis;
 using Naqil.Agencies.Postal.Exchange;
 using Naqil.Agencies.Postal.Simulation;
+using Naqil.Agencies.Regulator;
+using Naqil.Agencies.Regulator.Apis;
+using Naqil.Agencies.Regulator.Settlement;
 using Naqil.Cli.Federation;
 using Naqil.Cli.Hosting;
 using Naqil.Configuration;
@@ -38,8 +41,8 @@ internal sealed class SandboxRunner : IAsyncDisposable
     /// <summary>Where the keys that sign evidence are: files, or the state directory's SoftHSM2 token.</summary>
     private SandboxKeys _keys = SandboxKeys.Files;
 
-    /// <summary>The posts' publishers, started once the gateways they publish through are up.</summary>
-    private readonly List<PostalPublisher> _publishers = [];
+    /// <summary>The posts' and the regulators' publishers, started once the gateways they publish through are up.</summary>
+    private readonly List<Microsoft.Extensions.Hosting.BackgroundService> _publishers = [];
 
     private SandboxRunner(string stateDirectory, bool timer)
     {
@@ -174,6 +177,7 @@ internal sealed class SandboxRunner : IAsyncDisposable
         var post = gateways["SY/GOV/POST"];
         examples.Add(new SandboxExample("event-deliveries", "Syrian Post's gateway: the event subscriptions it delivers to (Iraqi Post), how many were delivered and how far behind it is",
             $"curl -sS -H \"Authorization: Bearer $(cat {post.AdminTokenFile})\" {post.Consumer}/admin/v1/events/subscriptions"));
+        examples.AddRange(RegulatorGateways.Examples.Select(e => Example(e, gateways)));
         Manifest = new SandboxManifest
         {
             Registry = instances[plan.Instances[0].Code].Registry,
@@ -274,6 +278,20 @@ internal sealed class SandboxRunner : IAsyncDisposable
             }
         }
 
+        var regulator = name switch
+        {
+            "sy-regulator" => Regulators.Syria,
+            "iq-regulator" => Regulators.Iraq,
+            _ => null,
+        };
+        if (regulator is not null)
+        {
+            OwnerOnly.CreateDirectory(context.Directory);
+            var partners = context.Partners.Select(Regulators.Of).OfType<RegulatorProfile>().ToArray();
+            builder.Services.AddRegulator(regulator, new RegulatorStorageOptions { DatabaseFile = Path.Combine(context.Directory, "regulator.db") },
+                SettlementExchangeOptions.For(regulator, context.Gateway, partners) with { HostPublisher = false });
+        }
+
         if (name == "civil-registry")
         {
             const string civilRegistry = "SY/GOV/CIVREG";
@@ -297,6 +315,13 @@ internal sealed class SandboxRunner : IAsyncDisposable
                 await SyntheticItems.SeedAsync(postal, cancellationToken);
                 app.MapPostalApi();
                 _publishers.Add(app.Services.GetRequiredService<PostalPublisher>());
+                break;
+            case "sy-regulator" or "iq-regulator":
+                var registers = app.Services.GetRequiredService<RegulatorService>();
+                await registers.InitializeAsync(cancellationToken);
+                await SyntheticRegister.SeedAsync(registers, cancellationToken);
+                app.MapRegulatorApi();
+                _publishers.Add(app.Services.GetRequiredService<SettlementPublisher>());
                 break;
             default:
                 throw new SandboxException($"the sandbox plan names an unknown backend '{name}'");

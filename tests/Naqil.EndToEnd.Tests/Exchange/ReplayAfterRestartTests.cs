@@ -20,7 +20,7 @@ public sealed class ReplayAfterRestartTests : IDisposable
     [Fact]
     public async Task CapturedRequest_ReplayedAfterSigkillAndRestart_RefusedAsReplayed()
     {
-        var portBase = Ports.FreeBase(70);
+        var portBase = Ports.FreeBase(100);
         var arguments = new[] { "sandbox", "--port-base", portBase.ToString(CultureInfo.InvariantCulture) };
         var provider = $"https://127.0.0.1:{portBase + 21}";
         HttpRequestMessage captured;

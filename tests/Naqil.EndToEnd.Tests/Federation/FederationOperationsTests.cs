@@ -16,7 +16,7 @@ public sealed class FederationOperationsTests : IDisposable
     [Fact]
     public async Task EndAndRestartFederation_WithAnchorCommands_TrafficFollows()
     {
-        var portBase = Ports.FreeBase(70);
+        var portBase = Ports.FreeBase(100);
         await using var sandbox = NaqilProcess.Start(_work.FullName, "sandbox", "--port-base", portBase.ToString(CultureInfo.InvariantCulture));
         Assert.True(await sandbox.WaitForAsync(() => sandbox.Output.Contains("Press Ctrl+C", StringComparison.Ordinal), TimeSpan.FromSeconds(60)), sandbox.Output);
         using var manifest = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(_work.FullName, ".naqil", "sandbox.json"), TestContext.Current.CancellationToken));

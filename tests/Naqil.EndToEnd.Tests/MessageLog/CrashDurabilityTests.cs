@@ -21,7 +21,7 @@ public sealed class CrashDurabilityTests : IDisposable
     [Fact]
     public async Task Sigkill_UnderLoad_EveryAcknowledgedExchangeIsLogged_AndLogsVerify()
     {
-        var portBase = Ports.FreeBase(70);
+        var portBase = Ports.FreeBase(100);
         var arguments = new[] { "sandbox", "--port-base", portBase.ToString(CultureInfo.InvariantCulture) };
         var acknowledged = new ConcurrentBag<string>();
         await using (var sandbox = NaqilProcess.Start(_work.FullName, arguments))

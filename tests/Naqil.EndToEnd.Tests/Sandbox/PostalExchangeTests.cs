@@ -21,7 +21,7 @@ public sealed class PostalExchangeTests : IDisposable
     [Fact]
     public async Task Sandbox_ItemPostedInDamascus_DispatchedAndDeliveredInBaghdad_BothPostsEndWithTheWholeHistory()
     {
-        var portBase = Ports.FreeBase(70);
+        var portBase = Ports.FreeBase(100);
         await using var sandbox = NaqilProcess.Start(_work.FullName, "sandbox", "--no-timer", "--port-base", portBase.ToString(CultureInfo.InvariantCulture));
         Assert.True(await sandbox.WaitForAsync(() => sandbox.Output.Contains("Press Ctrl+C", StringComparison.Ordinal), StartTimeout), sandbox.Output);
         using var manifest = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(_work.FullName, ".naqil", "sandbox.json"), Ct));

@@ -17,7 +17,7 @@ public sealed class SandboxCommandTests : IDisposable
     [Fact]
     public async Task Sandbox_PrintedExample_ReturnsSignedPerson_AndStateSurvivesRestart()
     {
-        var portBase = Ports.FreeBase(70);
+        var portBase = Ports.FreeBase(100);
         var manifestPath = Path.Combine(_work.FullName, ".naqil", "sandbox.json");
         string anchorBefore;
         string certificateBefore;
@@ -62,7 +62,7 @@ public sealed class SandboxCommandTests : IDisposable
 
             // Each example under a stable name, with what it shows and a command runnable as printed.
             var examples = manifest.RootElement.GetProperty("examples").EnumerateArray().ToList();
-            Assert.Equal(["person", "cross-border-ems-item", "cross-border-tracking", "signed-extract", "verify-extract", "event-deliveries"], examples.Select(e => e.GetProperty("name").GetString()));
+            Assert.Equal(["person", "cross-border-ems-item", "cross-border-tracking", "signed-extract", "verify-extract", "event-deliveries", "number-lookup", "route", "settlement"], examples.Select(e => e.GetProperty("name").GetString()));
             Assert.All(examples, e => Assert.Contains(e.GetProperty("description").GetString()!, sandbox.Output, StringComparison.Ordinal));
             Assert.Equal(example, examples[0].GetProperty("command").GetString());
             var crossBorder = manifest.RootElement.GetProperty("examples")[1].GetProperty("command").GetString()!;
@@ -147,7 +147,7 @@ public sealed class SandboxCommandTests : IDisposable
     [Fact]
     public async Task Sandbox_BusyPort_ExitsWithErrorNamingPortAndFlag()
     {
-        var portBase = Ports.FreeBase(70);
+        var portBase = Ports.FreeBase(100);
         using var occupant = new TcpListener(IPAddress.Loopback, portBase + 10);
         occupant.Start();
 

@@ -96,21 +96,15 @@ internal static class PostalApi
     private static async Task<(T? Body, ProblemHttpResult? Refusal)> ReadAsync<T>(HttpRequest request, string example, CancellationToken cancellationToken)
         where T : class
     {
-        var (bytes, tooLarge) = await ReadBytesAsync(request, cancellationToken);
-        if (tooLarge is not null)
+        var (body, tooLarge) = await BoundedBody.ReadJsonAsync<T>(request, MaxBodyBytes, Json, cancellationToken);
+        if (tooLarge)
         {
-            return (null, tooLarge);
+            return (null, PostalProblems.Problem(PostalError.TooLarge, $"the body may be at most {MaxBodyBytes} bytes"));
         }
 
-        try
+        if (body is not null)
         {
-            if (JsonSerializer.Deserialize<T>(bytes.Span, Json) is { } body)
-            {
-                return (body, null);
-            }
-        }
-        catch (JsonException)
-        {
+            return (body, null);
         }
 
         return (null, PostalProblems.Problem(PostalError.MalformedRequest, $"send a JSON body such as {example}"));
@@ -119,25 +113,7 @@ internal static class PostalApi
     /// <summary>Reads a body of at most <see cref="MaxBodyBytes"/>, whatever its Content-Length claims (a chunked one is counted as it comes).</summary>
     internal static async Task<(ReadOnlyMemory<byte> Body, ProblemHttpResult? TooLarge)> ReadBytesAsync(HttpRequest request, CancellationToken cancellationToken)
     {
-        var tooLarge = PostalProblems.Problem(PostalError.TooLarge, $"the body may be at most {MaxBodyBytes} bytes");
-        if (request.ContentLength > MaxBodyBytes)
-        {
-            return (default, tooLarge);
-        }
-
-        using var buffer = new MemoryStream();
-        var chunk = new byte[4096];
-        int read;
-        while ((read = await request.Body.ReadAsync(chunk, cancellationToken)) > 0)
-        {
-            if (buffer.Length + read > MaxBodyBytes)
-            {
-                return (default, tooLarge);
-            }
-
-            buffer.Write(chunk, 0, read);
-        }
-
-        return (buffer.ToArray(), null);
+        var body = await BoundedBody.ReadAsync(request, MaxBodyBytes, cancellationToken);
+        return body is null ? (default, PostalProblems.Problem(PostalError.TooLarge, $"the body may be at most {MaxBodyBytes} bytes")) : (body, null);
     }
 }
