@@ -3,7 +3,7 @@ using Microsoft.Data.Sqlite;
 
 namespace Naqil.Agencies.Storage;
 
-/// <summary>What the agencies' stores (the posts', the issued documents') share over ADO.NET: commands with their parameters, and opening a SQLite connection.</summary>
+/// <summary>What the agencies' stores (the posts', the issued documents', the payments') share over ADO.NET: commands with their parameters, and opening a SQLite connection.</summary>
 internal static class AgencyDb
 {
     /// <summary>A command on <paramref name="connection"/>; values travel as parameters, null as <see cref="DBNull"/>.</summary>
@@ -23,6 +23,24 @@ internal static class AgencyDb
         }
 
         return command;
+    }
+
+    /// <summary>Runs a statement; the number of rows it changed.</summary>
+    public static async Task<int> ExecuteAsync(DbConnection connection, DbTransaction? transaction, string sql, CancellationToken cancellationToken, params (string Name, object? Value)[] parameters)
+    {
+        await using var command = Command(connection, transaction, sql, parameters);
+        return await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    /// <summary>Runs a query and hands each row to <paramref name="row"/>.</summary>
+    public static async Task ReadAsync(DbConnection connection, DbTransaction? transaction, string sql, Action<DbDataReader> row, CancellationToken cancellationToken, params (string Name, object? Value)[] parameters)
+    {
+        await using var command = Command(connection, transaction, sql, parameters);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            row(reader);
+        }
     }
 
     /// <summary>An open SQLite connection; one that fails to open is disposed.</summary>

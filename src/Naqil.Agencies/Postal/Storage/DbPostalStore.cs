@@ -1,5 +1,6 @@
 using System.Data.Common;
 using System.Globalization;
+using Naqil.Agencies.Storage;
 using static Naqil.Agencies.Storage.AgencyDb;
 
 namespace Naqil.Agencies.Postal.Storage;
@@ -205,21 +206,8 @@ internal abstract class DbPostalStore : IPostalStore
 
     private static DateTimeOffset ParseTime(string text) => DateTimeOffset.Parse(text, CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind);
 
-    protected static async Task ExecuteAsync(DbConnection connection, DbTransaction? transaction, string sql, CancellationToken cancellationToken, params (string Name, object? Value)[] parameters)
-    {
-        await using var command = Command(connection, transaction, sql, parameters);
-        await command.ExecuteNonQueryAsync(cancellationToken);
-    }
-
-    protected static async Task ReadAsync(DbConnection connection, DbTransaction? transaction, string sql, Action<DbDataReader> row, CancellationToken cancellationToken, params (string Name, object? Value)[] parameters)
-    {
-        await using var command = Command(connection, transaction, sql, parameters);
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            row(reader);
-        }
-    }
+    protected static Task ExecuteAsync(DbConnection connection, DbTransaction? transaction, string sql, CancellationToken cancellationToken, params (string Name, object? Value)[] parameters) =>
+        AgencyDb.ExecuteAsync(connection, transaction, sql, cancellationToken, parameters);
 
     public void Dispose()
     {
