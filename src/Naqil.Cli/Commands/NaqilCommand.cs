@@ -15,6 +15,7 @@ internal static class NaqilCommand
         root.Subcommands.Add(LogCommand.Create());
         root.Subcommands.Add(EventsCommand.Create());
         root.Subcommands.Add(DocCommand.Create());
+        root.Subcommands.Add(PaymentsCommand.Create());
         return root;
     }
 

@@ -9,6 +9,8 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Naqil.Agencies.CivilRegistry;
 using Naqil.Agencies.Documents;
 using Naqil.Agencies.Documents.Storage;
+using Naqil.Agencies.Payments;
+using Naqil.Agencies.Payments.Apis;
 using Naqil.Registry.Certificates.Pki;
 using Naqil.Agencies.Postal;
 using Naqil.Agencies.Postal.Apis;
@@ -165,6 +167,7 @@ internal sealed class SandboxRunner : IAsyncDisposable
         var post = gateways["SY/GOV/POST"];
         examples.Add(new SandboxExample("event-deliveries", "Syrian Post's gateway: the event subscriptions it delivers to (Iraqi Post), how many were delivered and how far behind it is",
             $"curl -sS -H \"Authorization: Bearer $(cat {post.AdminTokenFile})\" {post.Consumer}/admin/v1/events/subscriptions"));
+        examples.Add(SandboxPayments.Example(portal.Consumer));
         Manifest = new SandboxManifest
         {
             Registry = instances[plan.Instances[0].Code].Registry,
@@ -272,6 +275,12 @@ internal sealed class SandboxRunner : IAsyncDisposable
             builder.Services.TryAddSingleton(TimeProvider.System);
             builder.Services.AddSingleton<ExtractIssuer>();
             builder.Services.AddIssuedDocuments(new IssuedDocumentStorageOptions { DatabaseFile = Path.Combine(context.Directory, "documents.db") });
+            SandboxPayments.AddConfirmation(builder.Services, context);
+        }
+
+        if (name == "payments")
+        {
+            SandboxPayments.AddService(builder.Services, context, url);
         }
 
         var app = builder.Build();
@@ -287,6 +296,10 @@ internal sealed class SandboxRunner : IAsyncDisposable
                 await SyntheticItems.SeedAsync(postal, cancellationToken);
                 app.MapPostalApi();
                 _publishers.Add(app.Services.GetRequiredService<PostalPublisher>());
+                break;
+            case "payments":
+                await app.Services.GetRequiredService<PaymentService>().InitializeAsync(cancellationToken);
+                app.MapPaymentsApi();
                 break;
             default:
                 throw new SandboxException($"the sandbox plan names an unknown backend '{name}'");
