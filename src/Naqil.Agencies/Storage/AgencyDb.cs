@@ -43,6 +43,35 @@ internal static class AgencyDb
         }
     }
 
+    /// <summary>
+    /// Records <paramref name="owner"/> in the one-row table <paramref name="table"/> of a new database
+    /// and returns the owner it holds: another value means the database was made for someone else.
+    /// </summary>
+    public static async Task<string?> ClaimOwnerAsync(DbConnection connection, DbTransaction transaction, string table, string column, string owner, CancellationToken cancellationToken)
+    {
+        await ExecuteAsync(connection, transaction, $"INSERT INTO {table} (id, {column}) VALUES (1, @owner) ON CONFLICT (id) DO NOTHING;", cancellationToken, ("owner", owner));
+        string? stored = null;
+        await ReadAsync(connection, transaction, $"SELECT {column} FROM {table} WHERE id = 1;", r => stored = r.GetString(0), cancellationToken);
+        return stored;
+    }
+
+    /// <summary>The connection string of an agency's SQLite file: created when missing, pooled, waiting up to 30 s for a lock.</summary>
+    public static string SqliteConnectionString(string databasePath, bool foreignKeys = false) => new SqliteConnectionStringBuilder
+    {
+        DataSource = databasePath,
+        Mode = SqliteOpenMode.ReadWriteCreate,
+        ForeignKeys = foreignKeys ? true : null,
+        Pooling = true,
+        DefaultTimeout = 30,
+    }.ToString();
+
+    /// <summary>Closes the pooled connections to a SQLite file, so it can be moved or deleted once its store is disposed.</summary>
+    public static void ClearSqlitePool(string connectionString)
+    {
+        using var connection = new SqliteConnection(connectionString);
+        SqliteConnection.ClearPool(connection);
+    }
+
     /// <summary>An open SQLite connection; one that fails to open is disposed.</summary>
     public static async Task<DbConnection> OpenSqliteAsync(string connectionString, CancellationToken cancellationToken)
     {

@@ -45,7 +45,8 @@ internal abstract class DbPaymentStore : IPaymentStore
             capture_entry TEXT);
         CREATE INDEX IF NOT EXISTS intents_payee_captured ON intents (payee_account, captured_ms);
         CREATE TABLE IF NOT EXISTS journal_entries (
-            id TEXT PRIMARY KEY,
+            seq @@SEQ@@,
+            id TEXT NOT NULL UNIQUE,
             kind TEXT NOT NULL,
             intent TEXT REFERENCES intents (id),
             currency TEXT NOT NULL,
@@ -80,6 +81,9 @@ internal abstract class DbPaymentStore : IPaymentStore
         CREATE INDEX IF NOT EXISTS idempotency_created ON idempotency (created_ms);
         """;
 
+    /// <summary>Orders an intent's entries as they were written (their times may share a millisecond).</summary>
+    protected const string SeqPlaceholder = "@@SEQ@@";
+
     private const string IntentColumns = "id, payee_account, payer_account, payer_nid, amount, currency, reference, description_ar, description_en, state, fee, refunded, "
         + "created_by, created_ms, expires_ms, authorised_ms, captured_ms, closed_ms, capture_naqil_id, capture_entry";
 
@@ -109,10 +113,7 @@ internal abstract class DbPaymentStore : IPaymentStore
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         await LockSchemaAsync(connection, transaction, cancellationToken);
         await ExecuteAsync(connection, transaction, SchemaSql, cancellationToken);
-        await ExecuteAsync(connection, transaction, "INSERT INTO payments_state (id, operator) VALUES (1, @operator) ON CONFLICT (id) DO NOTHING;", cancellationToken, ("operator", operatorId));
-        string? stored = null;
-        await ReadAsync(connection, transaction, "SELECT operator FROM payments_state WHERE id = 1;", r => stored = r.GetString(0), cancellationToken);
-        if (stored != operatorId)
+        if (await ClaimOwnerAsync(connection, transaction, "payments_state", "operator", operatorId, cancellationToken) is var stored && stored != operatorId)
         {
             throw new InvalidOperationException($"The payments database {Describe()} belongs to the payment service of {stored}, not {operatorId}; give each operator its own database.");
         }
@@ -180,7 +181,7 @@ internal abstract class DbPaymentStore : IPaymentStore
     {
         await using var connection = await OpenAsync(cancellationToken);
         var heads = new List<(string Id, EntryKind Kind, string Currency, long Time)>();
-        await ReadAsync(connection, null, "SELECT id, kind, currency, time_ms FROM journal_entries WHERE intent = @intent ORDER BY time_ms, id;",
+        await ReadAsync(connection, null, "SELECT id, kind, currency, time_ms FROM journal_entries WHERE intent = @intent ORDER BY seq;",
             r => heads.Add((r.GetString(0), Enum.Parse<EntryKind>(r.GetString(1), ignoreCase: true), r.GetString(2), r.GetInt64(3))), cancellationToken, ("intent", intentId));
         var postings = new Dictionary<string, List<Posting>>(StringComparer.Ordinal);
         await ReadAsync(connection, null, "SELECT p.entry, p.account, p.amount FROM postings p JOIN journal_entries e ON e.id = p.entry WHERE e.intent = @intent ORDER BY p.entry, p.line;",

@@ -11,16 +11,9 @@ namespace Naqil.Agencies.Payments.Storage;
 /// </summary>
 internal sealed class SqlitePaymentStore(string databasePath) : DbPaymentStore
 {
-    private readonly string _connectionString = new SqliteConnectionStringBuilder
-    {
-        DataSource = databasePath,
-        Mode = SqliteOpenMode.ReadWriteCreate,
-        ForeignKeys = true,
-        Pooling = true,
-        DefaultTimeout = 30,
-    }.ToString();
+    private readonly string _connectionString = AgencyDb.SqliteConnectionString(databasePath, foreignKeys: true);
 
-    protected override string SchemaSql => Schema.Replace("BIGINT", "INTEGER", StringComparison.Ordinal);
+    protected override string SchemaSql => Schema.Replace("BIGINT", "INTEGER", StringComparison.Ordinal).Replace(SeqPlaceholder, "INTEGER PRIMARY KEY AUTOINCREMENT", StringComparison.Ordinal);
 
     protected override string ForUpdate => "";
 
@@ -39,9 +32,5 @@ internal sealed class SqlitePaymentStore(string databasePath) : DbPaymentStore
 
     protected override string Describe() => $"'{databasePath}'";
 
-    protected override void DisposeCore()
-    {
-        using var connection = new SqliteConnection(_connectionString);
-        SqliteConnection.ClearPool(connection);
-    }
+    protected override void DisposeCore() => AgencyDb.ClearSqlitePool(_connectionString);
 }

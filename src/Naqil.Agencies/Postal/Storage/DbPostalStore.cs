@@ -72,10 +72,7 @@ internal abstract class DbPostalStore : IPostalStore
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         await LockSchemaAsync(connection, transaction, cancellationToken);
         await ExecuteAsync(connection, transaction, SchemaSql, cancellationToken);
-        await ExecuteAsync(connection, transaction, "INSERT INTO postal_state (id, country) VALUES (1, @country) ON CONFLICT (id) DO NOTHING;", cancellationToken, ("country", country));
-        string? stored = null;
-        await ReadAsync(connection, transaction, "SELECT country FROM postal_state WHERE id = 1;", r => stored = r.GetString(0), cancellationToken);
-        if (stored != country)
+        if (await ClaimOwnerAsync(connection, transaction, "postal_state", "country", country, cancellationToken) is var stored && stored != country)
         {
             throw new InvalidOperationException($"The postal database {Describe()} belongs to the post of {stored}, not {country}; give each post its own database.");
         }

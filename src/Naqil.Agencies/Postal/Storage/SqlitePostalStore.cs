@@ -10,14 +10,7 @@ namespace Naqil.Agencies.Postal.Storage;
 /// </summary>
 internal sealed class SqlitePostalStore(string databasePath) : DbPostalStore
 {
-    private readonly string _connectionString = new SqliteConnectionStringBuilder
-    {
-        DataSource = databasePath,
-        Mode = SqliteOpenMode.ReadWriteCreate,
-        ForeignKeys = true,
-        Pooling = true,
-        DefaultTimeout = 30,
-    }.ToString();
+    private readonly string _connectionString = AgencyDb.SqliteConnectionString(databasePath, foreignKeys: true);
 
     protected override string SchemaSql => Schema.Replace("BIGINT", "INTEGER", StringComparison.Ordinal)
         .Replace("@@SEQ@@", "INTEGER PRIMARY KEY AUTOINCREMENT", StringComparison.Ordinal);
@@ -32,9 +25,5 @@ internal sealed class SqlitePostalStore(string databasePath) : DbPostalStore
 
     protected override string Describe() => $"'{databasePath}'";
 
-    protected override void DisposeCore()
-    {
-        using var connection = new SqliteConnection(_connectionString);
-        SqliteConnection.ClearPool(connection);
-    }
+    protected override void DisposeCore() => AgencyDb.ClearSqlitePool(_connectionString);
 }
