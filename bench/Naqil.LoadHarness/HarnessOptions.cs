@@ -141,7 +141,7 @@ internal sealed record HarnessOptions
           --trust-sizes LIST       trust configuration member counts (default 10,100,1000,10000)
           --log-sizes LIST         message log sizes (default 1000,10000,100000,1000000)
           --skip LIST              any of: warmup,closed,soak,open,sequential,bodies,hostile,faults,
-                                   trust,log,events,event-lag,event-faults (wrk is needed only for
+                                   trust,log,events,event-lag,event-faults,payments (wrk is needed only for
                                    warmup, closed and bodies; nginx only for the nginx target)
           --soak S                 seconds of soak per Naqil variant at half its GET c64 throughput (default 600; 20 with --quick)
           --soak-rate N            soak at N exchanges/s instead of half the measured throughput

@@ -33,6 +33,9 @@ internal sealed record RunResult
 
     public IReadOnlyList<EventFaultRow> EventFaults { get; init; } = [];
 
+    /// <summary>Captures per second through each Naqil target, beside its GET exchange (Load/PaymentLoad.cs).</summary>
+    public IReadOnlyList<PaymentRow> Payments { get; init; } = [];
+
     public IReadOnlyList<HostileResult> Hostile { get; init; } = [];
 
     public IReadOnlyList<TrustScaleRow> TrustScale { get; init; } = [];
