@@ -220,7 +220,9 @@ internal sealed record HarnessOptions
             + (options.Skip.Contains("event-lag") ? TimeSpan.Zero : options.EventLagDuration + TimeSpan.FromMinutes(1))
             + (options.Skip.Contains("event-faults") ? TimeSpan.Zero
                 : 3 * (TimeSpan.FromSeconds(options.EventFaultTimes.Before + (2 * options.EventFaultTimes.Down) + options.EventFaultTimes.After) + options.EventDrainBound));
-        return options with { DotnetEnvironment = environment, Variants = variants, VariantsGiven = given, Deadline = options.Deadline + soak + (events * variants.Count) };
+        // And the payment phase: preparing its pool, two warm-ups and three cells per variant.
+        var payments = options.Skip.Contains("payments") ? TimeSpan.Zero : (options.CellDuration * 5) + TimeSpan.FromMinutes(2);
+        return options with { DotnetEnvironment = environment, Variants = variants, VariantsGiven = given, Deadline = options.Deadline + soak + ((events + payments) * variants.Count) };
     }
 
     private static HarnessOptions QuickDefaults() => new()
