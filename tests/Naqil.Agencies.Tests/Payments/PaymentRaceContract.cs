@@ -96,7 +96,37 @@ public sealed class SqlitePaymentTests : PaymentRaceContract
 {
     private readonly TempDirectory _directory = new();
 
-    private protected override Task<PaymentsOptions> OptionsAsync() => Task.FromResult(PaymentHost.Options("sqlite", Path.Combine(_directory.Path, "payments.db")));
+    private string DatabaseFile => Path.Combine(_directory.Path, "payments.db");
+
+    private protected override Task<PaymentsOptions> OptionsAsync() => Task.FromResult(PaymentHost.Options("sqlite", DatabaseFile));
+
+    [Fact]
+    public async Task LedgerCheck_PostingWrittenBehindTheServicesBack_IsReportedUnbalanced()
+    {
+        var id = await Host.CapturedIntentAsync();
+        await Host.AssertLedgerBalancedAsync();
+        var (_, entries) = await Host.GetAsync($"/intents/{id}/entries");
+        var capture = entries.GetProperty("entries")[1].GetProperty("id").GetString();
+
+        // One more posting on the capture entry: money from nowhere into the payee's account.
+        await using (var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={DatabaseFile};Pooling=False"))
+        {
+            await connection.OpenAsync(TestContext.Current.CancellationToken);
+            await using var command = connection.CreateCommand();
+            command.CommandText = "INSERT INTO postings (entry, line, account, amount, currency) VALUES ($entry, 9, $account, 100, 'SYP');";
+            command.Parameters.AddWithValue("$entry", capture);
+            command.Parameters.AddWithValue("$account", PaymentHost.Payee);
+            await command.ExecuteNonQueryAsync(TestContext.Current.CancellationToken);
+        }
+
+        var (status, check) = await Host.GetAsync("/ledger/check");
+        Assert.Equal(500, status);
+        Assert.False(check.GetProperty("balanced").GetBoolean());
+        Assert.Equal(capture, Assert.Single(check.GetProperty("unbalancedEntries").EnumerateArray()).GetString());
+        Assert.Equal(100, check.GetProperty("sumByCurrency").GetProperty("SYP").GetInt64());
+        var (_, statement) = await Host.GetAsync($"/statements/{PaymentHost.Payee}?day=2026-12-08");
+        Assert.False(statement.GetProperty("reconciled").GetBoolean());
+    }
 
     public override async ValueTask DisposeAsync()
     {
