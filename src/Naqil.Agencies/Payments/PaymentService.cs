@@ -2,6 +2,7 @@ using System.Text.Json;
 using Naqil.Agencies.CivilRegistry;
 using Naqil.Agencies.Payments.Money;
 using Naqil.Agencies.Payments.Storage;
+using Naqil.Agencies.Postal.Exchange;
 
 namespace Naqil.Agencies.Payments;
 
@@ -14,8 +15,11 @@ internal sealed record Caller(string Client, string? NaqilId);
 /// it under lock, and written with its journal entry and its answer in one transaction
 /// (<see cref="IPaymentStore.ChangeIntentAsync"/>); the decisions here are pure.
 /// </summary>
-internal sealed partial class PaymentService(PaymentsOptions options, IPaymentStore store, TimeProvider time)
+internal sealed partial class PaymentService(PaymentsOptions options, IPaymentStore store, TimeProvider time, PublicationSignal? publishing = null)
 {
+    /// <summary>The kind of the event a capture publishes, when the service publishes on the bus.</summary>
+    public const string CapturedEvent = "payment-captured";
+
     public const string NationalIdPrefix = "SY-NID:";
 
     private long _nextPurgeMs;
@@ -159,7 +163,19 @@ internal sealed partial class PaymentService(PaymentsOptions options, IPaymentSt
         }), cancellationToken);
 
     /// <summary>Moves the held amount to the payee, less the operator's fee: authorised → captured. The answer is the receipt.</summary>
-    public Task<PaymentAnswer> CaptureAsync(string id, Caller caller, IdempotencyClaim? claim, CancellationToken cancellationToken) =>
+    /// With a gateway to publish through, the receipt is also queued, in the same transaction, as an event on the service's topic for the payee.
+    public async Task<PaymentAnswer> CaptureAsync(string id, Caller caller, IdempotencyClaim? claim, CancellationToken cancellationToken)
+    {
+        var answer = await CaptureChangeAsync(id, caller, claim, cancellationToken);
+        if (answer.IsSuccess)
+        {
+            publishing?.Notify();
+        }
+
+        return answer;
+    }
+
+    private Task<PaymentAnswer> CaptureChangeAsync(string id, Caller caller, IdempotencyClaim? claim, CancellationToken cancellationToken) =>
         store.ChangeIntentAsync(id, claim, _ => null, (intent, _) => Decide(id, intent, IntentState.Authorised, "capture", (i, now) =>
         {
             var fee = (long)((Int128)i.Amount * options.FeeBasisPoints / 10_000);
@@ -167,7 +183,10 @@ internal sealed partial class PaymentService(PaymentsOptions options, IPaymentSt
             var captured = i with { State = IntentState.Captured, Captured = now, Fee = fee, CaptureNaqilId = caller.NaqilId, CaptureEntry = entryId };
             var entry = JournalEntry.Create(entryId, EntryKind.Capture, i.Id, i.Currency, now,
                 new Posting(HoldsAccount(i.Currency), -i.Amount), new Posting(i.PayeeAccount, i.Amount - fee), new Posting(FeesAccount(i.Currency), fee));
-            return new IntentChange(PaymentAnswer.Of(200, ReceiptView.From(captured, options.Operator)), captured, entry);
+            var receipt = ReceiptView.From(captured, options.Operator);
+            var publish = publishing is null ? null
+                : new OutgoingPayment(NewId(now), CapturedEvent, System.Text.Json.JsonSerializer.Serialize(new PaymentEvent(CapturedEvent, receipt), PaymentAnswer.Json), now);
+            return new IntentChange(PaymentAnswer.Of(200, receipt), captured, entry, Publish: publish);
         }), cancellationToken);
 
     /// <summary>Cancels a created or authorised intent, releasing its hold.</summary>
@@ -273,6 +292,9 @@ internal sealed partial class PaymentService(PaymentsOptions options, IPaymentSt
 
     private static string NewId(DateTimeOffset now) => Guid.CreateVersion7(now).ToString("D");
 }
+
+/// <summary>An event the payment service publishes for payees: its kind and the receipt.</summary>
+internal sealed record PaymentEvent(string Event, ReceiptView Receipt);
 
 /// <summary>The answer to a refund: the refund, and how much of the capture is refunded and left.</summary>
 internal sealed record RefundResultView(RefundView Refund, MoneyView Refunded, MoneyView Refundable);

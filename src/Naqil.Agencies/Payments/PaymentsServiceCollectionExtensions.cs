@@ -1,5 +1,8 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Naqil.Agencies.Postal.Exchange;
 
 namespace Naqil.Agencies.Payments;
 
@@ -9,7 +12,12 @@ internal static class PaymentsServiceCollectionExtensions
     /// The payment service and its store; call <see cref="PaymentService.InitializeAsync"/> once the
     /// host is built, then <c>MapPaymentsApi</c>. Options that will not do stop here, each problem named.
     /// </summary>
-    public static IServiceCollection AddPayments(this IServiceCollection services, PaymentsOptions options)
+    /// <remarks>
+    /// With <paramref name="exchange"/> naming a gateway, each capture's receipt is also queued as an
+    /// event on <see cref="PostalExchangeOptions.Topic"/> and a <see cref="PostalPublisher"/> (the
+    /// posts' outbox publisher, over this store's queue) sends it, so payees learn of payments on the bus.
+    /// </remarks>
+    public static IServiceCollection AddPayments(this IServiceCollection services, PaymentsOptions options, PostalExchangeOptions? exchange = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         if (options.Validate() is { Count: > 0 } errors)
@@ -20,7 +28,24 @@ internal static class PaymentsServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton(options);
         services.AddSingleton(_ => options.CreateStore());
-        services.AddSingleton(sp => new PaymentService(options, sp.GetRequiredService<Storage.IPaymentStore>(), sp.GetRequiredService<TimeProvider>()));
+        PublicationSignal? signal = null;
+        if (exchange?.GatewayUrl is not null)
+        {
+            if (exchange.Validate() is { Count: > 0 } problems)
+            {
+                throw new Microsoft.Extensions.Options.OptionsValidationException(PaymentsOptions.Section, typeof(PaymentsOptions), problems);
+            }
+
+            signal = new PublicationSignal();
+            services.AddSingleton(sp => new PostalPublisher(sp.GetRequiredService<Storage.IPaymentStore>(), exchange, signal, sp.GetRequiredService<TimeProvider>(),
+                sp.GetService<ILogger<PostalPublisher>>() ?? NullLogger<PostalPublisher>.Instance));
+            if (exchange.HostPublisher)
+            {
+                services.AddHostedService(sp => sp.GetRequiredService<PostalPublisher>());
+            }
+        }
+
+        services.AddSingleton(sp => new PaymentService(options, sp.GetRequiredService<Storage.IPaymentStore>(), sp.GetRequiredService<TimeProvider>(), signal));
         return services;
     }
 }

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Naqil.Agencies.Payments;
 using Naqil.Agencies.Payments.Bus;
+using Naqil.Agencies.Postal.Exchange;
 
 namespace Naqil.Cli.Sandbox;
 
@@ -15,14 +16,22 @@ internal static class SandboxPayments
     public const string FeeAccount = "SY/GOV/CIVREG/fees";
     public const string RegistryClient = "SY/GOV/CIVREG/registry";
 
+    /// <summary>The payment service's own subsystem, which publishes the captures.</summary>
+    public const string Publisher = "SY/GOV/CBS/payments";
+
+    /// <summary>Each capture's receipt, for the payees; the Civil Registry subscribes.</summary>
+    public const string Topic = "SY/GOV/CBS/payments/captures";
+
     /// <summary>The civil registry's fee for an extract: 1 500.00 SYP.</summary>
     public const long ExtractFeeMinor = 1500_00;
 
     private static readonly HttpClient Http = new() { Timeout = TimeSpan.FromSeconds(30) };
 
-    /// <summary>The payment service on a SQLite file in its backend directory; 0.5 % fee.</summary>
+    /// <summary>The payment service on a SQLite file in its backend directory; 0.5 % fee; its captures published through its gateway (the publisher started with the gateways).</summary>
     public static void AddService(IServiceCollection services, BackendContext context, string url)
     {
+        var exchange = context.Gateway is null ? null
+            : new PostalExchangeOptions { GatewayUrl = context.Gateway, Publisher = Publisher, Topic = Topic, HostPublisher = false };
         Naqil.Configuration.OwnerOnly.CreateDirectory(context.Directory);
         services.AddPayments(new PaymentsOptions
         {
@@ -31,7 +40,7 @@ internal static class SandboxPayments
             FeeBasisPoints = 50,
             SyntheticCitizens = true,
             Payees = [new PayeeAccountOptions { Id = FeeAccount, Name = "Civil Registry fees / رسوم السجل المدني" }],
-        });
+        }, exchange);
     }
 
     /// <summary>The civil registry's check of a fee's payment, through its own gateway.</summary>
@@ -40,6 +49,7 @@ internal static class SandboxPayments
         if (context.Gateway is { } gateway)
         {
             services.AddSingleton(new PaymentConfirmation(new PaymentConfirmationOptions(gateway, RegistryClient, Service, FeeAccount, ExtractFeeMinor, "SYP"), Http));
+            services.AddReceivedPayments();
         }
     }
 

@@ -11,6 +11,7 @@ using Naqil.Agencies.Documents;
 using Naqil.Agencies.Documents.Storage;
 using Naqil.Agencies.Payments;
 using Naqil.Agencies.Payments.Apis;
+using Naqil.Agencies.Payments.Bus;
 using Naqil.Registry.Certificates.Pki;
 using Naqil.Agencies.Postal;
 using Naqil.Agencies.Postal.Apis;
@@ -289,6 +290,7 @@ internal sealed class SandboxRunner : IAsyncDisposable
             case "civil-registry":
                 app.MapCivilRegistry();
                 app.MapDocumentVerification(new DocumentVerificationOptions { TrustAnchors = SandboxDocuments.TrustAnchors(context) });
+                app.MapPaymentEvents();
                 break;
             case "sy-post-ems" or "iq-post-ems":
                 var postal = app.Services.GetRequiredService<PostalService>();
@@ -300,6 +302,7 @@ internal sealed class SandboxRunner : IAsyncDisposable
             case "payments":
                 await app.Services.GetRequiredService<PaymentService>().InitializeAsync(cancellationToken);
                 app.MapPaymentsApi();
+                _publishers.Add(app.Services.GetRequiredService<PostalPublisher>());
                 break;
             default:
                 throw new SandboxException($"the sandbox plan names an unknown backend '{name}'");

@@ -8,8 +8,8 @@ namespace Naqil.EndToEnd.Tests.Payments;
 /// <summary>
 /// The sandbox's <c>fee-payment</c> example, run as printed: an extract's fee paid through the
 /// portal's gateway (intent, authorise, capture), the capture's signed answer a receipt carrying its
-/// exchange's Naqil-Id, and the Civil Registry issuing the extract only once it has seen the
-/// payment over the bus.
+/// exchange's Naqil-Id, the Civil Registry issuing the extract only once it has seen the payment
+/// over the bus, and learning of it as an event on the Central Bank's topic as well.
 /// </summary>
 public sealed partial class FeePaymentExampleTests : IDisposable
 {
@@ -47,6 +47,23 @@ public sealed partial class FeePaymentExampleTests : IDisposable
             + $"--data '{{\"nationalId\":\"01010000002\",\"paymentId\":\"{paymentId}\"}}' {portal}/r1/SY/GOV/CIVREG/registry/extracts/extracts");
         Assert.Contains("\"code\":\"payment-not-confirmed\"", refused, StringComparison.Ordinal);
         Assert.Contains("another person", refused, StringComparison.Ordinal);
+
+        // And the Civil Registry learned of it on the bus too: the receipt came as an event on the Central Bank's topic.
+        var registry = manifest.RootElement.GetProperty("backends").GetProperty("civil-registry").GetString();
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        string received;
+        while (!(received = (await RunAsync($"curl -sS {registry}/payments/received/{paymentId}")).Output).Contains("\"paymentId\"", StringComparison.Ordinal) && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(200, TestContext.Current.CancellationToken);
+        }
+
+        using (var arrived = JsonDocument.Parse(received))
+        {
+            Assert.Equal(paymentId, arrived.RootElement.GetProperty("paymentId").GetString());
+            Assert.Equal(naqilId, arrived.RootElement.GetProperty("receipt").GetProperty("naqilId").GetString());
+            Assert.Matches("^[0-9a-f-]{36}$", arrived.RootElement.GetProperty("eventNaqilId").GetString());
+            Assert.NotEqual(naqilId, arrived.RootElement.GetProperty("eventNaqilId").GetString());
+        }
 
         var payments = manifest.RootElement.GetProperty("backends").GetProperty("payments").GetString();
         var (_, check) = await RunAsync($"curl -sS {payments}/ledger/check");

@@ -1,5 +1,6 @@
 using System.Data.Common;
 using System.Text;
+using Naqil.Agencies.Postal;
 using static Naqil.Agencies.Storage.AgencyDb;
 
 namespace Naqil.Agencies.Payments.Storage;
@@ -79,6 +80,18 @@ internal abstract class DbPaymentStore : IPaymentStore
             created_ms BIGINT NOT NULL,
             PRIMARY KEY (scope, key));
         CREATE INDEX IF NOT EXISTS idempotency_created ON idempotency (created_ms);
+        CREATE TABLE IF NOT EXISTS publications (
+            seq @@SEQ@@,
+            naqil_id TEXT NOT NULL UNIQUE,
+            intent TEXT NOT NULL REFERENCES intents (id),
+            kind TEXT NOT NULL,
+            body TEXT NOT NULL,
+            state TEXT NOT NULL,
+            attempts INTEGER NOT NULL DEFAULT 0,
+            last_error TEXT,
+            queued_ms BIGINT NOT NULL,
+            updated_ms BIGINT);
+        CREATE INDEX IF NOT EXISTS publications_state ON publications (state, seq);
         """;
 
     /// <summary>Orders an intent's entries as they were written (their times may share a millisecond).</summary>
@@ -300,6 +313,13 @@ internal abstract class DbPaymentStore : IPaymentStore
                 cancellationToken, ("id", refund.Id), ("intent", refund.IntentId), ("amount", refund.Amount), ("time", refund.Time.ToUnixTimeMilliseconds()), ("naqil", refund.NaqilId), ("entry", refund.Entry));
         }
 
+        if (change.Publish is { } publish)
+        {
+            await ExecuteAsync(connection, transaction, "INSERT INTO publications (naqil_id, intent, kind, body, state, queued_ms) VALUES (@naqil, @intent, @kind, @body, @state, @queued);",
+                cancellationToken, ("naqil", publish.NaqilId), ("intent", id), ("kind", publish.Kind), ("body", publish.Body), ("state", Text(PublicationState.Pending)),
+                ("queued", publish.Queued.ToUnixTimeMilliseconds()));
+        }
+
         if (claim is not null)
         {
             await CompleteAsync(connection, transaction, claim, change.Answer, cancellationToken);
@@ -360,6 +380,24 @@ internal abstract class DbPaymentStore : IPaymentStore
             r => movement = Convert.ToInt64(r.GetValue(0)), cancellationToken, range);
         await transaction.CommitAsync(cancellationToken);
         return new Statement(account.Id, account.Currency, day, capturedCount, captured, fees, refundedCount, refunded, movement);
+    }
+
+    public async Task<IReadOnlyList<Publication>> PendingPublicationsAsync(int limit, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        var publications = new List<Publication>();
+        await ReadAsync(connection, null, "SELECT seq, naqil_id, intent, kind, body, state, attempts, last_error, queued_ms, updated_ms FROM publications WHERE state = @state ORDER BY seq LIMIT @limit;",
+            r => publications.Add(new Publication(r.GetInt64(0), r.GetString(1), r.GetString(2), r.GetString(3), r.GetString(4), Enum.Parse<PublicationState>(r.GetString(5), ignoreCase: true),
+                Convert.ToInt32(r.GetValue(6)), r.IsDBNull(7) ? null : r.GetString(7), Time(r.GetInt64(8)), OptionalTime(r, 9))),
+            cancellationToken, ("state", Text(PublicationState.Pending)), ("limit", (long)limit));
+        return publications;
+    }
+
+    public async Task UpdatePublicationAsync(long seq, PublicationState state, string? error, DateTimeOffset at, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await ExecuteAsync(connection, null, "UPDATE publications SET state = @state, attempts = attempts + 1, last_error = @error, updated_ms = @at WHERE seq = @seq;",
+            cancellationToken, ("seq", seq), ("state", Text(state)), ("error", error), ("at", at.ToUnixTimeMilliseconds()));
     }
 
     private static async Task<long> BalanceAsync(DbConnection connection, DbTransaction? transaction, string account, CancellationToken cancellationToken)

@@ -1,3 +1,5 @@
+using Naqil.Agencies.Postal.Storage;
+
 namespace Naqil.Agencies.Payments.Storage;
 
 /// <summary>An idempotency key as a call claims it: whose key (the calling subsystem), the key, and the hash of the request it came with.</summary>
@@ -21,11 +23,14 @@ internal enum ClaimResult
 
 internal sealed record ClaimOutcome(ClaimResult Result, PaymentAnswer? Answer = null);
 
-/// <summary>What a change to an intent decided: the intent as it becomes, the journal entry and refund to record, and the answer.</summary>
-internal sealed record IntentChange(PaymentAnswer Answer, PaymentIntent? Updated = null, JournalEntry? Entry = null, Refund? Refund = null);
+/// <summary>An event of the payment service to publish on its topic (a capture's receipt): its Naqil-Id, kind and body, fixed in the change's transaction.</summary>
+internal sealed record OutgoingPayment(string NaqilId, string Kind, string Body, DateTimeOffset Queued);
+
+/// <summary>What a change to an intent decided: the intent as it becomes, the journal entry, refund and event to record, and the answer.</summary>
+internal sealed record IntentChange(PaymentAnswer Answer, PaymentIntent? Updated = null, JournalEntry? Entry = null, Refund? Refund = null, OutgoingPayment? Publish = null);
 
 /// <summary>The payment service's accounts, intents, journal and idempotency keys, durable.</summary>
-internal interface IPaymentStore : IDisposable
+internal interface IPaymentStore : IPublicationQueue, IDisposable
 {
     /// <summary>Creates the schema, and refuses a database made for another operator.</summary>
     Task InitializeAsync(string operatorId, CancellationToken cancellationToken);
@@ -66,7 +71,7 @@ internal interface IPaymentStore : IDisposable
     /// Reads the intent (locked), the balance of the account <paramref name="debited"/> names (locked),
     /// lets <paramref name="decide"/> judge them, and writes what it decided (the intent, its journal
     /// entry, a refund, the key's answer) in one transaction: two changes to one intent, or two debits
-    /// of one account, never both pass a check made on the same state.
+    /// of one account, never both pass a check made on the same state. An event to publish is queued in it too.
     /// </summary>
     Task<PaymentAnswer> ChangeIntentAsync(string id, IdempotencyClaim? claim, Func<PaymentIntent, string?> debited, Func<PaymentIntent?, long, IntentChange> decide, CancellationToken cancellationToken);
 
