@@ -1,7 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Logging.Abstractions;
+using Naqil.Agencies.Postal;
 using Naqil.Agencies.Postal.Exchange;
 
 namespace Naqil.Agencies.Payments;
@@ -36,13 +35,7 @@ internal static class PaymentsServiceCollectionExtensions
                 throw new Microsoft.Extensions.Options.OptionsValidationException(PaymentsOptions.Section, typeof(PaymentsOptions), problems);
             }
 
-            signal = new PublicationSignal();
-            services.AddSingleton(sp => new PostalPublisher(sp.GetRequiredService<Storage.IPaymentStore>(), exchange, signal, sp.GetRequiredService<TimeProvider>(),
-                sp.GetService<ILogger<PostalPublisher>>() ?? NullLogger<PostalPublisher>.Instance));
-            if (exchange.HostPublisher)
-            {
-                services.AddHostedService(sp => sp.GetRequiredService<PostalPublisher>());
-            }
+            signal = services.AddPublisher<Storage.IPaymentStore>(exchange);
         }
 
         services.AddSingleton(sp => new PaymentService(options, sp.GetRequiredService<Storage.IPaymentStore>(), sp.GetRequiredService<TimeProvider>(), signal));
