@@ -1,5 +1,4 @@
 using System.Data.Common;
-using System.Text;
 using Naqil.Agencies.Postal;
 using static Naqil.Agencies.Storage.AgencyDb;
 
@@ -11,7 +10,7 @@ namespace Naqil.Agencies.Payments.Storage;
 /// writes the intent, its journal entry (with its postings), a refund and the idempotency key's
 /// answer in one transaction. Times are Unix milliseconds.
 /// </summary>
-internal abstract class DbPaymentStore : IPaymentStore
+internal abstract partial class DbPaymentStore : IPaymentStore
 {
     protected const string Schema = """
         CREATE TABLE IF NOT EXISTS payments_state (
@@ -99,9 +98,6 @@ internal abstract class DbPaymentStore : IPaymentStore
 
     private const string IntentColumns = "id, payee_account, payer_account, payer_nid, amount, currency, reference, description_ar, description_en, state, fee, refunded, "
         + "created_by, created_ms, expires_ms, authorised_ms, captured_ms, closed_ms, capture_naqil_id, capture_entry";
-
-    private const string InFlight = "in-flight";
-    private const string Done = "done";
 
     protected abstract Task<DbConnection> OpenAsync(CancellationToken cancellationToken);
 
@@ -203,68 +199,6 @@ internal abstract class DbPaymentStore : IPaymentStore
         return [.. heads.Select(h => new JournalEntry(h.Id, h.Kind, intentId, h.Currency, Time(h.Time), postings.GetValueOrDefault(h.Id) ?? []))];
     }
 
-    public async Task<ClaimOutcome> ClaimAsync(IdempotencyClaim claim, DateTimeOffset now, TimeSpan lease, DateTimeOffset? purgeBefore, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(claim);
-        await using var connection = await OpenAsync(cancellationToken);
-        await using var transaction = await BeginChangeAsync(connection, cancellationToken);
-        if (purgeBefore is { } before)
-        {
-            await ExecuteAsync(connection, transaction, "DELETE FROM idempotency WHERE created_ms < @before;", cancellationToken, ("before", before.ToUnixTimeMilliseconds()));
-        }
-
-        var key = Key(claim);
-        var inserted = await ExecuteAsync(connection, transaction,
-            "INSERT INTO idempotency (scope, key, request_hash, state, created_ms) VALUES (@scope, @key, @hash, @state, @now) ON CONFLICT (scope, key) DO NOTHING;",
-            cancellationToken, [.. key, ("hash", claim.RequestHash), ("state", InFlight), ("now", now.ToUnixTimeMilliseconds())]);
-        ClaimOutcome outcome;
-        if (inserted == 1)
-        {
-            outcome = new ClaimOutcome(ClaimResult.Claimed);
-        }
-        else
-        {
-            (string Hash, string State, long Created, PaymentAnswer? Answer) held = default;
-            await ReadAsync(connection, transaction, $"SELECT request_hash, state, created_ms, status, content_type, body FROM idempotency WHERE scope = @scope AND key = @key{ForUpdate};",
-                r => held = (r.GetString(0), r.GetString(1), r.GetInt64(2), r.IsDBNull(3) ? null : new PaymentAnswer(Convert.ToInt32(r.GetValue(3)), r.GetString(4), Encoding.UTF8.GetBytes(r.GetString(5)))),
-                cancellationToken, key);
-            if (held.Hash != claim.RequestHash)
-            {
-                outcome = new ClaimOutcome(ClaimResult.Mismatch);
-            }
-            else if (held.State == Done)
-            {
-                outcome = new ClaimOutcome(ClaimResult.Replay, held.Answer);
-            }
-            else if (now.ToUnixTimeMilliseconds() - held.Created < (long)lease.TotalMilliseconds)
-            {
-                outcome = new ClaimOutcome(ClaimResult.InFlight);
-            }
-            else
-            {
-                // Its call died with its process (its change, if any, would have answered the key in the same commit).
-                await ExecuteAsync(connection, transaction, "UPDATE idempotency SET created_ms = @now WHERE scope = @scope AND key = @key;",
-                    cancellationToken, [.. key, ("now", now.ToUnixTimeMilliseconds())]);
-                outcome = new ClaimOutcome(ClaimResult.Claimed);
-            }
-        }
-
-        await transaction.CommitAsync(cancellationToken);
-        return outcome;
-    }
-
-    public async Task CompleteAsync(IdempotencyClaim claim, PaymentAnswer answer, CancellationToken cancellationToken)
-    {
-        await using var connection = await OpenAsync(cancellationToken);
-        await CompleteAsync(connection, null, claim, answer, cancellationToken);
-    }
-
-    public async Task ReleaseAsync(IdempotencyClaim claim, CancellationToken cancellationToken)
-    {
-        await using var connection = await OpenAsync(cancellationToken);
-        await ExecuteAsync(connection, null, "DELETE FROM idempotency WHERE scope = @scope AND key = @key AND state = @state;", cancellationToken, [.. Key(claim), ("state", InFlight)]);
-    }
-
     public async Task CreateIntentAsync(PaymentIntent intent, PaymentAnswer answer, IdempotencyClaim? claim, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(intent);
@@ -329,59 +263,6 @@ internal abstract class DbPaymentStore : IPaymentStore
         return change.Answer;
     }
 
-    public async Task<LedgerCheck> CheckAsync(string holdsAccount, CancellationToken cancellationToken)
-    {
-        await using var connection = await OpenAsync(cancellationToken);
-        // One snapshot for every query, so a change committing between them cannot look like an imbalance.
-        await using var transaction = await connection.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead, cancellationToken);
-        long entries = 0, postings = 0, holds = 0, authorised = 0;
-        var sums = new SortedDictionary<string, long>(StringComparer.Ordinal);
-        var unbalanced = new List<string>();
-        var negative = new List<string>();
-        var capturedWithoutOne = new List<string>();
-        var entriesWithoutCapture = new List<string>();
-        await ReadAsync(connection, transaction, "SELECT COUNT(*) FROM journal_entries;", r => entries = Convert.ToInt64(r.GetValue(0)), cancellationToken);
-        await ReadAsync(connection, transaction, "SELECT COUNT(*) FROM postings;", r => postings = Convert.ToInt64(r.GetValue(0)), cancellationToken);
-        await ReadAsync(connection, transaction, "SELECT currency, CAST(SUM(amount) AS BIGINT) FROM postings GROUP BY currency ORDER BY currency;",
-            r => sums[r.GetString(0)] = Convert.ToInt64(r.GetValue(1)), cancellationToken);
-        await ReadAsync(connection, transaction, "SELECT entry FROM postings GROUP BY entry HAVING SUM(amount) <> 0 ORDER BY entry LIMIT 20;", r => unbalanced.Add(r.GetString(0)), cancellationToken);
-        await ReadAsync(connection, transaction, "SELECT p.account FROM postings p JOIN accounts a ON a.id = p.account WHERE a.allow_negative = 0 GROUP BY p.account HAVING SUM(p.amount) < 0 ORDER BY p.account LIMIT 20;",
-            r => negative.Add(r.GetString(0)), cancellationToken);
-        // The holds of every currency: {holds} and {holds}-{currency}.
-        await ReadAsync(connection, transaction, "SELECT CAST(COALESCE(SUM(amount), 0) AS BIGINT) FROM postings WHERE account = @holds OR account LIKE @others;",
-            r => holds = Convert.ToInt64(r.GetValue(0)), cancellationToken, ("holds", holdsAccount), ("others", holdsAccount + "-%"));
-        await ReadAsync(connection, transaction, "SELECT CAST(COALESCE(SUM(amount), 0) AS BIGINT) FROM intents WHERE state = 'authorised';", r => authorised = Convert.ToInt64(r.GetValue(0)), cancellationToken);
-        await ReadAsync(connection, transaction, "SELECT i.id FROM intents i WHERE i.state = 'captured' AND (SELECT COUNT(*) FROM journal_entries e WHERE e.intent = i.id AND e.kind = 'capture') <> 1 ORDER BY i.id LIMIT 20;",
-            r => capturedWithoutOne.Add(r.GetString(0)), cancellationToken);
-        await ReadAsync(connection, transaction, "SELECT e.id FROM journal_entries e JOIN intents i ON i.id = e.intent WHERE e.kind = 'capture' AND i.state <> 'captured' ORDER BY e.id LIMIT 20;",
-            r => entriesWithoutCapture.Add(r.GetString(0)), cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
-        var balanced = sums.Values.All(s => s == 0) && unbalanced.Count == 0 && negative.Count == 0 && holds == authorised && capturedWithoutOne.Count == 0 && entriesWithoutCapture.Count == 0;
-        return new LedgerCheck(balanced, entries, postings, sums, unbalanced, negative, holds, authorised, capturedWithoutOne, entriesWithoutCapture);
-    }
-
-    public async Task<Statement> StatementAsync(Account account, DateOnly day, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(account);
-        var from = new DateTimeOffset(day.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero).ToUnixTimeMilliseconds();
-        var to = from + (long)TimeSpan.FromDays(1).TotalMilliseconds;
-        (string, object?)[] range = [("account", account.Id), ("from", from), ("to", to)];
-        long capturedCount = 0, captured = 0, fees = 0, refundedCount = 0, refunded = 0, movement = 0;
-        await using var connection = await OpenAsync(cancellationToken);
-        await using var transaction = await connection.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead, cancellationToken);
-        await ReadAsync(connection, transaction, "SELECT COUNT(*), CAST(COALESCE(SUM(amount), 0) AS BIGINT), CAST(COALESCE(SUM(fee), 0) AS BIGINT) FROM intents "
-            + "WHERE payee_account = @account AND captured_ms >= @from AND captured_ms < @to;",
-            r => (capturedCount, captured, fees) = (Convert.ToInt64(r.GetValue(0)), Convert.ToInt64(r.GetValue(1)), Convert.ToInt64(r.GetValue(2))), cancellationToken, range);
-        await ReadAsync(connection, transaction, "SELECT COUNT(*), CAST(COALESCE(SUM(r.amount), 0) AS BIGINT) FROM refunds r JOIN intents i ON i.id = r.intent "
-            + "WHERE i.payee_account = @account AND r.time_ms >= @from AND r.time_ms < @to;",
-            r => (refundedCount, refunded) = (Convert.ToInt64(r.GetValue(0)), Convert.ToInt64(r.GetValue(1))), cancellationToken, range);
-        await ReadAsync(connection, transaction, "SELECT CAST(COALESCE(SUM(p.amount), 0) AS BIGINT) FROM postings p JOIN journal_entries e ON e.id = p.entry "
-            + "WHERE p.account = @account AND e.time_ms >= @from AND e.time_ms < @to;",
-            r => movement = Convert.ToInt64(r.GetValue(0)), cancellationToken, range);
-        await transaction.CommitAsync(cancellationToken);
-        return new Statement(account.Id, account.Currency, day, capturedCount, captured, fees, refundedCount, refunded, movement);
-    }
-
     public async Task<IReadOnlyList<Publication>> PendingPublicationsAsync(int limit, CancellationToken cancellationToken)
     {
         await using var connection = await OpenAsync(cancellationToken);
@@ -420,10 +301,6 @@ internal abstract class DbPaymentStore : IPaymentStore
         }
     }
 
-    private static async Task CompleteAsync(DbConnection connection, DbTransaction? transaction, IdempotencyClaim claim, PaymentAnswer answer, CancellationToken cancellationToken) =>
-        await ExecuteAsync(connection, transaction, "UPDATE idempotency SET state = @state, status = @status, content_type = @type, body = @body WHERE scope = @scope AND key = @key;",
-            cancellationToken, [.. Key(claim), ("state", Done), ("status", answer.Status), ("type", answer.ContentType), ("body", Encoding.UTF8.GetString(answer.Body))]);
-
     private static async Task<PaymentIntent?> ReadIntentAsync(DbConnection connection, DbTransaction? transaction, string id, string forUpdate, CancellationToken cancellationToken)
     {
         PaymentIntent? intent = null;
@@ -443,8 +320,6 @@ internal abstract class DbPaymentStore : IPaymentStore
         ("authorised", i.Authorised?.ToUnixTimeMilliseconds()), ("captured", i.Captured?.ToUnixTimeMilliseconds()), ("closed", i.Closed?.ToUnixTimeMilliseconds()),
         ("naqil", i.CaptureNaqilId), ("entry", i.CaptureEntry),
     ];
-
-    private static (string, object?)[] Key(IdempotencyClaim claim) => [("scope", claim.Scope), ("key", claim.Key)];
 
     private static string Text<T>(T value) where T : struct, Enum => value.ToString().ToLowerInvariant();
 
