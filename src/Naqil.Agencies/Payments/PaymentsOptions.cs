@@ -60,6 +60,13 @@ internal sealed record PaymentsOptions
     /// <summary>Each synthetic citizen's opening balance, in minor units of <see cref="Currencies.Default"/>.</summary>
     public long SyntheticBalanceMinor { get; init; } = 1_000_000_00;
 
+    /// <summary>
+    /// Where captures are published for payees: the service's gateway (<c>GatewayUrl</c>), its publishing
+    /// subsystem (<c>Publisher</c>, such as <c>SY/GOV/CBS/payments</c>) and topic (<c>Topic</c>, such as
+    /// <c>SY/GOV/CBS/payments/captures</c>). Absent, nothing is published; payees ask.
+    /// </summary>
+    public Postal.Exchange.PostalExchangeOptions? Events { get; init; }
+
     public string HoldsAccount => $"{Operator}/holds";
 
     public string FeesAccount => $"{Operator}/fees";

@@ -12,7 +12,7 @@ internal static class PaymentsServiceCollectionExtensions
     /// host is built, then <c>MapPaymentsApi</c>. Options that will not do stop here, each problem named.
     /// </summary>
     /// <remarks>
-    /// With <paramref name="exchange"/> naming a gateway, each capture's receipt is also queued as an
+    /// With <paramref name="exchange"/> (else <see cref="PaymentsOptions.Events"/>) naming a gateway, each capture's receipt is also queued as an
     /// event on <see cref="PostalExchangeOptions.Topic"/> and a <see cref="PostalPublisher"/> (the
     /// posts' outbox publisher, over this store's queue) sends it, so payees learn of payments on the bus.
     /// </remarks>
@@ -24,6 +24,7 @@ internal static class PaymentsServiceCollectionExtensions
             throw new Microsoft.Extensions.Options.OptionsValidationException(PaymentsOptions.Section, typeof(PaymentsOptions), errors);
         }
 
+        exchange ??= options.Events;
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton(options);
         services.AddSingleton(_ => options.CreateStore());
