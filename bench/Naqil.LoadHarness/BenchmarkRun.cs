@@ -48,6 +48,7 @@ internal sealed class BenchmarkRun(HarnessOptions options, string repositoryRoot
         var eventLag = new List<EventLagRow>();
         var eventFaults = new List<EventFaultRow>();
         var lookups = new List<LookupRow>();
+        var paymentRows = new List<PaymentRow>();
         var histograms = Path.Combine(Output, "histograms");
         Directory.CreateDirectory(histograms);
 
@@ -79,6 +80,8 @@ internal sealed class BenchmarkRun(HarnessOptions options, string repositoryRoot
                 targets.Add(await NginxPair.StartAsync(workspace, backendProcess, backendUrl, options.Nginx, options.NginxWorkers));
             }
 
+            // The payment service behind every Naqil pair (its ledger on the harness's PostgreSQL), started before their gateways.
+            var payments = options.Targets.Contains("naqil") && !options.Skip.Contains("payments") ? await PaymentLoad.StartServiceAsync(workspace, naqil, postgres) : default;
             if (options.Targets.Contains("naqil"))
             {
                 var index = 1;
@@ -86,7 +89,7 @@ internal sealed class BenchmarkRun(HarnessOptions options, string repositoryRoot
                 {
                     progress($"starting the registry and the gateways of {variant.Name}");
                     var registry = await NaqilPair.StartRegistryAsync(workspace, naqil, $"{variant.Name}-registry");
-                    targets.Add(await NaqilPair.StartAsync(workspace, naqil, registry, backendProcess, backendUrl, variant, index++, postgres));
+                    targets.Add(await NaqilPair.StartAsync(workspace, naqil, registry, backendProcess, backendUrl, variant, index++, postgres, payments.Url));
                 }
             }
 
@@ -187,6 +190,15 @@ internal sealed class BenchmarkRun(HarnessOptions options, string repositoryRoot
                     }
 
                     eventLag.Add(lag with { HistogramFile = Path.GetRelativePath(Output, file) });
+                }
+            }
+
+            if (payments.Url is not null)
+            {
+                foreach (var target in eventTargets)
+                {
+                    progress($"payments: captures on {options.EventConnections} connections for {options.CellDuration.TotalSeconds:0}s beside GET, ledger on {payments.Ledger} → {target.Name}");
+                    paymentRows.Add(await PaymentLoad.RunAsync(target, payments.Url, payments.Ledger, options.EventConnections, options.CellDuration, options.Quick ? 3_000 : 8_000, () => SettleDiskAsync(postgres)));
                 }
             }
 
@@ -345,6 +357,7 @@ internal sealed class BenchmarkRun(HarnessOptions options, string repositoryRoot
             Faults = faults,
             Events = [.. events.Select(e => WithExchange(e, summaries))],
             EventLag = eventLag,
+            Payments = paymentRows,
             EventFaults = eventFaults,
             Lookup = lookups,
             Hostile = hostile,

@@ -141,8 +141,8 @@ internal sealed record HarnessOptions
           --trust-sizes LIST       trust configuration member counts (default 10,100,1000,10000)
           --log-sizes LIST         message log sizes (default 1000,10000,100000,1000000)
           --skip LIST              any of: warmup,closed,soak,open,sequential,bodies,hostile,faults,
-                                   trust,log,events,event-lag,event-faults,lookup (wrk is needed only for
-                                   warmup, closed, bodies and lookup; nginx only for the nginx target)
+                                   trust,log,events,event-lag,event-faults,lookup,payments (wrk is needed
+                                   only for warmup, closed, bodies and lookup; nginx only for the nginx target)
           --soak S                 seconds of soak per Naqil variant at half its GET c64 throughput (default 600; 20 with --quick)
           --soak-rate N            soak at N exchanges/s instead of half the measured throughput
           --soak-variants LIST     the Naqil variants to soak (default: every variant)
@@ -220,7 +220,9 @@ internal sealed record HarnessOptions
             + (options.Skip.Contains("event-lag") ? TimeSpan.Zero : options.EventLagDuration + TimeSpan.FromMinutes(1))
             + (options.Skip.Contains("event-faults") ? TimeSpan.Zero
                 : 3 * (TimeSpan.FromSeconds(options.EventFaultTimes.Before + (2 * options.EventFaultTimes.Down) + options.EventFaultTimes.After) + options.EventDrainBound));
-        return options with { DotnetEnvironment = environment, Variants = variants, VariantsGiven = given, Deadline = options.Deadline + soak + (events * variants.Count) };
+        // And the payment phase: preparing its pool, two warm-ups and three cells per variant.
+        var payments = options.Skip.Contains("payments") ? TimeSpan.Zero : (options.CellDuration * 5) + TimeSpan.FromMinutes(2);
+        return options with { DotnetEnvironment = environment, Variants = variants, VariantsGiven = given, Deadline = options.Deadline + soak + ((events + payments) * variants.Count) };
     }
 
     private static HarnessOptions QuickDefaults() => new()

@@ -29,6 +29,9 @@ internal static class NaqilHeaders
     public const string Published = "Naqil-Published";
     public const string Error = "Naqil-Error";
 
-    /// <summary>Optional headers: covered by the request signature whenever present.</summary>
-    public static readonly string[] OptionalCovered = ["naqil-user", "naqil-purpose", "naqil-subject"];
+    /// <summary>
+    /// Optional headers: covered by the request signature whenever present. <c>Idempotency-Key</c>
+    /// travels with the exchange so a backend can answer a retried state change once (docs/payments.md).
+    /// </summary>
+    public static readonly string[] OptionalCovered = ["naqil-user", "naqil-purpose", "naqil-subject", "idempotency-key"];
 }

@@ -104,6 +104,7 @@ internal static class Report
 
         sections.AddRange(EventReport.Sections(r));
         sections.AddRange(LookupReport.Sections(r));
+        sections.AddRange(PaymentReport.Sections(r));
         foreach (var h in r.Hostile)
         {
             sections.Add(new Section($"Hostile input against every face of {h.Target}",

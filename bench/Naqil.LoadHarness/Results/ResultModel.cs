@@ -36,6 +36,9 @@ internal sealed record RunResult
     /// <summary>The regulator's number lookup per target, beside its exchange GET at the same connections.</summary>
     public IReadOnlyList<LookupRow> Lookup { get; init; } = [];
 
+    /// <summary>Captures per second through each Naqil target, beside its GET exchange (Load/PaymentLoad.cs).</summary>
+    public IReadOnlyList<PaymentRow> Payments { get; init; } = [];
+
     public IReadOnlyList<HostileResult> Hostile { get; init; } = [];
 
     public IReadOnlyList<TrustScaleRow> TrustScale { get; init; } = [];

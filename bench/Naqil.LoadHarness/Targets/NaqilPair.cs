@@ -47,6 +47,8 @@ internal static class NaqilPair
         await PutAsync(admin, "admin/v1/subsystems/SY/GOV/MOCT/portal", new { });
         await PutAsync(admin, "admin/v1/subsystems/SY/GOV/CIVREG/registry", new { });
         await PutAsync(admin, $"admin/v1/services/{Paths.Service}", new { personalData = true, description = "Persons in the civil registry (load harness)", openApi = (string?)null });
+        await PutAsync(admin, $"admin/v1/subsystems/{Load.PaymentLoad.Subsystem}", new { });
+        await PutAsync(admin, $"admin/v1/services/{Load.PaymentLoad.Service}", new { personalData = true, description = "Payment intents (load harness)", openApi = (string?)null });
         await PutAsync(admin, $"admin/v1/topics/{Paths.Topic}", new { personalData = false, description = "Notices from the portal (load harness)" });
         await PutAsync(admin, $"admin/v1/topics/{Paths.Topic}/subscribers/{Paths.Subscriber}", new { });
         var anchorFile = Path.Combine(folder, "anchor.pem");
@@ -61,7 +63,7 @@ internal static class NaqilPair
     /// gets a database of its own per gateway on <paramref name="postgres"/>.
     /// </summary>
     public static async Task<Target> StartAsync(Workspace workspace, string naqil, Registry registry, MeasuredProcess backend, string backendUrl,
-        NaqilVariant variant, int index, PostgresServer? postgres = null)
+        NaqilVariant variant, int index, PostgresServer? postgres = null, string? paymentsUrl = null)
     {
         if (variant.UsesHarnessPostgres && postgres is null)
         {
@@ -81,6 +83,11 @@ internal static class NaqilPair
         {
             gateway.Add("Services", new JsonArray(new JsonObject { ["Service"] = Paths.Service, ["Backend"] = backendUrl }));
             gateway.Add("Acl", new JsonArray(new JsonObject { ["Service"] = Paths.Service, ["Client"] = Paths.Client }));
+            if (paymentsUrl is not null)
+            {
+                gateway["Services"]!.AsArray().Add(new JsonObject { ["Service"] = Load.PaymentLoad.Service, ["Backend"] = paymentsUrl });
+                gateway["Acl"]!.AsArray().Add(new JsonObject { ["Service"] = Load.PaymentLoad.Service, ["Client"] = Paths.Client });
+            }
             gateway.Add("Subscriptions", new JsonArray(new JsonObject { ["Topic"] = Paths.Topic, ["Subscriber"] = Paths.Subscriber, ["Endpoint"] = backendUrl + Paths.BackendEvents }));
         });
 

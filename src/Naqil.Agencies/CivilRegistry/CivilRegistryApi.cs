@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
+using Naqil.Agencies.Payments.Bus;
 
 namespace Naqil.Agencies.CivilRegistry;
 
@@ -31,7 +32,8 @@ public static class CivilRegistryApi
     /// <summary>
     /// A sealed extract of one person's civil record, <c>{"nationalId": "01010000001"}</c>: the
     /// PDF, <c>application/pdf</c>. Reached through the gateway only, which requires a purpose
-    /// (the service is marked personal-data).
+    /// (the service is marked personal-data). With <c>"paymentId"</c>, the fee's payment is checked
+    /// with the payment service over the bus first (<see cref="PaymentConfirmation"/>): 402 <c>payment-not-confirmed</c> unless captured.
     /// </summary>
     private static async Task<IResult> IssueExtractAsync(HttpRequest request, ExtractIssuer issuer, CancellationToken cancellationToken)
     {
@@ -53,6 +55,13 @@ public static class CivilRegistryApi
         if (!ById.TryGetValue(nationalId, out var person))
         {
             return TypedResults.Problem($"no person has national id '{(nationalId.Length <= 20 ? nationalId : nationalId[..20])}'", statusCode: 404, title: "Person not found");
+        }
+
+        // With a payment service on the bus, a paymentId is checked with it before the extract is issued.
+        if (body.PaymentId is { } paymentId && request.HttpContext.RequestServices.GetService(typeof(PaymentConfirmation)) is PaymentConfirmation payments
+            && await payments.RefusalAsync(paymentId, nationalId, cancellationToken) is { } refusal)
+        {
+            return TypedResults.Problem(refusal, statusCode: 402, title: "Payment not confirmed", extensions: new Dictionary<string, object?> { ["code"] = "payment-not-confirmed" });
         }
 
         var extract = await issuer.IssueAsync(person, cancellationToken);
@@ -95,4 +104,4 @@ public static class CivilRegistryApi
 public sealed record PersonSearchResult(int Total, IReadOnlyList<Person> Persons);
 
 /// <summary>The body of <c>POST /extracts</c>.</summary>
-internal sealed record ExtractRequest(string? NationalId);
+internal sealed record ExtractRequest(string? NationalId, string? PaymentId = null);

@@ -51,19 +51,32 @@ internal static class PostalServiceCollectionExtensions
             services.AddSingleton(exchange);
             if (exchange.GatewayUrl is not null)
             {
-                signal = new PublicationSignal();
-                services.AddSingleton(signal);
-                services.AddSingleton(sp => new PostalPublisher(sp.GetRequiredService<IPostalStore>(), exchange, signal, sp.GetRequiredService<TimeProvider>(),
-                    sp.GetService<ILogger<PostalPublisher>>() ?? Microsoft.Extensions.Logging.Abstractions.NullLogger<PostalPublisher>.Instance));
-                if (exchange.HostPublisher)
-                {
-                    services.AddHostedService(sp => sp.GetRequiredService<PostalPublisher>());
-                }
+                signal = services.AddPublisher<IPostalStore>(exchange);
             }
         }
 
         services.AddSingleton(sp => new PostalService(post, sp.GetRequiredService<IPostalStore>(), sp.GetRequiredService<TimeProvider>(), signal));
         return services;
+    }
+
+    /// <summary>
+    /// A <see cref="PostalPublisher"/> sending what <typeparamref name="TQueue"/> (a registered store)
+    /// queues to <paramref name="exchange"/>'s gateway, hosted unless <see cref="PostalExchangeOptions.HostPublisher"/>
+    /// is false, and the <see cref="PublicationSignal"/> that wakes it, for the service that queues.
+    /// </summary>
+    public static PublicationSignal AddPublisher<TQueue>(this IServiceCollection services, PostalExchangeOptions exchange)
+        where TQueue : class, IPublicationQueue
+    {
+        var signal = new PublicationSignal();
+        services.AddSingleton(signal);
+        services.AddSingleton(sp => new PostalPublisher(sp.GetRequiredService<TQueue>(), exchange, signal, sp.GetRequiredService<TimeProvider>(),
+            sp.GetService<ILogger<PostalPublisher>>() ?? Microsoft.Extensions.Logging.Abstractions.NullLogger<PostalPublisher>.Instance));
+        if (exchange.HostPublisher)
+        {
+            services.AddHostedService(sp => sp.GetRequiredService<PostalPublisher>());
+        }
+
+        return signal;
     }
 
     /// <summary>

@@ -3,7 +3,7 @@ using Microsoft.Data.Sqlite;
 
 namespace Naqil.Agencies.Storage;
 
-/// <summary>What the agencies' stores (the posts', the issued documents', the regulator's) share over ADO.NET: commands with their parameters, and a SQLite file's connection string, opening and pool.</summary>
+/// <summary>What the agencies' stores (the posts', the issued documents', the regulator's, the payments') share over ADO.NET: commands with their parameters, and a SQLite file's connection string, opening and pool.</summary>
 internal static class AgencyDb
 {
     /// <summary>A command on <paramref name="connection"/>; values travel as parameters, null as <see cref="DBNull"/>.</summary>
@@ -25,24 +25,47 @@ internal static class AgencyDb
         return command;
     }
 
-    /// <summary>Runs a statement that answers no rows.</summary>
-    public static async Task ExecuteAsync(DbConnection connection, DbTransaction? transaction, string sql, CancellationToken cancellationToken, params (string Name, object? Value)[] parameters)
+    /// <summary>Runs a statement; the number of rows it changed.</summary>
+    public static async Task<int> ExecuteAsync(DbConnection connection, DbTransaction? transaction, string sql, CancellationToken cancellationToken, params (string Name, object? Value)[] parameters)
     {
         await using var command = Command(connection, transaction, sql, parameters);
-        await command.ExecuteNonQueryAsync(cancellationToken);
+        return await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
-    /// <summary>A SQLite file's connection string as the stores use it: created when absent, pooled, waiting up to 30 s for the write lock.</summary>
-    public static string SqliteConnectionString(string databasePath, bool foreignKeys) => new SqliteConnectionStringBuilder
+    /// <summary>Runs a query and hands each row to <paramref name="row"/>.</summary>
+    public static async Task ReadAsync(DbConnection connection, DbTransaction? transaction, string sql, Action<DbDataReader> row, CancellationToken cancellationToken, params (string Name, object? Value)[] parameters)
+    {
+        await using var command = Command(connection, transaction, sql, parameters);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            row(reader);
+        }
+    }
+
+    /// <summary>
+    /// Records <paramref name="owner"/> in the one-row table <paramref name="table"/> of a new database
+    /// and returns the owner it holds: another value means the database was made for someone else.
+    /// </summary>
+    public static async Task<string?> ClaimOwnerAsync(DbConnection connection, DbTransaction transaction, string table, string column, string owner, CancellationToken cancellationToken)
+    {
+        await ExecuteAsync(connection, transaction, $"INSERT INTO {table} (id, {column}) VALUES (1, @owner) ON CONFLICT (id) DO NOTHING;", cancellationToken, ("owner", owner));
+        string? stored = null;
+        await ReadAsync(connection, transaction, $"SELECT {column} FROM {table} WHERE id = 1;", r => stored = r.GetString(0), cancellationToken);
+        return stored;
+    }
+
+    /// <summary>The connection string of an agency's SQLite file: created when missing, pooled, waiting up to 30 s for a lock.</summary>
+    public static string SqliteConnectionString(string databasePath, bool foreignKeys = false) => new SqliteConnectionStringBuilder
     {
         DataSource = databasePath,
         Mode = SqliteOpenMode.ReadWriteCreate,
-        ForeignKeys = foreignKeys,
+        ForeignKeys = foreignKeys ? true : null,
         Pooling = true,
         DefaultTimeout = 30,
     }.ToString();
 
-    /// <summary>Closes the pooled connections of <paramref name="connectionString"/>, so the file is released when its store is disposed.</summary>
+    /// <summary>Closes the pooled connections to a SQLite file, so it can be moved or deleted once its store is disposed.</summary>
     public static void ClearSqlitePool(string connectionString)
     {
         using var connection = new SqliteConnection(connectionString);

@@ -16,6 +16,7 @@ internal static class NaqilCommand
         root.Subcommands.Add(EventsCommand.Create());
         root.Subcommands.Add(DocCommand.Create());
         root.Subcommands.Add(KeysCommand.Create());
+        root.Subcommands.Add(PaymentsCommand.Create());
         return root;
     }
 

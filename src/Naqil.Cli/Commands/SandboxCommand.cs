@@ -18,7 +18,7 @@ internal static class SandboxCommand
         };
         var portBase = new Option<int>("--port-base")
         {
-            Description = $"First of the loopback ports the sandbox listens on (default {DefaultPortBase}; it uses the 62 above it)",
+            Description = $"First of the loopback ports the sandbox listens on (default {DefaultPortBase}; it uses the 92 above it)",
             DefaultValueFactory = _ => DefaultPortBase,
         };
         var noTimer = new Option<bool>("--no-timer")

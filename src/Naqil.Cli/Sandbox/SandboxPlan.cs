@@ -1,3 +1,4 @@
+using Naqil.Agencies.Payments.Apis;
 using Naqil.Agencies.Postal;
 using Naqil.Agencies.Postal.Apis;
 using Naqil.Agencies.Regulator;
@@ -26,11 +27,13 @@ internal sealed record SandboxPlan(IReadOnlyList<InstancePlan> Instances, IReadO
                 new MemberPlan("SY/GOV/POST", "Syrian Post / المؤسسة السورية للبريد", ["ems"]),
                 new MemberPlan(Regulators.Syria.Member, Regulators.Syria.Name, ["registers", "settlement", "staff"]),
                 .. Regulators.Syria.Operators.Select(o => new MemberPlan(o.Member, o.Name, ["np"])),
+                new MemberPlan("SY/GOV/CBS", "Central Bank of Syria / مصرف سورية المركزي", ["payments"]),
             ],
             Gateways:
             [
                 new GatewayPlan("SY/GOV/MOCT", ConsumerPort: 10, ProviderPort: 11, Clients: ["SY/GOV/MOCT/portal"], Services: []),
-                new GatewayPlan("SY/GOV/CIVREG", ConsumerPort: 20, ProviderPort: 21, Clients: [],
+                new GatewayPlan("SY/GOV/CIVREG", ConsumerPort: 20, ProviderPort: 21, Clients: [SandboxPayments.RegistryClient],
+                    Subscriptions: [new SubscriptionPlan(SandboxPayments.Topic, SandboxPayments.RegistryClient, Backend: "civil-registry", Path: "/events/payments")],
                     Services:
                     [
                         new ServicePlan("SY/GOV/CIVREG/registry/persons", PersonalData: true, Backend: "civil-registry", AllowedClients: ["SY/GOV/MOCT/portal"],
@@ -45,9 +48,14 @@ internal sealed record SandboxPlan(IReadOnlyList<InstancePlan> Instances, IReadO
                     AllowedPartners: ["IQ"],
                     Topics: [new TopicPlan("SY/GOV/POST/ems/item-events", "Syrian Post's EMS item events for partner posts: EMC of items bound abroad, EMD..EMI of items from abroad", Subscribers: ["IQ/GOV/POST/ems"])],
                     Subscriptions: [new SubscriptionPlan("IQ/GOV/POST/ems/item-events", "SY/GOV/POST/ems", Backend: "sy-post-ems", Path: "/events/ems")]),
+                new GatewayPlan("SY/GOV/CBS", ConsumerPort: 40, ProviderPort: 41, Clients: [SandboxPayments.Publisher],
+                    Topics: [new TopicPlan(SandboxPayments.Topic, "The Central Bank's captured payments, each with its receipt, for the payees", Subscribers: [SandboxPayments.RegistryClient])],
+                    Services: [new ServicePlan(SandboxPayments.Service, PersonalData: true, Backend: "payments", AllowedClients: ["SY/GOV/MOCT/portal", SandboxPayments.RegistryClient],
+                        Description: "The Central Bank's payment intents, receipts and refunds (docs/payments.md): POST /intents, /intents/{id}/authorise, /capture, /cancel, /refunds; GET /intents/{id}, /intents/{id}/receipt",
+                        OpenApi: PaymentsOpenApi.Document())]),
                 .. RegulatorGateways.Syria,
             ],
-            Backends: [new BackendPlan("civil-registry", Port: 1), new BackendPlan("sy-post-ems", Port: 2, Gateway: "SY/GOV/POST"), new BackendPlan("sy-regulator", Port: 4, Gateway: "SY/GOV/SYTPRA")]),
+            Backends: [new BackendPlan("civil-registry", Port: 1, Gateway: "SY/GOV/CIVREG"), new BackendPlan("sy-post-ems", Port: 2, Gateway: "SY/GOV/POST"), new BackendPlan("payments", Port: 3, Gateway: "SY/GOV/CBS"), new BackendPlan("sy-regulator", Port: 4, Gateway: "SY/GOV/SYTPRA")]),
         new InstancePlan("IQ", RegistryPort: 50,
             Members: [new MemberPlan("IQ/GOV/POST", "Iraqi Post / البريد العراقي", ["ems"]), new MemberPlan(Regulators.Iraq.Member, Regulators.Iraq.Name, ["registers", "settlement", "staff"])],
             Gateways:

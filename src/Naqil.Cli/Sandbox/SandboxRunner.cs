@@ -9,6 +9,9 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Naqil.Agencies.CivilRegistry;
 using Naqil.Agencies.Documents;
 using Naqil.Agencies.Documents.Storage;
+using Naqil.Agencies.Payments;
+using Naqil.Agencies.Payments.Apis;
+using Naqil.Agencies.Payments.Bus;
 using Naqil.Registry.Certificates.Pki;
 using Naqil.Agencies.Postal;
 using Naqil.Agencies.Postal.Apis;
@@ -177,6 +180,7 @@ internal sealed class SandboxRunner : IAsyncDisposable
         var post = gateways["SY/GOV/POST"];
         examples.Add(new SandboxExample("event-deliveries", "Syrian Post's gateway: the event subscriptions it delivers to (Iraqi Post), how many were delivered and how far behind it is",
             $"curl -sS -H \"Authorization: Bearer $(cat {post.AdminTokenFile})\" {post.Consumer}/admin/v1/events/subscriptions"));
+        examples.Add(SandboxPayments.Example(portal.Consumer));
         examples.AddRange(RegulatorGateways.Examples.Select(e => Example(e, gateways)));
         Manifest = new SandboxManifest
         {
@@ -300,6 +304,12 @@ internal sealed class SandboxRunner : IAsyncDisposable
             builder.Services.TryAddSingleton(TimeProvider.System);
             builder.Services.AddSingleton<ExtractIssuer>();
             builder.Services.AddIssuedDocuments(new IssuedDocumentStorageOptions { DatabaseFile = Path.Combine(context.Directory, "documents.db") });
+            SandboxPayments.AddConfirmation(builder.Services, context);
+        }
+
+        if (name == "payments")
+        {
+            SandboxPayments.AddService(builder.Services, context, url);
         }
 
         var app = builder.Build();
@@ -308,6 +318,7 @@ internal sealed class SandboxRunner : IAsyncDisposable
             case "civil-registry":
                 app.MapCivilRegistry();
                 app.MapDocumentVerification(new DocumentVerificationOptions { TrustAnchors = SandboxDocuments.TrustAnchors(context) });
+                app.MapPaymentEvents();
                 break;
             case "sy-post-ems" or "iq-post-ems":
                 var postal = app.Services.GetRequiredService<PostalService>();
@@ -322,6 +333,11 @@ internal sealed class SandboxRunner : IAsyncDisposable
                 await SyntheticRegister.SeedAsync(registers, cancellationToken);
                 app.MapRegulatorApi();
                 _publishers.Add(app.Services.GetRequiredService<SettlementPublisher>());
+                break;
+            case "payments":
+                await app.Services.GetRequiredService<PaymentService>().InitializeAsync(cancellationToken);
+                app.MapPaymentsApi();
+                _publishers.Add(app.Services.GetRequiredService<PostalPublisher>());
                 break;
             default:
                 throw new SandboxException($"the sandbox plan names an unknown backend '{name}'");

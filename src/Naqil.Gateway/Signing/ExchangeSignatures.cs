@@ -18,7 +18,7 @@ internal sealed class ExchangeSignatures(GatewayKeys keys, TimeProvider time)
         new("@method"), new("@path"), new("@query"), new("content-digest"), new("naqil-id"), new("naqil-client"), new("naqil-service"),
     ];
 
-    private static readonly string[] RequestOptional = ["content-type", "naqil-user", "naqil-purpose", "naqil-subject"];
+    private static readonly string[] RequestOptional = ["content-type", "naqil-user", "naqil-purpose", "naqil-subject", "idempotency-key"];
 
     private static readonly ComponentId[] ResponseBase = [new("@status"), new("content-digest"), new("naqil-id"), new("signature", FromRequest: true)];
 

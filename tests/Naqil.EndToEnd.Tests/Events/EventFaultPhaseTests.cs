@@ -38,7 +38,7 @@ public sealed class EventFaultPhaseTests : IDisposable
         var clock = Stopwatch.StartNew();
         await using var harness = NaqilProcess.StartProgram(_work.FullName, Harness,
             "--targets", "naqil", "--naqil-variant", "naqil", "--naqil", Naqil, "--output", output,
-            "--skip", "warmup,closed,soak,open,sequential,bodies,hostile,faults,trust,log,events,event-lag,lookup",
+            "--skip", "warmup,closed,soak,open,sequential,bodies,hostile,faults,trust,log,events,event-lag,lookup,payments",
             "--event-fault-rate", "100", "--event-fault-times", "2,2,2", "--event-drain", "30");
         var exit = await harness.WaitForExitAsync(TimeSpan.FromSeconds(150));
         Assert.True(exit == 0, $"naqil-load exited with {exit} after {clock.Elapsed.TotalSeconds:0} s:\n{harness.Output}");

@@ -25,7 +25,7 @@ public sealed class TokenOutageTests : IDisposable
     {
         TestRemoteToken.RequireTools();
         Require(SoftHsmModule, "softhsm2");
-        var portBase = Ports.FreeBase(70).ToString(CultureInfo.InvariantCulture);
+        var portBase = Ports.FreeBase(100).ToString(CultureInfo.InvariantCulture);
         var state = Path.Combine(_work.FullName, ".naqil");
         var consumer = $"http://127.0.0.1:{int.Parse(portBase, CultureInfo.InvariantCulture) + 10}";
 

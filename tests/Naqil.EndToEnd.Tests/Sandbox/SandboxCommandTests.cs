@@ -62,7 +62,7 @@ public sealed class SandboxCommandTests : IDisposable
 
             // Each example under a stable name, with what it shows and a command runnable as printed.
             var examples = manifest.RootElement.GetProperty("examples").EnumerateArray().ToList();
-            Assert.Equal(["person", "cross-border-ems-item", "cross-border-tracking", "signed-extract", "verify-extract", "event-deliveries", "number-lookup", "route", "settlement"], examples.Select(e => e.GetProperty("name").GetString()));
+            Assert.Equal(["person", "cross-border-ems-item", "cross-border-tracking", "signed-extract", "verify-extract", "event-deliveries", "fee-payment", "number-lookup", "route", "settlement"], examples.Select(e => e.GetProperty("name").GetString()));
             Assert.All(examples, e => Assert.Contains(e.GetProperty("description").GetString()!, sandbox.Output, StringComparison.Ordinal));
             Assert.Equal(example, examples[0].GetProperty("command").GetString());
             var crossBorder = manifest.RootElement.GetProperty("examples")[1].GetProperty("command").GetString()!;

@@ -1,5 +1,4 @@
 using System.Data.Common;
-using Microsoft.Data.Sqlite;
 using Naqil.Agencies.Storage;
 
 namespace Naqil.Agencies.Documents.Storage;
@@ -7,22 +6,12 @@ namespace Naqil.Agencies.Documents.Storage;
 /// <summary>The embedded store: one SQLite file in WAL mode.</summary>
 internal sealed class SqliteIssuedDocumentStore(string databasePath) : DbIssuedDocumentStore
 {
-    private readonly string _connectionString = new SqliteConnectionStringBuilder
-    {
-        DataSource = databasePath,
-        Mode = SqliteOpenMode.ReadWriteCreate,
-        Pooling = true,
-        DefaultTimeout = 30,
-    }.ToString();
+    private readonly string _connectionString = AgencyDb.SqliteConnectionString(databasePath);
 
     protected override Task<DbConnection> OpenAsync(CancellationToken cancellationToken) => AgencyDb.OpenSqliteAsync(_connectionString, cancellationToken);
 
     protected override async Task PrepareAsync(DbConnection connection, CancellationToken cancellationToken) =>
         await ExecuteAsync(connection, null, "PRAGMA journal_mode = WAL;", cancellationToken);
 
-    protected override void DisposeCore()
-    {
-        using var connection = new SqliteConnection(_connectionString);
-        SqliteConnection.ClearPool(connection);
-    }
+    protected override void DisposeCore() => AgencyDb.ClearSqlitePool(_connectionString);
 }

@@ -25,13 +25,14 @@ internal enum PublishPass
 /// 429, 5xx or no answer leaves it pending and the publisher waits, doubling from
 /// <see cref="PostalExchangeOptions.RetryMinimum"/>; any other refusal (409 <c>id-reused</c>, 404
 /// <c>unknown-topic</c>, …) marks it failed, logged and listed at <c>GET /publications?state=failed</c>.
-/// Woken by <see cref="PublicationSignal"/> when an event is queued.
+/// Woken by <see cref="PublicationSignal"/> when an event is queued. The payment service publishes
+/// its captures the same way, from its own queue.
 /// </summary>
 internal sealed class PostalPublisher : BackgroundService
 {
     private const int Batch = 100;
 
-    private readonly IPostalStore _store;
+    private readonly IPublicationQueue _store;
     private readonly PostalExchangeOptions _options;
     private readonly PublicationSignal _signal;
     private readonly TimeProvider _time;
@@ -39,7 +40,7 @@ internal sealed class PostalPublisher : BackgroundService
     private readonly HttpClient _http;
     private readonly Uri _target;
 
-    public PostalPublisher(IPostalStore store, PostalExchangeOptions options, PublicationSignal signal, TimeProvider time, ILogger<PostalPublisher> logger)
+    public PostalPublisher(IPublicationQueue store, PostalExchangeOptions options, PublicationSignal signal, TimeProvider time, ILogger<PostalPublisher> logger)
     {
         ArgumentNullException.ThrowIfNull(options);
         _store = store;

@@ -1,5 +1,6 @@
 using System.Data.Common;
 using System.Globalization;
+using Naqil.Agencies.Storage;
 using static Naqil.Agencies.Storage.AgencyDb;
 
 namespace Naqil.Agencies.Postal.Storage;
@@ -71,10 +72,7 @@ internal abstract class DbPostalStore : IPostalStore
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         await LockSchemaAsync(connection, transaction, cancellationToken);
         await ExecuteAsync(connection, transaction, SchemaSql, cancellationToken);
-        await ExecuteAsync(connection, transaction, "INSERT INTO postal_state (id, country) VALUES (1, @country) ON CONFLICT (id) DO NOTHING;", cancellationToken, ("country", country));
-        string? stored = null;
-        await ReadAsync(connection, transaction, "SELECT country FROM postal_state WHERE id = 1;", r => stored = r.GetString(0), cancellationToken);
-        if (stored != country)
+        if (await ClaimOwnerAsync(connection, transaction, "postal_state", "country", country, cancellationToken) is var stored && stored != country)
         {
             throw new InvalidOperationException($"The postal database {Describe()} belongs to the post of {stored}, not {country}; give each post its own database.");
         }
@@ -205,21 +203,8 @@ internal abstract class DbPostalStore : IPostalStore
 
     private static DateTimeOffset ParseTime(string text) => DateTimeOffset.Parse(text, CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind);
 
-    protected static async Task ExecuteAsync(DbConnection connection, DbTransaction? transaction, string sql, CancellationToken cancellationToken, params (string Name, object? Value)[] parameters)
-    {
-        await using var command = Command(connection, transaction, sql, parameters);
-        await command.ExecuteNonQueryAsync(cancellationToken);
-    }
-
-    protected static async Task ReadAsync(DbConnection connection, DbTransaction? transaction, string sql, Action<DbDataReader> row, CancellationToken cancellationToken, params (string Name, object? Value)[] parameters)
-    {
-        await using var command = Command(connection, transaction, sql, parameters);
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            row(reader);
-        }
-    }
+    protected static Task ExecuteAsync(DbConnection connection, DbTransaction? transaction, string sql, CancellationToken cancellationToken, params (string Name, object? Value)[] parameters) =>
+        AgencyDb.ExecuteAsync(connection, transaction, sql, cancellationToken, parameters);
 
     public void Dispose()
     {

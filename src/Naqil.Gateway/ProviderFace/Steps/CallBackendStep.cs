@@ -9,7 +9,7 @@ namespace Naqil.Gateway.ProviderFace.Steps;
 /// <summary>Calls the service's backend with the request and the Naqil headers, and takes its answer, whatever its status, as the exchange's.</summary>
 internal sealed class CallBackendStep(BackendClient backend, IOptions<GatewayOptions> options) : IExchangeStep<ProviderExchange>
 {
-    private static readonly string[] BackendRequestHeaders = ["content-type", "accept", "accept-language", "naqil-id", "naqil-client", "naqil-service", "naqil-user", "naqil-purpose", "naqil-subject"];
+    private static readonly string[] BackendRequestHeaders = ["content-type", "accept", "accept-language", "naqil-id", "naqil-client", "naqil-service", "naqil-user", "naqil-purpose", "naqil-subject", "idempotency-key"];
 
     private readonly TimeSpan _timeout = options.Value.ResponseTimeout;
     private readonly long _maxBodyBytes = options.Value.MaxBodyBytes;
