@@ -84,14 +84,22 @@ internal sealed class Pkcs11Token
     {
         if (_resetWanted)
         {
+            int? reset = null;
             lock (_connecting)
             {
                 if (_resetWanted)
                 {
-                    // A no-op when another token of the module reset it since this one failed.
-                    _module.Reset(_resetGeneration);
                     _resetWanted = false;
+                    reset = _resetGeneration;
                 }
+            }
+
+            // Outside the connecting lock: the reset waits for every call in the module to end, and
+            // a call in this token's module may itself be waiting for that lock to rent a session.
+            // A no-op when another token of the module reset it since this one failed.
+            if (reset is { } generation)
+            {
+                _module.Reset(generation);
             }
         }
 

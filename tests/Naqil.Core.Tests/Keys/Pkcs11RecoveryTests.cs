@@ -29,6 +29,48 @@ public sealed class Pkcs11RecoveryTests
         var signature = Retry(() => key.SignData(data, HashAlgorithmName.SHA256));
         Assert.True(verifier.VerifyData(data, signature, HashAlgorithmName.SHA256));
 
+        // Gone and back again while eight threads sign: every one is refused while it is gone and
+        // signs again once it is back (a reset waits for the calls in flight, never for a thread
+        // that waits for it).
+        using (var stop = new CancellationTokenSource())
+        {
+            var refusedWhileGone = 0;
+            var signedAfter = new bool[8];
+            var back = 0;
+            var signers = Enumerable.Range(0, 8).Select(i => new Thread(() =>
+            {
+                while (!stop.IsCancellationRequested)
+                {
+                    var wasBack = Volatile.Read(ref back) == 1;
+                    try
+                    {
+                        key.SignData(data, HashAlgorithmName.SHA256);
+                        if (wasBack)
+                        {
+                            signedAfter[i] = true;
+                        }
+                    }
+                    catch (SigningUnavailableException)
+                    {
+                        Interlocked.Increment(ref refusedWhileGone);
+                    }
+                }
+            })).ToArray();
+            foreach (var signer in signers)
+            {
+                signer.IsBackground = true; // a thread stuck in a deadlock must not keep the test run alive
+                signer.Start();
+            }
+
+            remote.Stop();
+            Wait(() => Volatile.Read(ref refusedWhileGone) >= 8, "refusals while the token is gone");
+            remote.Start();
+            Volatile.Write(ref back, 1);
+            Wait(() => signedAfter.All(s => s), "every thread signing again once the token is back");
+            stop.Cancel();
+            Assert.All(signers, signer => Assert.True(signer.Join(TimeSpan.FromSeconds(10)), "a signing thread never returned"));
+        }
+
         // Gone again, and back holding another key under the same label (and no other): refused.
         remote.Stop();
         Pkcs11Token.For(token).Use(session =>
@@ -55,6 +97,16 @@ public sealed class Pkcs11RecoveryTests
 
             Assert.True(DateTime.UtcNow < deadline, $"the token never came back: {refused.Message}");
             Thread.Sleep(50);
+        }
+    }
+
+    private static void Wait(Func<bool> condition, string what)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        while (!condition())
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"no {what} within 20 s");
+            Thread.Sleep(20);
         }
     }
 
