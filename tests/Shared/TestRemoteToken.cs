@@ -74,6 +74,11 @@ internal sealed class TestRemoteToken(string token, string providerModule, strin
         _server?.WaitForExit();
         _server?.Dispose();
         _server = null;
+
+        // The server forks a process per client connection, which carries the server's command line:
+        // any that escaped the tree (forked as the tree was walked) goes too, so the token is gone.
+        using var stragglers = Process.Start(new ProcessStartInfo("pkill", ["-KILL", "-f", socket]) { RedirectStandardOutput = true, RedirectStandardError = true })!;
+        stragglers.WaitForExit();
     }
 
     public void Dispose() => Stop();
