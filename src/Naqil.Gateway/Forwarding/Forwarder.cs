@@ -48,10 +48,16 @@ internal static class Forwarder
 
             return new(response, body, null);
         }
-        catch (OperationCanceledException) when (!aborted.IsCancellationRequested)
+        catch (OperationCanceledException e) when (!aborted.IsCancellationRequested)
         {
             response?.Dispose();
-            return new(null, null, new GatewayProblem(hop.Timeout, $"the {hop.What} did not answer within {timeout.TotalSeconds:F0} s"));
+
+            // SocketsHttpHandler ends a connection (TCP and TLS) not made within its ConnectTimeout
+            // with a TimeoutException inside, before this deadline: the peer was not reached, it did
+            // not fail to answer.
+            return !deadline.IsCancellationRequested && e.InnerException is TimeoutException
+                ? new(null, null, new GatewayProblem(hop.Unreachable, $"the {hop.What} could not be reached: no connection within Gateway:ConnectTimeout"))
+                : new(null, null, new GatewayProblem(hop.Timeout, $"the {hop.What} did not answer within {timeout.TotalSeconds:F0} s"));
         }
         catch (Exception e) when (e is HttpRequestException or IOException && !aborted.IsCancellationRequested)
         {

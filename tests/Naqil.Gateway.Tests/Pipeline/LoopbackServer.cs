@@ -81,8 +81,9 @@ internal sealed class LoopbackServer : IAsyncDisposable
     {
         try
         {
-            if (_answer is null)
+            if (_answer is null && _tls is null)
             {
+                // Accepts the connection and never speaks: not even TLS.
                 return;
             }
 
@@ -119,6 +120,12 @@ internal sealed class LoopbackServer : IAsyncDisposable
             }
 
             _requestHead.TrySetResult(head.ToString());
+            if (_answer is null)
+            {
+                // TLS done and the request read, but no answer.
+                return;
+            }
+
             await stream.WriteAsync(Encoding.Latin1.GetBytes(_answer), _stop.Token);
             await stream.FlushAsync(_stop.Token);
         }

@@ -18,7 +18,8 @@ public sealed class ForwardStepTests : IDisposable
 
     [Theory]
     [InlineData("closed port", nameof(GatewayError.ProviderUnreachable), "the provider gateway could not be reached")]
-    [InlineData("accepts, never answers", nameof(GatewayError.ProviderTimeout), "the provider gateway did not answer within")]
+    [InlineData("accepts, never completes TLS", nameof(GatewayError.ProviderUnreachable), "the provider gateway could not be reached: no connection within Gateway:ConnectTimeout")]
+    [InlineData("completes TLS, never answers", nameof(GatewayError.ProviderTimeout), "the provider gateway did not answer within")]
     [InlineData("answers more than MaxBodyBytes", nameof(GatewayError.ResponseTooLarge), $"the provider gateway's response is larger than 1024 bytes")]
     [InlineData("answers", null, null)]
     public async Task Forward_ProviderGateway_AnswerReadWholeOrRefused(string provider, string? expected, string? detail)
@@ -30,7 +31,8 @@ public sealed class ForwardStepTests : IDisposable
             "answers" => "HTTP/1.1 201 Created\r\nContent-Type: application/json\r\nContent-Length: 2\r\n\r\n{}",
             _ => null,
         };
-        await using var server = provider == "closed port" ? null : LoopbackServer.Start(answer, _fixture.Provider.Port, answer is null ? null : _fixture.ProviderKeys.TlsCertificate);
+        var tls = answer is not null || provider == "completes TLS, never answers" ? _fixture.ProviderKeys.TlsCertificate : null;
+        await using var server = provider == "closed port" ? null : LoopbackServer.Start(answer, _fixture.Provider.Port, tls);
         var exchange = _fixture.ResolvedConsumerExchange();
         Assert.Null(await new CoveredHeadersStep().InvokeAsync(exchange));
         exchange.Peer = _fixture.PeerOf(_fixture.Provider);
