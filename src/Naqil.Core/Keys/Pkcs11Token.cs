@@ -76,9 +76,6 @@ internal sealed class Pkcs11Token
         return Pkcs11Keys.DecodePoint(attributes[1].GetValueAsByteArray());
     });
 
-    /// <summary>Whether the key <paramref name="key"/> names is in the token.</summary>
-    public bool Has(Pkcs11Uri key) => Use(session => Find(session, key, CKO.CKO_PRIVATE_KEY).Count == 1);
-
     /// <summary>Runs <paramref name="action"/> on a logged-in session of this token; token failures become <see cref="SigningUnavailableException"/>.</summary>
     public T Use<T>(Func<ISession, T> action)
     {
